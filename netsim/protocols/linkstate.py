@@ -1,0 +1,480 @@
+"""Link-state routing in the style of OSPFv2 on point-to-point links (RFC 2328).
+
+What is modelled:
+
+* **Adjacencies**: hellos every ``hello_interval``; a neighbour silent for ``dead_interval``
+  is declared down; carrier loss takes the adjacency down at once.  The neighbour state
+  machine (Down, Init, ExStart, Loading, Full) is the table :data:`NEIGHBOR_FSM`.
+* **Database exchange**: on two-way, each side sends a database description (the headers of
+  its LSDB); each side then pushes the LSAs the other lacks; the adjacency is Full when every
+  LSA the neighbour announced as newer has arrived.
+* **Router-LSAs** with sequence numbers and origination time (for age), listing Full
+  neighbours with the interface cost.  Origination is limited by ``min_ls_interval``
+  (MinLSInterval), acceptance by ``min_ls_arrival`` (MinLSArrival); refreshed every
+  ``ls_refresh`` seconds.
+* **Reliable flooding**: LSAs go out in link-state updates batched per neighbour per
+  ``flood_pacing``; each is kept on a retransmission list until acknowledged (explicitly, with
+  ``ack_delay``-batched acks, or implicitly by the neighbour flooding it back) and resent every
+  ``rxmt_interval``.
+* **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.spf_throttle`) with
+  a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.spf`), with modelled
+  ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are all kept.
+
+Simplified: one area, point-to-point links only (no DR election, no network-LSAs), no MaxAge
+flushing (a crashed router's stale LSA stays but fails the two-way check), no checksums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from netsim.protocols.base import Option, Protocol, Timer, register
+from netsim.protocols.spf import spf
+from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, SpfBackoff
+from netsim.trace import _num
+
+# --- packets (sizes in bytes include the 20-byte IPv4 header and the 24-byte OSPF header) -------
+OSPF_HDR = 44
+
+
+@dataclass(frozen=True, slots=True)
+class Lsa:
+    """A router-LSA: who originated it, its sequence number, its links, and when it was born."""
+
+    origin: str
+    seq: int
+    links: tuple[tuple[str, float], ...]
+    born: float
+
+    @property
+    def size(self) -> int:
+        return 24 + 12 * len(self.links)
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    sees_you: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DbDescription:
+    headers: tuple[tuple[str, int], ...]
+    have_yours: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LsUpdate:
+    lsas: tuple[Lsa, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LsAck:
+    keys: tuple[tuple[str, int], ...]
+
+
+# --- neighbour state machine ---------------------------------------------------------------------
+DOWN, INIT, EXSTART, LOADING, FULL = "Down", "Init", "ExStart", "Loading", "Full"
+STATE_RANK = {DOWN: 0, INIT: 1, EXSTART: 2, LOADING: 3, FULL: 4}
+HELLO_1WAY = "1-WayReceived"         # a hello that does not list us (new, or restarted, neighbour)
+HELLO_2WAY = "2-WayReceived"         # a hello (or DBD) showing the neighbour sees us
+EXCHANGE_DONE = "ExchangeDone"       # neighbour's DBD processed, nothing newer to wait for
+EXCHANGE_PENDING = "ExchangeDone(pending)"
+LOADING_DONE = "LoadingDone"
+INACTIVITY = "InactivityTimer"
+LINK_DOWN = "LinkDown"
+
+#: (state, event) -> (next state, action).  Events missing from the table leave the state alone.
+NEIGHBOR_FSM: dict[tuple[str, str], tuple[str, str | None]] = {
+    (DOWN, HELLO_1WAY): (INIT, None),
+    (DOWN, HELLO_2WAY): (EXSTART, "start_exchange"),
+    (INIT, HELLO_2WAY): (EXSTART, "start_exchange"),
+    (EXSTART, EXCHANGE_DONE): (FULL, "adjacency_full"),
+    (EXSTART, EXCHANGE_PENDING): (LOADING, None),
+    (LOADING, LOADING_DONE): (FULL, "adjacency_full"),
+    (EXSTART, HELLO_1WAY): (INIT, "reset"),
+    (LOADING, HELLO_1WAY): (INIT, "reset"),
+    (FULL, HELLO_1WAY): (INIT, "reset"),
+    **{(s, INACTIVITY): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
+    **{(s, LINK_DOWN): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
+}
+
+
+class Neighbor:
+    """Per-neighbour protocol state (RFC 2328 §10)."""
+
+    __slots__ = ("name", "state", "last_hello", "dead_timer", "got_dbd", "pending", "rxmt",
+                 "rxmt_timer", "dbd_timer", "out_lsas", "flush_timer", "out_acks", "ack_timer")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.state = DOWN
+        self.last_hello = -1.0
+        self.dead_timer: Timer | None = None
+        self.clear()
+
+    def clear(self) -> None:
+        self.got_dbd = False
+        self.pending: dict[str, int] = {}
+        self.rxmt: dict[str, Lsa] = {}
+        self.out_lsas: dict[str, Lsa] = {}
+        self.out_acks: list[tuple[str, int]] = []
+        for t in ("rxmt_timer", "dbd_timer", "flush_timer", "ack_timer"):
+            timer = getattr(self, t, None)
+            if timer is not None:
+                timer.cancel()
+            setattr(self, t, None)
+
+
+@register
+class LinkState(Protocol):
+    name = "linkstate"
+    aliases = ("ospf", "ls")
+    summary = "OSPF-like link state (RFC 2328): hellos, reliable flooding, SPF with RFC 8405 back-off, ECMP"
+    options_spec = {
+        "hello_interval": Option(10.0, "seconds between hellos (HelloInterval)", positive=True),
+        "dead_interval": Option(40.0, "silence after which a neighbour is down (RouterDeadInterval)",
+                                positive=True),
+        "rxmt_interval": Option(5.0, "seconds before an unacknowledged LSA is resent (RxmtInterval)",
+                                positive=True),
+        "min_ls_interval": Option(5.0, "minimum seconds between two originations of our LSA (MinLSInterval)"),
+        "min_ls_arrival": Option(1.0, "minimum seconds between accepting two instances of an LSA "
+                                      "(MinLSArrival)"),
+        "ls_refresh": Option(1800.0, "seconds between refreshes of our own LSA (LSRefreshTime)",
+                             positive=True),
+        "spf_delay": Option(0.05, "RFC 8405 INITIAL_SPF_DELAY: wait before the first SPF after quiet"),
+        "spf_hold": Option(0.2, "RFC 8405 SHORT_SPF_DELAY: wait between SPFs while learning a change"),
+        "spf_max_wait": Option(5.0, "RFC 8405 LONG_SPF_DELAY: wait between SPFs under sustained churn"),
+        "spf_learn": Option(0.5, "RFC 8405 TIME_TO_LEARN_INTERVAL: short waits allowed before long ones"),
+        "spf_holddown": Option(10.0, "RFC 8405 HOLDDOWN_INTERVAL: quiet time that resets the back-off"),
+        "spf_duration": Option(0.001, "modelled time an SPF run takes (s)"),
+        "fib_delay": Option(0.001, "modelled time to push SPF results into the FIB (s)"),
+        "flood_pacing": Option(0.0, "LSAs to one neighbour are batched into one update per this many "
+                                    "seconds (0: per instant)"),
+        "ack_delay": Option(1.0, "delayed acknowledgements are batched for this long (< rxmt_interval)"),
+    }
+
+    @classmethod
+    def quiet_period(cls, options: Mapping[str, Any]) -> float:
+        o = options
+        return float(o["dead_interval"] + o["min_ls_interval"] + o["rxmt_interval"] + o["spf_max_wait"]
+                     + o["spf_duration"] + o["fib_delay"] + 1.0)
+
+    def __init__(self, port: Any, options: Mapping[str, Any], rng: Any, config: Any = None) -> None:
+        super().__init__(port, options, rng, config)
+        o = self.opts
+        self.me = port.name
+        self.hello_interval = float(o["hello_interval"])
+        self.dead = float(o["dead_interval"])
+        self.rxmt_interval = float(o["rxmt_interval"])
+        self.nbrs: dict[str, Neighbor] = {n: Neighbor(n) for n in port.interfaces()}
+        self.lsdb: dict[str, Lsa] = {}
+        self.graph: dict[str, dict[str, float]] = {}
+        self.installed_at: dict[str, float] = {}
+        self.seq = 0
+        self._last_orig = -1e18
+        self._orig_timer: Timer | None = None
+        self._orig_reasons: list[str] = []
+        self.backoff = SpfBackoff(float(o["spf_delay"]), float(o["spf_hold"]), float(o["spf_max_wait"]),
+                                  float(o["spf_learn"]), float(o["spf_holddown"]))
+        self._bo_timers: dict[str, Timer | None] = {"holddown": None, "learn": None}
+        self._spf_timer: Timer | None = None
+        self._spf_reasons: list[str] = []
+        self._spf_delay_used = 0.0
+        self.spf_runs = 0
+        self.routes: dict[str, tuple[float, tuple[str, ...]]] = {}
+
+    # ============================ lifecycle ====================================================
+    def start(self) -> None:
+        self._originate("router started", force=True)
+        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
+        self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
+
+    def _refresh(self) -> None:
+        self._originate("LSRefreshTime: periodic refresh", force=True)
+        self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
+
+    # ============================ hellos and adjacencies ==========================================
+    def _hello_tick(self) -> None:
+        for iface, info in self.port.interfaces().items():
+            if info.up:
+                self._send_hello(iface)
+        self.port.call_later(self.hello_interval, self._hello_tick)
+
+    def _send_hello(self, iface: str) -> None:
+        self.port.send(iface, Hello(self.nbrs[iface].state != DOWN), OSPF_HDR + 24)
+
+    def on_message(self, iface: str, msg: Any) -> None:
+        nb = self.nbrs.get(iface)
+        if nb is None or not self.port.interfaces()[iface].up:
+            return
+        kind = type(msg)
+        if kind is LsUpdate:
+            self._on_update(nb, msg)
+        elif kind is LsAck:
+            self._on_ack(nb, msg)
+        elif kind is Hello:
+            self._on_hello(nb, msg)
+        elif kind is DbDescription:
+            self._on_dbd(nb, msg)
+
+    def _on_hello(self, nb: Neighbor, msg: Hello) -> None:
+        nb.last_hello = self.port.now
+        if nb.dead_timer is None:
+            nb.dead_timer = self.port.call_later(self.dead, self._check_dead, nb)
+        was = nb.state
+        self._fsm(nb, HELLO_2WAY if msg.sees_you else HELLO_1WAY,
+                  "hello lists us" if msg.sees_you else "hello does not list us")
+        if was in (DOWN, INIT) and nb.state != was or (was != DOWN and not msg.sees_you):
+            self._send_hello(nb.name)  # answer at once so the neighbour reaches two-way quickly
+
+    def _check_dead(self, nb: Neighbor) -> None:
+        nb.dead_timer = None
+        if nb.state == DOWN:
+            return
+        silent_for = self.port.now - nb.last_hello
+        if silent_for >= self.dead - 1e-12:
+            self._fsm(nb, INACTIVITY, f"no hello for {_num(round(silent_for, 6))} s (dead interval)")
+        else:
+            nb.dead_timer = self.port.call_later(self.dead - silent_for, self._check_dead, nb)
+
+    def on_link_change(self, iface: str, up: bool) -> None:
+        nb = self.nbrs[iface]
+        if up:
+            self.port.decide("interface", f"interface to {iface} up: sending hello")
+            self._send_hello(iface)
+        else:
+            self._fsm(nb, LINK_DOWN, "carrier lost")
+
+    def on_cost_change(self, iface: str, cost: float) -> None:
+        if self.nbrs[iface].state == FULL:
+            self._originate(f"cost of link to {iface} now {_num(cost)}")
+
+    def _fsm(self, nb: Neighbor, event: str, why: str) -> None:
+        entry = NEIGHBOR_FSM.get((nb.state, event))
+        if entry is None:
+            return
+        old = nb.state
+        nb.state, action = entry
+        if old != nb.state:
+            self.port.decide("adjacency", f"adjacency with {nb.name} {old} → {nb.state}: {why}")
+        if action == "start_exchange":
+            self._start_exchange(nb)
+        elif action == "adjacency_full":
+            self._originate(f"adjacency with {nb.name} Full")
+        elif action == "reset":
+            nb.clear()
+            if old == FULL:
+                self._originate(f"adjacency with {nb.name} down ({why})")
+
+    # ============================ database exchange =============================================
+    def _start_exchange(self, nb: Neighbor) -> None:
+        self._send_dbd(nb)
+
+    def _send_dbd(self, nb: Neighbor) -> None:
+        headers = tuple((o, lsa.seq) for o, lsa in self.lsdb.items())
+        self.port.send(nb.name, DbDescription(headers, nb.got_dbd), OSPF_HDR + 8 + 20 * len(headers))
+        if not nb.got_dbd and nb.dbd_timer is None:
+            nb.dbd_timer = self.port.call_later(self.rxmt_interval, self._dbd_rxmt, nb)
+
+    def _dbd_rxmt(self, nb: Neighbor) -> None:
+        nb.dbd_timer = None
+        if STATE_RANK[nb.state] >= STATE_RANK[EXSTART] and not nb.got_dbd:
+            self._send_dbd(nb)
+
+    def _on_dbd(self, nb: Neighbor, msg: DbDescription) -> None:
+        if nb.state == DOWN:
+            return  # hellos will bring it up; its DBD is retransmitted
+        if nb.state == INIT:
+            self._fsm(nb, HELLO_2WAY, "database description received")
+        if not nb.got_dbd:
+            nb.got_dbd = True
+            theirs = dict(msg.headers)
+            for origin, seq in msg.headers:
+                mine = self.lsdb.get(origin)
+                if mine is None or mine.seq < seq:
+                    nb.pending[origin] = seq
+            for origin, lsa in self.lsdb.items():
+                seq = theirs.get(origin)
+                if seq is None or seq < lsa.seq:
+                    self._queue(nb, lsa)
+        if not msg.have_yours:
+            self._send_dbd(nb)
+        if nb.state == EXSTART:
+            self._fsm(nb, EXCHANGE_PENDING if nb.pending else EXCHANGE_DONE,
+                      f"database exchanged, {len(nb.pending)} LSAs to load" if nb.pending
+                      else "database exchanged, nothing to load")
+
+    # ============================ flooding =======================================================
+    def _queue(self, nb: Neighbor, lsa: Lsa) -> None:
+        """Send ``lsa`` to ``nb`` reliably: batched now, retransmitted until acknowledged."""
+        nb.out_lsas[lsa.origin] = lsa
+        nb.rxmt[lsa.origin] = lsa
+        if nb.flush_timer is None:
+            nb.flush_timer = self.port.call_later(float(self.opts["flood_pacing"]), self._flush, nb)
+        if nb.rxmt_timer is None:
+            nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
+
+    def _flush(self, nb: Neighbor) -> None:
+        nb.flush_timer = None
+        if nb.out_lsas:
+            self._send_lsas(nb, tuple(nb.out_lsas.values()))
+            nb.out_lsas = {}
+
+    def _send_lsas(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
+        self.port.send(nb.name, LsUpdate(lsas), OSPF_HDR + 4 + sum(lsa.size for lsa in lsas))
+
+    def _retransmit(self, nb: Neighbor) -> None:
+        nb.rxmt_timer = None
+        if not nb.rxmt or STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
+            return
+        self._send_lsas(nb, tuple(nb.rxmt.values()))
+        nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
+
+    def _ack(self, nb: Neighbor, lsa: Lsa) -> None:
+        nb.out_acks.append((lsa.origin, lsa.seq))
+        if nb.ack_timer is None:
+            nb.ack_timer = self.port.call_later(float(self.opts["ack_delay"]), self._send_acks, nb)
+
+    def _send_acks(self, nb: Neighbor) -> None:
+        nb.ack_timer = None
+        if nb.out_acks and STATE_RANK[nb.state] >= STATE_RANK[EXSTART]:
+            keys = tuple(nb.out_acks)
+            self.port.send(nb.name, LsAck(keys), OSPF_HDR + 20 * len(keys))
+        nb.out_acks = []
+
+    def _on_ack(self, nb: Neighbor, msg: LsAck) -> None:
+        rxmt = nb.rxmt
+        for origin, seq in msg.keys:
+            lsa = rxmt.get(origin)
+            if lsa is not None and lsa.seq == seq:
+                del rxmt[origin]
+
+    def _on_update(self, nb: Neighbor, msg: LsUpdate) -> None:
+        if STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
+            return
+        now = self.port.now
+        for lsa in msg.lsas:
+            origin = lsa.origin
+            mine = self.lsdb.get(origin)
+            if mine is None or lsa.seq > mine.seq:
+                if mine is not None and origin != self.me and \
+                        now - self.installed_at.get(origin, -1e18) < self.opts["min_ls_arrival"]:
+                    continue  # MinLSArrival: too soon after the last instance; the sender retransmits
+                self._install(lsa, f"LSA {origin} seq {lsa.seq} from {nb.name}")
+                self._flood(lsa, exclude=nb.name)
+                self._ack(nb, lsa)
+                if origin == self.me:
+                    # A newer instance of our own LSA survives from before a restart: jump past it.
+                    self.seq = max(self.seq, lsa.seq)
+                    self._originate(f"own LSA seq {lsa.seq} from before restart received", force=True)
+            elif lsa.seq == mine.seq:
+                held = nb.rxmt.get(origin)
+                if held is not None and held.seq == lsa.seq:
+                    del nb.rxmt[origin]  # implied acknowledgement
+                else:
+                    self._ack(nb, lsa)
+            else:
+                self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
+            want = nb.pending.get(origin)
+            if want is not None and lsa.seq >= want:
+                del nb.pending[origin]
+                if not nb.pending and nb.state == LOADING:
+                    self._fsm(nb, LOADING_DONE, "all requested LSAs received")
+
+    def _flood(self, lsa: Lsa, exclude: str | None) -> None:
+        for name, nb in self.nbrs.items():
+            if name != exclude and STATE_RANK[nb.state] >= STATE_RANK[EXSTART]:
+                self._queue(nb, lsa)
+
+    def _install(self, lsa: Lsa, why: str) -> None:
+        origin = lsa.origin
+        self.lsdb[origin] = lsa
+        self.installed_at[origin] = self.port.now
+        links = dict(lsa.links)
+        if self.graph.get(origin) != links:
+            self.graph[origin] = links
+            self._schedule_spf(f"{why}: links changed")
+
+    # ============================ origination =====================================================
+    def _originate(self, reason: str, force: bool = False) -> None:
+        self._orig_reasons.append(reason)
+        wait = self._last_orig + float(self.opts["min_ls_interval"]) - self.port.now
+        if wait > 1e-12:
+            if self._orig_timer is None:
+                self.port.decide("lsa", f"router-LSA origination deferred {_num(round(wait, 6))} s "
+                                        f"(MinLSInterval): {reason}")
+                self._orig_timer = self.port.call_later(wait, self._originate_now, force)
+            return
+        self._originate_now(force)
+
+    def _originate_now(self, force: bool = False) -> None:
+        self._orig_timer = None
+        ifaces = self.port.interfaces()
+        links = tuple(sorted((n, ifaces[n].cost) for n, nb in self.nbrs.items()
+                             if nb.state == FULL and ifaces[n].up))
+        reasons = "; ".join(dict.fromkeys(self._orig_reasons))
+        self._orig_reasons = []
+        current = self.lsdb.get(self.me)
+        if not force and current is not None and current.links == links:
+            return
+        self.seq += 1
+        self._last_orig = self.port.now
+        lsa = Lsa(self.me, self.seq, links, self.port.now)
+        listed = ", ".join(f"{n}({_num(c)})" for n, c in links) or "none"
+        self.port.decide("lsa", f"originated router-LSA seq {self.seq}, links {listed}: {reasons}")
+        self._install(lsa, f"own LSA seq {self.seq}")
+        self._flood(lsa, exclude=None)
+
+    # ============================ SPF scheduling (RFC 8405) =========================================
+    def _schedule_spf(self, reason: str) -> None:
+        self._spf_reasons.append(reason)
+        self._backoff(IGP_EVENT)
+
+    def _backoff(self, event: str) -> None:
+        for verb, timer, delay in self.backoff.handle(event):
+            if verb == "spf":
+                if self._spf_timer is None:
+                    self._spf_delay_used = delay
+                    self._spf_mode = timer
+                    self._spf_timer = self.port.call_later(delay, self._run_spf)
+            elif verb == "start":
+                old = self._bo_timers.get(timer)
+                if old is not None:
+                    old.cancel()
+                ev = HOLDDOWN_EXPIRED if timer == "holddown" else LEARN_EXPIRED
+                self._bo_timers[timer] = self.port.call_later(delay, self._backoff_timer, timer, ev)
+            else:
+                old = self._bo_timers.get(timer)
+                if old is not None:
+                    old.cancel()
+                self._bo_timers[timer] = None
+
+    def _backoff_timer(self, timer: str, event: str) -> None:
+        self._bo_timers[timer] = None
+        self._backoff(event)
+
+    def _run_spf(self) -> None:
+        self._spf_timer = None
+        self.spf_runs += 1
+        reasons = list(dict.fromkeys(self._spf_reasons))
+        self._spf_reasons = []
+        shown = "; ".join(reasons[:3]) + (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
+        result = spf(self.graph, self.me)
+        run = self.spf_runs
+        self.port.decide("spf", f"SPF run {run} (reason: {shown}; {self._spf_mode} delay "
+                                f"{_num(round(self._spf_delay_used * 1000, 3))} ms, state "
+                                f"{self.backoff.state})")
+        delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
+        self.port.call_later(delay, self._apply_routes, result, f"SPF run {run} at {self.me}")
+
+    def _apply_routes(self, result: dict[str, tuple[float, tuple[str, ...]]], cause: str) -> None:
+        old = self.routes
+        for dest, (cost, hops) in result.items():
+            if old.get(dest) != (cost, hops):
+                self.port.install(dest, hops, cost, cause)
+        for dest in old:
+            if dest not in result:
+                self.port.withdraw(dest, cause)
+        self.routes = result

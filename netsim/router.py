@@ -1,0 +1,109 @@
+"""A virtual router: interfaces as it sees them, a FIB, timers, and one protocol instance.
+
+The router is the protocol's :class:`~netsim.protocols.base.RouterPort`.  It records every FIB
+change in the trace together with its cause, which is what ``netsim explain`` narrates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from netsim.protocols.base import Interface, Protocol
+from netsim.trace import Route, RouteChange, Trace
+
+if TYPE_CHECKING:
+    from netsim.network import Network
+
+
+class _Timer:
+    """A callback scheduled on the SimPy clock; cancelled timers and timers of a crashed
+    incarnation of the router do nothing when they fire."""
+
+    __slots__ = ("router", "incarnation", "fn", "args", "cancelled")
+
+    def __init__(self, router: Router, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        self.router = router
+        self.incarnation = router.incarnation
+        self.fn = fn
+        self.args = args
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def fire(self, _event: Any) -> None:
+        if self.cancelled or self.router.incarnation != self.incarnation:
+            return
+        self.fn(*self.args)
+
+
+class Router:
+    """Implements ``RouterPort`` for one node of the network."""
+
+    def __init__(self, name: str, network: Network) -> None:
+        self.name = name
+        self._net = network
+        self._env = network.env
+        self._trace: Trace = network.trace
+        self.up = True
+        self.incarnation = 0
+        self.ifaces: dict[str, Interface] = {}
+        self._fib: dict[str, Route] = {}
+        self.protocol: Protocol | None = None
+
+    # -- RouterPort ---------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self._env.now
+
+    def interfaces(self) -> Mapping[str, Interface]:
+        return self.ifaces
+
+    def send(self, iface: str, msg: Any, size: int, packets: int = 1) -> None:
+        if self.up:
+            self._net.transmit(self.name, iface, msg, size, packets)
+
+    def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> _Timer:
+        timer = _Timer(self, fn, args)
+        self._env.timeout(delay).callbacks.append(timer.fire)
+        return timer
+
+    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None:
+        new = Route(tuple(next_hops), cost)
+        old = self._fib.get(dest)
+        if old == new:
+            return
+        self._fib[dest] = new
+        self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))
+
+    def withdraw(self, dest: str, cause: str) -> None:
+        old = self._fib.pop(dest, None)
+        if old is not None:
+            self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, None, cause))
+
+    def fib(self) -> Mapping[str, Route]:
+        return self._fib
+
+    def decide(self, kind: str, text: str) -> None:
+        self._trace.decide(self._env.now, self.name, kind, text)
+
+    # -- driven by the network ----------------------------------------------------------------
+    def boot(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        protocol.start()
+
+    def crash(self) -> None:
+        """Lose all state: FIB, protocol, pending timers (the FIB loss is implied by the
+        node-down topology record, so it is not logged entry by entry)."""
+        if self.protocol is not None:
+            self.protocol.stop()
+        self.protocol = None
+        self.up = False
+        self.incarnation += 1
+        self._fib = {}
+
+    def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
+        cur = self.ifaces[neighbor]
+        self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
+                                          cur.up if up is None else up)
