@@ -1,0 +1,135 @@
+"""The command line: results, and bad input as one clear line with exit status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netsim.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = """\
+name: tiny
+topology:
+  links:
+    - [r1, r2]
+    - [r2, r3]
+    - [r3, r1, 2]
+protocols:
+  linkstate: {hello_interval: 1, dead_interval: 4}
+  distvector: {update_interval: 5, timeout: 15, garbage: 10}
+events:
+  - {at: 30, link_down: [r1, r2]}
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> str:
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_run_json_follows_the_contract(tmp_path):
+    res = invoke("run", write(tmp_path, GOOD), "--json")
+    assert res.exit_code == 0, res.output
+    runs = json.loads(res.stdout)
+    assert [r["protocol"] for r in runs] == ["linkstate", "distvector"]
+    for r in runs:
+        assert {"scenario", "protocol", "seed", "initial_convergence", "events", "messages_total",
+                "final_tables"} <= set(r)
+        ev = r["events"][0]
+        assert ev["kind"] == "link_down" and ev["target"] == ["r1", "r2"]
+        assert {"convergence_time", "correct_time", "route_changes", "flaps", "messages", "bytes", "loop_time",
+                "blackhole_time", "time"} <= set(ev)
+        assert r["final_tables"]["r1"]["r2"] == {"next_hops": ["r3"], "cost": 3}
+
+
+def test_run_out_writes_results_and_plot(tmp_path):
+    out = tmp_path / "out"
+    res = invoke("run", write(tmp_path, GOOD), "-p", "ospf", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "results.json").read_text())[0]["protocol"] == "linkstate"
+    assert (out / "convergence.png").stat().st_size > 10_000
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_compare_prints_every_protocol(tmp_path):
+    res = invoke("compare", write(tmp_path, GOOD))
+    assert res.exit_code == 0, res.output
+    for word in ("static", "linkstate", "distvector", "converged", "blackhole"):
+        assert word in res.stdout
+
+
+def test_protocols_lists_options():
+    res = invoke("protocols")
+    assert "spf_delay" in res.stdout and "split_horizon" in res.stdout
+
+
+BAD = [
+    ("unknown top-level key", GOOD + "colour: red\n", ":12: colour: unknown key"),
+    ("unknown router in a link", GOOD.replace("  links:\n", "  nodes: [r1, r2, r3]\n  links:\n").replace(
+        "[r2, r3]", "[r2, r9]"), ":6: topology.links[1]: unknown router r9"),
+    ("negative cost", GOOD.replace("[r3, r1, 2]", "[r3, r1, -2]"), ":6: topology.links[2]: cost must be > 0"),
+    ("malformed YAML", GOOD.replace("- [r1, r2]", "- [r1, r2"), "malformed YAML"),
+    ("event on a missing link", GOOD.replace("link_down: [r1, r2]", "link_down: [r1, r4]"),
+     ":11: events[0].link_down: unknown router r4"),
+    ("event on a link that does not exist", GOOD.replace("    - [r3, r1, 2]\n", "    - [r3, r4]\n").replace(
+        "link_down: [r1, r2]", "link_down: [r1, r3]"), "events[0].link_down: no link r1–r3 (links of r1: r2)"),
+    ("unknown protocol", GOOD.replace("linkstate:", "isis:"), ":8: protocols.isis: unknown protocol"),
+    ("unknown timer", GOOD.replace("hello_interval: 1", "helo_interval: 1"),
+     ":8: protocols.linkstate.helo_interval: unknown option"),
+    ("bad timer value", GOOD.replace("update_interval: 5", "update_interval: -5"),
+     "protocols.distvector.update_interval: must be > 0"),
+    ("bad split horizon", GOOD.replace("garbage: 10}", "garbage: 10, split_horizon: maybe}"),
+     "split_horizon: must be one of none, simple, poison"),
+    ("dead not above hello", GOOD.replace("dead_interval: 4", "dead_interval: 1"),
+     "dead_interval: must be greater than hello_interval"),
+    ("missing at", GOOD.replace("{at: 30, link_down", "{link_down"), "events[0]: missing 'at'"),
+    ("two actions", GOOD.replace("link_down: [r1, r2]}", "link_down: [r1, r2], node_down: r1}"),
+     "needs exactly one of"),
+    ("duplicate key", GOOD + "seed: 1\nseed: 2\n", "duplicate key 'seed'"),
+    ("not a mapping", "- just\n- a list\n", "a scenario must be a YAML mapping"),
+    ("no topology", "name: x\n", "topology: missing"),
+    ("missing topology file", "topology: {file: nowhere.yaml}\n", "topology.file"),
+    ("duplicate link", GOOD.replace("    - [r2, r3]\n", "    - [r2, r3]\n    - [r3, r2]\n"), "duplicate link"),
+    ("event after duration", GOOD + "duration: 10\n", "after the scenario's duration"),
+]
+
+
+@pytest.mark.parametrize("label,text,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_scenario_gives_one_line_exit_2_no_output(tmp_path, label, text, expected):
+    path = write(tmp_path, text)
+    out = tmp_path / "out"
+    res = invoke("run", path, "--json", "--out", str(out))
+    assert res.exit_code == 2, (label, res.output)
+    assert res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith(f"netsim: error: {path}"), lines[0]
+    assert expected in lines[0], lines[0]
+    assert "Traceback" not in res.stderr
+    assert not out.exists()
+
+
+def test_missing_scenario_file(tmp_path):
+    res = invoke("run", str(tmp_path / "nope.yaml"))
+    assert res.exit_code == 2
+    assert "nope.yaml: no such file" in res.stderr
+
+
+def test_unknown_protocol_option_on_command_line(tmp_path):
+    res = invoke("run", write(tmp_path, GOOD), "-p", "bgp")
+    assert res.exit_code == 2 and "--protocol bgp: unknown protocol" in res.stderr
+
+
+def test_every_command_has_help():
+    for args in (["--help"], ["run", "--help"], ["compare", "--help"], ["protocols", "--help"]):
+        res = invoke(*args)
+        assert res.exit_code == 0 and "Usage" in res.stdout
