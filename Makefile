@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/netsim compare scenarios/demo.yaml --plot plots/demo.png
 
 test: $(STAMP)
-	CI=$${CI:-1} $(BIN)/python -m pytest -q -p no:cacheprovider tests
+	CI=$${CI:-1} $(BIN)/python -m pytest -p no:cacheprovider tests
 
 plots: $(STAMP)
 	$(BIN)/netsim compare scenarios/demo.yaml --plot plots/demo.png > /dev/null

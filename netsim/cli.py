@@ -165,10 +165,10 @@ def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_p
     from netsim.fsutil import atomic_write_text
 
     sc, names = load(scenario, protocols)
-    if not protocols and len(names) < 2:
+    if not protocols:  # static is always the baseline; every default protocol runs side by side
         from netsim.scenario import DEFAULT_PROTOCOLS
 
-        names = list(dict.fromkeys([*names, *DEFAULT_PROTOCOLS]))
+        names = list(dict.fromkeys([*DEFAULT_PROTOCOLS, *names]))
     results = run_all(sc, names, seed)
     click.echo(report.compare_text(results))
     if json_path is not None:

@@ -43,6 +43,7 @@ def result_dict(res: RunResult) -> dict[str, Any]:
             "loop_time": _t(e.loop_time), "blackhole_time": _t(e.blackhole_time),
             "description": e.description, "window_end": _t(e.window_end),
         })
+    _add_fault_fields(res, events)
     return {
         "scenario": res.scenario.name, "protocol": res.protocol, "seed": res.seed,
         "initial_convergence": _t(m.initial_convergence),
@@ -52,7 +53,37 @@ def result_dict(res: RunResult) -> dict[str, Any]:
         "bytes_total": m.bytes_total,
         "end_time": _t(m.end_time),
         "options": {k: res.options[k] for k in sorted(res.options)},
+        **_run_fault_fields(res),
     }
+
+
+def _add_fault_fields(res: RunResult, events: list[dict[str, Any]]) -> None:
+    """Extension fields, present only when the scenario asks for them: probe packets per event
+    window (``flows:``) and route-flap damping figures (distvector ``damping: true``)."""
+    m = res.metrics
+    if res.dataplane is not None:
+        from netsim.dataplane import counts_dict
+
+        for out, e in zip(events, m.events, strict=True):
+            out["packets"] = counts_dict(res.dataplane.at(e.time))
+    if res.options.get("damping"):
+        from netsim.protocols.damping import flap_count, suppressed_time, suppression_intervals
+
+        narrated = res.trace.narrate
+        spans = suppression_intervals(res.trace.decisions, m.end_time)
+        for out, e in zip(events, m.events, strict=True):
+            out["suppressed_time"] = _t(suppressed_time(spans, e.time, e.window_end)) if narrated else None
+            out["damped_flaps"] = flap_count(res.trace.decisions, e.time, e.window_end) if narrated else None
+
+
+def _run_fault_fields(res: RunResult) -> dict[str, Any]:
+    if res.dataplane is None:
+        return {}
+    from netsim.dataplane import counts_dict
+
+    dp = res.dataplane
+    return {"flows": {"pairs": [list(p) for p in dp.pairs], "rate": dp.rate},
+            "packets_initial": counts_dict(dp.at(0.0)), "packets_total": counts_dict(dp.total)}
 
 
 def dumps(results: Iterable[RunResult]) -> str:
@@ -61,6 +92,9 @@ def dumps(results: Iterable[RunResult]) -> str:
 
 # -- text table ----------------------------------------------------------------------------------
 COLUMNS = ("protocol", "event", "converged", "correct", "changes", "flaps", "msgs", "loop", "blackhole")
+#: Extra columns when the scenario has probe flows: packets sent, dropped (no route or a dead
+#: link), expired in a loop, lost at random on lossy links, and the mean path stretch.
+PACKET_COLUMNS = ("pkts", "dropped", "looped", "lost", "stretch")
 
 
 def fmt_s(x: float | None) -> str:
@@ -84,7 +118,25 @@ def compare_rows(results: Sequence[RunResult]) -> list[tuple[str, ...]]:
             rows.append((res.protocol, f"t={e.time:g} {e.description}", fmt_s(e.convergence_time),
                          fmt_s(e.correct_time), str(e.route_changes), str(e.flaps), str(e.messages),
                          fmt_s(e.loop_time), fmt_s(e.blackhole_time)))
+    if any(r.dataplane is not None for r in results):
+        rows = _with_packet_columns(results, rows)
     return rows
+
+
+def _with_packet_columns(results: Sequence[RunResult], rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    out = []
+    it = iter(rows)
+    for res in results:
+        dp = res.dataplane
+        for start in (0.0, *(e.time for e in res.metrics.events)):
+            row = next(it)
+            if dp is None:
+                out.append((*row, "", "", "", "", ""))
+                continue
+            c = dp.at(start)
+            out.append((*row, str(c.sent), str(c.no_route + c.link_down), str(c.ttl_expired), str(c.lost),
+                        "-" if c.stretch is None else f"{c.stretch:.3f}"))
+    return out
 
 
 def render_table(rows: Sequence[Sequence[str]], header: Sequence[str] = COLUMNS) -> str:
@@ -112,4 +164,10 @@ def compare_text(results: Sequence[RunResult]) -> str:
     legend = ("converged = event → last FIB change it caused; correct = event → every FIB matches shortest paths "
               "and stays so (never: not within the window);\nloop / blackhole = time some forwarding walk loops "
               "/ dead-ends while the destination is reachable; msgs = protocol packets in the window.")
-    return f"{head}\n\n{render_table(compare_rows(results))}\n\n{legend}\n"
+    header = COLUMNS
+    if any(r.dataplane is not None for r in results):
+        header = (*COLUMNS, *PACKET_COLUMNS)
+        legend += ("\npkts = probe packets sent in the window; dropped = no route or a dead link / crashed router "
+                   "on the way; looped = TTL expired;\nlost = random loss on lossy links; stretch = mean delivered "
+                   "path cost / shortest-path cost at send time.")
+    return f"{head}\n\n{render_table(compare_rows(results), header)}\n\n{legend}\n"

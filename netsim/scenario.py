@@ -16,14 +16,18 @@ from typing import Any
 import networkx as nx
 
 from netsim.errors import NetsimError, ScenarioError
+from netsim.faults import BfdSpec, FlowSpec, loss_map
 from netsim.link import link_key
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
 from netsim.yamlsrc import LDict, LList, load_yaml, parse_yaml
 
 DEFAULT_DELAY = 0.001
 DEFAULT_PROTOCOLS = ("static", "linkstate", "distvector")
-EVENT_KINDS = ("link_down", "link_up", "node_down", "node_up", "set_cost", "flap")
-TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay")
+EVENT_KINDS = ("link_down", "link_up", "node_down", "node_up", "set_cost", "flap", "srlg", "set_loss")
+TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay",
+            "bfd", "flows", "loss", "jitter")
+#: Keys a link written as a mapping may carry.
+LINK_KEYS = ("a", "b", "cost", "delay", "loss", "jitter", "bfd")
 EVENT_MODIFIERS = {
     "link_down": ("silent", "carrier_delay"),
     "link_up": ("carrier_delay",),
@@ -31,6 +35,8 @@ EVENT_MODIFIERS = {
     "node_up": (),
     "set_cost": ("cost",),
     "flap": ("period", "count", "down_time", "silent", "carrier_delay"),
+    "srlg": ("silent", "carrier_delay"),
+    "set_loss": ("loss",),
 }
 
 
@@ -49,6 +55,10 @@ class EventSpec:
     count: int | None = None
     down_time: float | None = None
     line: int = 0
+    #: The links of a shared-risk event (srlg, or link_down/link_up naming several links).
+    links: tuple[tuple[str, str], ...] = ()
+    #: set_loss: the new loss per sending router.
+    loss: tuple[tuple[str, float], ...] | None = None
 
     @property
     def end_time(self) -> float:
@@ -60,6 +70,13 @@ class EventSpec:
 
     def describe(self) -> str:
         tgt = "–".join(self.target)
+        if self.links:
+            names = ", ".join("–".join(k) for k in self.links)
+            state = "up" if self.kind == "link_up" else f"down ({'silent' if self.silent else 'carrier loss'})"
+            return f"links {names} {state} (shared risk)"
+        if self.kind == "set_loss":
+            assert self.loss is not None
+            return f"link {tgt} loss → " + ", ".join(f"{p:g} from {n}" for n, p in self.loss)
         if self.kind == "link_down":
             return f"link {tgt} down ({'silent' if self.silent else 'carrier loss'})"
         if self.kind == "link_up":
@@ -85,6 +102,10 @@ class Scenario:
     carrier_delay: float = 0.0
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: BFD on every link (a link's own ``bfd`` key overrides it); None: no BFD.
+    bfd: BfdSpec | None = None
+    #: Probe traffic for the data plane; None: no data-plane figures.
+    flows: FlowSpec | None = None
 
     @property
     def routers(self) -> list[str]:
@@ -139,6 +160,10 @@ class _Validator:
         if not isinstance(description, str):
             raise self.fail(doc.line_of("description"), "description", "must be a string")
         graph = self.topology(doc["topology"], doc.line_of("topology"))
+        self.fault_defaults(doc, graph)
+        bfd = self.bfd_spec(doc["bfd"], doc.line_of("bfd"), "bfd") if "bfd" in doc else None
+        bfd = bfd if isinstance(bfd, BfdSpec) else None
+        flows = self.flows(doc["flows"], doc.line_of("flows"), graph) if "flows" in doc else None
         protocols = self.protocols(doc.get("protocols"), doc.line_of("protocols"))
         events = self.events(doc.get("events"), doc.line_of("events"), graph, carrier_delay)
         if duration is not None:
@@ -149,7 +174,7 @@ class _Validator:
                                     f"({duration:g} s)")
         return Scenario(name=name, graph=graph, protocols=protocols, events=tuple(events), seed=seed,
                         duration=duration, description=description.strip(), carrier_delay=carrier_delay,
-                        path=path)
+                        path=path, bfd=bfd, flows=flows)
 
     def number(self, mapping: Mapping[str, Any], key: str, label: str, *, positive: bool = False,
                integer: bool = False) -> float:
@@ -201,6 +226,7 @@ class _Validator:
             if name in g:
                 raise self.fail(nodes.line_of(i), f"topology.nodes[{i}]", f"duplicate router {name}")
             g.add_node(name)
+        listed = set(g.nodes)
         links = spec.get("links", LList())
         if not isinstance(links, list):
             raise self.fail(spec.line_of("links"), "topology.links", "must be a list of links")
@@ -210,9 +236,15 @@ class _Validator:
             a, b, cost, delay = self.link_item(item, line, label)
             if a == b:
                 raise self.fail(line, label, f"self-loop {a}–{a} (a link needs two different routers)")
+            if listed:
+                for n in (a, b):
+                    if n not in listed:
+                        raise self.fail(line, label, f"unknown router {n} (not in topology.nodes){_suggest(n, g)}")
             if g.has_edge(a, b):
                 raise self.fail(line, label, f"duplicate link {a}–{b}")
             g.add_edge(a, b, cost=cost, delay=delay)
+            if isinstance(item, LDict):
+                g.edges[a, b].update(self.link_faults(item, label, a, b))
         return g
 
     def link_item(self, item: Any, line: int, label: str) -> tuple[str, str, float, float]:
@@ -225,8 +257,9 @@ class _Validator:
             return a, b, cost, DEFAULT_DELAY
         if isinstance(item, LDict):
             for key in item:
-                if key not in ("a", "b", "cost", "delay"):
-                    raise self.fail(item.line_of(key), f"{label}.{key}", "unknown key (expected a, b, cost, delay)")
+                if key not in LINK_KEYS:
+                    raise self.fail(item.line_of(key), f"{label}.{key}",
+                                    f"unknown key (expected {', '.join(LINK_KEYS)})")
             for key in ("a", "b"):
                 if key not in item:
                     raise self.fail(item.line, label, f"missing '{key}' (a link names routers a and b)")
@@ -256,6 +289,95 @@ class _Validator:
             return topology.load_any(dict(spec), base_dir=self.base_dir)
         except NetsimError as exc:
             raise self.fail(spec.line_of(source), f"topology.{source}", str(exc)) from None
+
+    # -- fault models: loss, jitter, BFD, probe flows ----------------------------------------------
+    def link_faults(self, item: LDict, label: str, a: str, b: str) -> dict[str, Any]:
+        """A link's own loss / jitter / bfd, as edge attributes."""
+        out: dict[str, Any] = {}
+        if "loss" in item:
+            out["loss"] = loss_map(a, b, self.loss_value(item["loss"], item.line_of("loss"), f"{label}.loss"))
+        if "jitter" in item:
+            out["jitter"] = float(self.number(item, "jitter", f"{label}.jitter"))
+        if "bfd" in item:
+            out["bfd"] = self.bfd_spec(item["bfd"], item.line_of("bfd"), f"{label}.bfd")
+        return out
+
+    def fault_defaults(self, doc: LDict, graph: nx.Graph) -> None:
+        """Top-level ``loss`` / ``jitter`` apply to every link that does not set its own."""
+        loss = self.loss_value(doc["loss"], doc.line_of("loss"), "loss") if "loss" in doc else None
+        jitter = float(self.number(doc, "jitter", "jitter")) if "jitter" in doc else None
+        for u, v, data in graph.edges(data=True):
+            if loss is not None and "loss" not in data:
+                a, b = link_key(str(u), str(v))
+                data["loss"] = loss_map(a, b, loss)
+            if jitter is not None and "jitter" not in data:
+                data["jitter"] = jitter
+
+    def loss_value(self, value: Any, line: int, label: str) -> float | tuple[float, float]:
+        """``p`` for both directions, or ``[p_ab, p_ba]``; each a probability in [0, 1]."""
+        items = list(value) if isinstance(value, list) else [value]
+        if isinstance(value, list) and len(items) != 2:
+            raise self.fail(line, label, f"must be a probability or [a→b, b→a], got {value!r}")
+        for x in items:
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1:
+                raise self.fail(line, label, f"must be a probability between 0 and 1, got {x!r}")
+        return (float(items[0]), float(items[1])) if isinstance(value, list) else float(value)
+
+    def bfd_spec(self, value: Any, line: int, label: str) -> BfdSpec | bool:
+        """``true`` (defaults), ``false`` (off) or ``{interval, multiplier, slow_interval}``."""
+        if isinstance(value, bool):
+            return BfdSpec() if value else False
+        if not isinstance(value, LDict):
+            raise self.fail(line, label, f"must be true, false or {{interval, multiplier}}, got {value!r}")
+        for key in value:
+            if key not in ("interval", "multiplier", "slow_interval"):
+                raise self.fail(value.line_of(key), f"{label}.{key}",
+                                "unknown key (expected interval, multiplier, slow_interval)")
+        kw: dict[str, Any] = {}
+        if "interval" in value:
+            kw["interval"] = float(self.number(value, "interval", f"{label}.interval", positive=True))
+        if "multiplier" in value:
+            kw["multiplier"] = int(self.number(value, "multiplier", f"{label}.multiplier", positive=True,
+                                               integer=True))
+        if "slow_interval" in value:
+            kw["slow_interval"] = float(self.number(value, "slow_interval", f"{label}.slow_interval",
+                                                    positive=True))
+        return BfdSpec(**kw)
+
+    def flows(self, value: Any, line: int, graph: nx.Graph) -> FlowSpec:
+        if not isinstance(value, LDict):
+            raise self.fail(line, "flows", "must be a mapping like {pairs: all, rate: 100, ttl: 64}")
+        for key in value:
+            if key not in ("pairs", "sample", "rate", "ttl", "start"):
+                raise self.fail(value.line_of(key), f"flows.{key}",
+                                "unknown key (expected pairs, sample, rate, ttl, start)")
+        kw: dict[str, Any] = {}
+        pairs = value.get("pairs", "all")
+        if pairs != "all":
+            if not isinstance(pairs, LList) or not pairs:
+                raise self.fail(value.line_of("pairs"), "flows.pairs", "must be 'all' or a list of [source, dest]")
+            out = []
+            for i, item in enumerate(pairs):
+                lbl = f"flows.pairs[{i}]"
+                if not isinstance(item, list) or len(item) != 2:
+                    raise self.fail(pairs.line_of(i), lbl, f"a flow is [source, dest], got {item!r}")
+                a, b = (self.router_name(x, pairs.line_of(i), lbl) for x in item)
+                for n in (a, b):
+                    if n not in graph:
+                        raise self.fail(pairs.line_of(i), lbl, f"unknown router {n}{_suggest(n, graph)}")
+                if a == b:
+                    raise self.fail(pairs.line_of(i), lbl, "source and destination are the same router")
+                out.append((a, b))
+            kw["pairs"] = tuple(out)
+        if "sample" in value:
+            kw["sample"] = int(self.number(value, "sample", "flows.sample", positive=True, integer=True))
+        if "rate" in value:
+            kw["rate"] = float(self.number(value, "rate", "flows.rate", positive=True))
+        if "ttl" in value:
+            kw["ttl"] = int(self.number(value, "ttl", "flows.ttl", positive=True, integer=True))
+        if "start" in value:
+            kw["start"] = float(self.number(value, "start", "flows.start"))
+        return FlowSpec(**kw)
 
     # -- protocols -------------------------------------------------------------------------------
     def protocols(self, spec: Any, line: int) -> dict[str, dict[str, Any]]:
@@ -325,15 +447,25 @@ class _Validator:
                 raise self.fail(item.line_of(key), f"{label}.{key}",
                                 f"not valid for {kind} (allowed: {', '.join(allowed)})")
         kl = item.line_of(kind)
+        kw: dict[str, Any] = {"silent": bool(item.get("silent", False)),
+                              "carrier_delay": carrier_delay}
         if kind in ("node_down", "node_up"):
             node = self.router_name(item[kind], kl, f"{label}.{kind}")
             if node not in graph:
                 raise self.fail(kl, f"{label}.{kind}", f"unknown router {node}{_suggest(node, graph)}")
             target: tuple[str, ...] = (node,)
+        elif kind == "srlg" or (kind in ("link_down", "link_up") and _is_link_list(item[kind])):
+            links = self.link_list(item[kind], kl, f"{label}.{kind}", graph)
+            kw["links"] = links
+            target = tuple(n for k in links for n in k)
         else:
             target = self.link_target(item[kind], kl, f"{label}.{kind}", graph)
-        kw: dict[str, Any] = {"silent": bool(item.get("silent", False)),
-                              "carrier_delay": carrier_delay}
+        if kind == "set_loss":
+            if "loss" not in item:
+                raise self.fail(item.line, label, "set_loss needs 'loss'")
+            value = self.loss_value(item["loss"], item.line_of("loss"), f"{label}.loss")
+            given = (self.router_name(item[kind][0], kl, label), self.router_name(item[kind][1], kl, label))
+            kw["loss"] = tuple(sorted(loss_map(*given, value).items()))
         if "silent" in item and not isinstance(item["silent"], bool):
             raise self.fail(item.line_of("silent"), f"{label}.silent", "must be true or false")
         if "carrier_delay" in item:
@@ -356,6 +488,15 @@ class _Validator:
             kw["down_time"] = down
         return EventSpec(index=index, time=float(at), kind=kind, target=target, line=line, **kw)
 
+    def link_list(self, value: Any, line: int, label: str, graph: nx.Graph) -> tuple[tuple[str, str], ...]:
+        """A shared-risk group: ``[[a, b], [c, d], ...]``, each a distinct existing link."""
+        if not _is_link_list(value):
+            raise self.fail(line, label, f"must list links as [[a, b], [c, d], ...], got {value!r}")
+        links = tuple(self.link_target(x, line, f"{label}[{i}]", graph) for i, x in enumerate(value))
+        if len(set(links)) != len(links):
+            raise self.fail(line, label, "names a link twice")
+        return links
+
     def link_target(self, value: Any, line: int, label: str, graph: nx.Graph) -> tuple[str, str]:
         if not isinstance(value, list) or len(value) != 2:
             raise self.fail(line, label, f"must name a link as [a, b], got {value!r}")
@@ -368,6 +509,10 @@ class _Validator:
             nbrs = ", ".join(sorted(graph[a])) or "none"
             raise self.fail(line, label, f"no link {a}–{b} (links of {a}: {nbrs})")
         return link_key(a, b)
+
+
+def _is_link_list(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > 0 and all(isinstance(x, list) for x in value)
 
 
 def _fields(e: EventSpec) -> dict[str, Any]:

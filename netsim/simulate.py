@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from netsim.bfd import install_bfd
 from netsim.errors import NetsimError
+from netsim.faults import bfd_for_links, loss_timeline
 from netsim.metrics import RunMetrics, analyze
 from netsim.network import Network
 from netsim.protocols import PROTOCOLS, canonical_name, validate_options
@@ -31,6 +33,8 @@ class RunResult:
     options: dict[str, Any]
     trace: Trace
     metrics: RunMetrics
+    #: Probe-traffic figures (:class:`netsim.dataplane.DataPlane`) when the scenario has ``flows``.
+    dataplane: Any = None
 
 
 def resolve_protocol(scenario: Scenario, name: str, overrides: Mapping[str, Any] | None = None
@@ -61,6 +65,7 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
     seed = scenario.seed if seed is None else seed
     cls = PROTOCOLS[name]
     net = Network(scenario.graph, cls, opts, seed, narrate=narrate)
+    install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
     net.start()
     for ev in scenario.events:
         _schedule(net, ev)
@@ -84,7 +89,13 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
             _run_chunks(net, target, progress)
     net.trace.end_time = float(net.env.now)
     metrics = analyze(net.trace, scenario.graph)
-    return RunResult(scenario, name, seed, opts, net.trace, metrics)
+    plane = None
+    if scenario.flows is not None and until is None:
+        from netsim.dataplane import run_flows
+
+        plane = run_flows(net.trace, scenario.graph, scenario.flows, seed,
+                          loss=loss_timeline(scenario.graph, scenario.events))
+    return RunResult(scenario, name, seed, opts, net.trace, metrics, plane)
 
 
 def _run_chunks(net: Network, end: float, progress: Callable[[float, float], None] | None) -> None:
@@ -102,7 +113,18 @@ def _schedule(net: Network, ev: EventSpec) -> None:
     i = ev.index
     record = ScriptedEvent(i, ev.time, ev.kind, ev.target, ev.describe())
     net.at(ev.time, net.scripted, record)
-    if ev.kind == "link_down":
+    if ev.links:  # a shared-risk group: every link changes at the same instant
+        for a, b in ev.links:
+            if ev.kind == "link_up":
+                net.at(ev.time, lambda a=a, b=b: net.link_up(a, b, carrier_delay=ev.carrier_delay, event=i))
+            else:
+                net.at(ev.time, lambda a=a, b=b: net.link_down(a, b, silent=ev.silent,
+                                                               carrier_delay=ev.carrier_delay, event=i))
+    elif ev.kind == "set_loss":
+        assert ev.loss is not None
+        loss = dict(ev.loss)
+        net.at(ev.time, lambda: net.set_loss(*ev.target, loss))
+    elif ev.kind == "link_down":
         net.at(ev.time, lambda: net.link_down(*ev.target, silent=ev.silent, carrier_delay=ev.carrier_delay,
                                               event=i))
     elif ev.kind == "link_up":

@@ -7,6 +7,7 @@ triggered updates, the first sent at once and later ones damped by a random 1–
 (RFC 2453 §3.10.1).  Split horizon is ``none``, ``simple`` or ``poison`` (poisoned reverse).
 
 The decision rules themselves are pure functions in :mod:`netsim.protocols.dvrules`.
+Optional flap control (``holddown``, ``damping``) is pure code in :mod:`netsim.protocols.damping`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
+from netsim.protocols.damping import DampingParams, Holddown, RouteDamping, flap_text, reuse_text, suppress_text
 from netsim.protocols.dvrules import DvChange, DvRoute, advertise, apply_response
 from netsim.trace import _num
 
@@ -56,6 +58,16 @@ class DistanceVector(Protocol):
         "triggered": Option(True, "send triggered updates when a route changes"),
         "triggered_min": Option(1.0, "lower bound of the random triggered-update damping timer (s)"),
         "triggered_max": Option(5.0, "upper bound of the random triggered-update damping timer (s)"),
+        "holddown": Option(0.0, "after a route becomes unreachable, ignore other neighbours' routes to it "
+                                "for this long (s; 0: off)"),
+        "damping": Option(False, "RFC 2439-style route-flap damping of unreachable/reachable flaps"),
+        "damping_penalty": Option(1000.0, "damping: penalty added per flap", positive=True),
+        "damping_suppress": Option(2000.0, "damping: suppress the route above this penalty", positive=True),
+        "damping_reuse": Option(750.0, "damping: reuse the route once the penalty decays below this",
+                                positive=True),
+        "damping_half_life": Option(900.0, "damping: penalty half-life (s)", positive=True),
+        "damping_max_suppress": Option(3600.0, "damping: longest suppression after the last flap (s)",
+                                       positive=True),
     }
 
     @classmethod
@@ -75,6 +87,15 @@ class DistanceVector(Protocol):
         self._trig_timer: Timer | None = None
         self._sweep_timer: Timer | None = None
         self._sweep_at = math.inf
+        self.holddown = float(o.get("holddown", 0.0))
+        self.hold = Holddown()
+        self.damping = DampingParams(float(o["damping_penalty"]), float(o["damping_suppress"]),
+                                     float(o["damping_reuse"]), float(o["damping_half_life"]),
+                                     float(o["damping_max_suppress"])) if o.get("damping") else None
+        #: Damping state per (destination, neighbour): RFC 2439 damps a route *as learned from a
+        #: peer*, so a suppressed path leaves the alternatives through other neighbours usable.
+        self.damp: dict[tuple[str, str], RouteDamping] = {}
+        self.suppressed: set[tuple[str, str]] = set()
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -140,7 +161,14 @@ class DistanceVector(Protocol):
             self._send_vector(iface, None, False)
             return
         now = self.port.now
-        changes = apply_response(self.table, self.me, iface, info.cost, msg.entries, now,
+        entries = msg.entries
+        if self.hold.until:
+            entries, ignored = self.hold.filter(entries, iface, now)
+            if ignored:
+                self.port.decide("holddown", f"ignored routes to {', '.join(ignored)} from {iface}: held down")
+        if self.suppressed:  # damped routes from this neighbour are not used until reused
+            entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
+        changes = apply_response(self.table, self.me, iface, info.cost, entries, now,
                                  self.timeout, self.inf)
         kind = "triggered update" if msg.triggered else "update"
         for ch in changes:
@@ -160,12 +188,47 @@ class DistanceVector(Protocol):
             self.port.decide("dv-unreachable", f"route to {ch.dest} unreachable: {cause}; "
                                                f"garbage collection in {_num(self.garbage)} s")
             self.port.withdraw(ch.dest, cause)
+            if ch.old is not None and ch.old[0] < self.inf:
+                self._lost_route(ch.dest, ch.old[1])
         else:
             old = ch.old
             if old is not None and old[1] == hop and metric > old[0]:
                 self.port.decide("dv-count", f"route to {ch.dest} metric rises {_num(old[0])} → "
                                              f"{_num(metric)} via {hop} (counting to infinity?)")
             self.port.install(ch.dest, (hop,), metric, cause)
+
+    # -- flap control (optional) ----------------------------------------------------------------
+    def _lost_route(self, dest: str, source: str) -> None:
+        """A usable route just became unreachable: start hold-down, count a damping flap."""
+        now = self.port.now
+        if self.holddown > 0:
+            self.hold.start(dest, source, now, self.holddown)
+            self.port.decide("holddown", f"route to {dest} held down for {_num(self.holddown)} s "
+                                         f"(only {source} is believed meanwhile)")
+        if self.damping is None:
+            return
+        st = self.damp.setdefault((dest, source), RouteDamping())
+        newly = st.flap(now, self.damping)
+        self.port.decide("damping", flap_text(dest, source, st.flaps, st.penalty))
+        if newly:
+            self.suppressed.add((dest, source))
+            at = st.reuse_at(self.damping)
+            self.port.decide("damping", suppress_text(dest, source, st.penalty, at))
+            self.port.call_later(max(0.0, at - now), self._reuse, dest, source)
+
+    def _reuse(self, dest: str, source: str) -> None:
+        st = self.damp[(dest, source)]
+        assert self.damping is not None
+        now = self.port.now
+        if not st.try_reuse(now, self.damping):
+            if st.suppressed:  # flapped again meanwhile: the penalty decays later
+                self.port.call_later(max(1e-6, st.reuse_at(self.damping) - now), self._reuse, dest, source)
+            return
+        self.suppressed.discard((dest, source))
+        self.port.decide("damping", reuse_text(dest, source, st.penalty_at(now, self.damping)))
+        info = self.port.interfaces().get(source)
+        if info is not None and info.up:  # ask at once rather than wait for the next periodic update
+            self.port.send(source, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
 
     # -- timeouts and garbage collection --------------------------------------------------------
     def _ensure_sweep(self, at: float) -> None:

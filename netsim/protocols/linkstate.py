@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
-from netsim.protocols.spf import spf
+from netsim.protocols.spf import spf, spf_needed
 from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, SpfBackoff
+from netsim.protocols.warm import WarmState, warm_state
 from netsim.trace import _num
 
 # --- packets (sizes in bytes include the 20-byte IPv4 header and the 24-byte OSPF header) -------
@@ -153,7 +154,22 @@ class LinkState(Protocol):
         "flood_pacing": Option(0.0, "LSAs to one neighbour are batched into one update per this many "
                                     "seconds (0: per instant)"),
         "ack_delay": Option(1.0, "delayed acknowledgements are batched for this long (< rxmt_interval)"),
+        "warm_start": Option(False, "start every router from the converged state of the initial topology "
+                                    "(full adjacencies, complete LSDB, routes installed at t=0) instead of "
+                                    "a cold start; a router that restarts later still boots cold"),
     }
+
+    @classmethod
+    def configure(cls, graph: Any, options: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """With ``warm_start``: the converged state each router would have reached by itself.
+
+        This is a checkpoint, not a shortcut through the honesty rules: it is exactly the LSDB the
+        routers flood to each other on the initial topology (one router-LSA per router listing its
+        links), and the routes an SPF over it gives.  From t=0 on, everything is messages and timers.
+        """
+        if not options.get("warm_start"):
+            return None
+        return warm_state(graph, Lsa)
 
     @classmethod
     def quiet_period(cls, options: Mapping[str, Any]) -> float:
@@ -184,12 +200,42 @@ class LinkState(Protocol):
         self._spf_delay_used = 0.0
         self.spf_runs = 0
         self.routes: dict[str, tuple[float, tuple[str, ...]]] = {}
+        #: Incremental SPF: links (as of the last SPF) of every origin whose LSA changed since.
+        self._spf_before: dict[str, Mapping[str, float] | None] = {}
+        self._last_spf: dict[str, tuple[float, tuple[str, ...]]] | None = None
+        self.spf_skipped = 0
+        self._pacing = float(o["flood_pacing"])
+        self._ack_delay = float(o["ack_delay"])
+        self._min_ls_arrival = float(o["min_ls_arrival"])
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
-        self._originate("router started", force=True)
+        if isinstance(self.config, WarmState) and self.port.now == 0.0:
+            self._warm(self.config)
+        else:
+            self._originate("router started", force=True)
         self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
         self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
+
+    def _warm(self, state: WarmState) -> None:
+        """Begin converged: every adjacency Full, the whole LSDB, routes installed (see configure)."""
+        me = self.me
+        for name, nb in self.nbrs.items():
+            if self.port.interfaces()[name].up:
+                nb.state = FULL
+                nb.got_dbd = True
+                nb.last_hello = 0.0
+                nb.dead_timer = self.port.call_later(self.dead, self._check_dead, nb)
+        self.lsdb = dict(state.lsdb)
+        self.graph = dict(state.graph)
+        self.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
+        self.seq = self.lsdb[me].seq
+        routes = state.routes(me)
+        for dest, (cost, hops) in routes.items():
+            self.port.install(dest, hops, cost, f"warm start at {me}")
+        self.routes = routes
+        self._last_spf = routes
+        self.port.decide("lsa", f"warm start: {len(self.lsdb)} LSAs, {len(routes)} routes")
 
     def _refresh(self) -> None:
         self._originate("LSRefreshTime: periodic refresh", force=True)
@@ -312,7 +358,7 @@ class LinkState(Protocol):
         nb.out_lsas[lsa.origin] = lsa
         nb.rxmt[lsa.origin] = lsa
         if nb.flush_timer is None:
-            nb.flush_timer = self.port.call_later(float(self.opts["flood_pacing"]), self._flush, nb)
+            nb.flush_timer = self.port.call_later(self._pacing, self._flush, nb)
         if nb.rxmt_timer is None:
             nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
 
@@ -335,7 +381,7 @@ class LinkState(Protocol):
     def _ack(self, nb: Neighbor, lsa: Lsa) -> None:
         nb.out_acks.append((lsa.origin, lsa.seq))
         if nb.ack_timer is None:
-            nb.ack_timer = self.port.call_later(float(self.opts["ack_delay"]), self._send_acks, nb)
+            nb.ack_timer = self.port.call_later(self._ack_delay, self._send_acks, nb)
 
     def _send_acks(self, nb: Neighbor) -> None:
         nb.ack_timer = None
@@ -360,7 +406,7 @@ class LinkState(Protocol):
             mine = self.lsdb.get(origin)
             if mine is None or lsa.seq > mine.seq:
                 if mine is not None and origin != self.me and \
-                        now - self.installed_at.get(origin, -1e18) < self.opts["min_ls_arrival"]:
+                        now - self.installed_at.get(origin, -1e18) < self._min_ls_arrival:
                     continue  # MinLSArrival: too soon after the last instance; the sender retransmits
                 self._install(lsa, f"LSA {origin} seq {lsa.seq} from {nb.name}")
                 self._flood(lsa, exclude=nb.name)
@@ -377,11 +423,22 @@ class LinkState(Protocol):
                     self._ack(nb, lsa)
             else:
                 self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
-            want = nb.pending.get(origin)
-            if want is not None and lsa.seq >= want:
-                del nb.pending[origin]
-                if not nb.pending and nb.state == LOADING:
-                    self._fsm(nb, LOADING_DONE, "all requested LSAs received")
+        self._settle_pending()
+
+    def _settle_pending(self) -> None:
+        """Loading ends when the LSDB holds every LSA a neighbour announced as newer, whoever
+        delivered it: on a lossy link the copy may come from another neighbour first, and the
+        announcing neighbour then takes our flood-back as an acknowledgement and never resends."""
+        lsdb = self.lsdb
+        for nb in self.nbrs.values():
+            if not nb.pending:
+                continue
+            for origin, want in list(nb.pending.items()):
+                have = lsdb.get(origin)
+                if have is not None and have.seq >= want:
+                    del nb.pending[origin]
+            if not nb.pending and nb.state == LOADING:
+                self._fsm(nb, LOADING_DONE, "all announced LSAs received")
 
     def _flood(self, lsa: Lsa, exclude: str | None) -> None:
         for name, nb in self.nbrs.items():
@@ -393,7 +450,10 @@ class LinkState(Protocol):
         self.lsdb[origin] = lsa
         self.installed_at[origin] = self.port.now
         links = dict(lsa.links)
-        if self.graph.get(origin) != links:
+        old = self.graph.get(origin)
+        if old != links:
+            if origin not in self._spf_before:
+                self._spf_before[origin] = old
             self.graph[origin] = links
             self._schedule_spf(f"{why}: links changed")
 
@@ -461,7 +521,14 @@ class LinkState(Protocol):
         reasons = list(dict.fromkeys(self._spf_reasons))
         self._spf_reasons = []
         shown = "; ".join(reasons[:3]) + (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
-        result = spf(self.graph, self.me)
+        last = self._last_spf
+        if last is not None and not spf_needed(self.graph, self._spf_before, self.me, last):
+            result = last  # no change since the last run can touch our tree: same answer, no Dijkstra
+            self.spf_skipped += 1
+        else:
+            result = spf(self.graph, self.me)
+        self._spf_before = {}
+        self._last_spf = result
         run = self.spf_runs
         self.port.decide("spf", f"SPF run {run} (reason: {shown}; {self._spf_mode} delay "
                                 f"{_num(round(self._spf_delay_used * 1000, 3))} ms, state "

@@ -6,6 +6,10 @@ OSPF (RFC 2328 §16.1 step 2b), a link ``u → v`` is used only if ``v``'s LSA a
 its neighbours stop listing it, so it drops out of the tree.
 
 The result carries equal-cost next hops (ECMP): the set of first hops of every shortest path.
+
+:func:`spf_needed` is the cheap half of incremental SPF: most LSA changes a router hears about
+(a link failure on the far side of the network, a refresh, a new link that is no shortcut)
+cannot change its shortest-path tree, and proving that is much cheaper than a Dijkstra run.
 """
 
 from __future__ import annotations
@@ -17,45 +21,107 @@ SpfResult = dict[str, tuple[float, tuple[str, ...]]]
 
 #: Relative tolerance when comparing float path costs for equality (ECMP ties).
 EPS = 1e-9
+#: Tolerance of :func:`spf_needed`: deliberately much looser than EPS, so a change that is even
+#: close to a tie counts as relevant and gets a full run (being conservative only costs time).
+SLACK = 1e-6
 
 
 def spf(lsdb: Mapping[str, Mapping[str, float]], root: str) -> SpfResult:
     """Dijkstra from ``root``: ``{dest: (cost, next_hops)}`` for every reachable dest ≠ root.
 
     Next hops are sorted neighbour names.  Costs must be positive (zero-cost links would let a
-    node be finalised before all its equal-cost predecessors were).
+    node be finalised before all its equal-cost predecessors were).  Next-hop sets are shared
+    immutable frozensets (a child inherits its parent's set unless a tie merges two), which is
+    what keeps this fast on networks of thousands of routers.
     """
     if root not in lsdb:
         return {}
+    heappush, heappop = heapq.heappush, heapq.heappop
+    get = lsdb.get
     dist: dict[str, float] = {root: 0.0}
-    hops: dict[str, set[str]] = {}
+    hops: dict[str, frozenset[str]] = {}
     done: set[str] = set()
     heap: list[tuple[float, str]] = [(0.0, root)]
     while heap:
-        d_u, u = heapq.heappop(heap)
+        d_u, u = heappop(heap)
         if u in done:
             continue
         done.add(u)
-        links = lsdb.get(u)
+        links = get(u)
         if not links:
             continue
         hops_u = hops.get(u)
         for v, cost in links.items():
             if v in done:
                 continue
-            back = lsdb.get(v)
+            back = get(v)
             if back is None or u not in back:  # two-way check
                 continue
             nd = d_u + cost
-            first = {v} if u == root else hops_u
             old = dist.get(v)
-            if old is None or nd < old - EPS * max(1.0, old):
+            if old is None or nd < old - EPS * (old if old > 1.0 else 1.0):
                 dist[v] = nd
-                hops[v] = set(first)  # type: ignore[arg-type]
-                heapq.heappush(heap, (nd, v))
-            elif abs(nd - old) <= EPS * max(1.0, old):
-                hops[v].update(first)  # type: ignore[arg-type]
-    return {v: (dist[v], tuple(sorted(hops[v]))) for v in sorted(done) if v != root}
+                hops[v] = frozenset((v,)) if u == root else hops_u  # type: ignore[assignment]
+                heappush(heap, (nd, v))
+            elif abs(nd - old) <= EPS * (old if old > 1.0 else 1.0):
+                first = frozenset((v,)) if u == root else hops_u
+                cur = hops[v]
+                if not first <= cur:  # type: ignore[operator]
+                    hops[v] = cur | first  # type: ignore[operator]
+    done.discard(root)
+    return {v: (dist[v], tuple(sorted(hops[v]))) for v in sorted(done)}
+
+
+def spf_needed(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
+               root: str, last: SpfResult) -> bool:
+    """Can the LSA changes since the last run change ``root``'s tree (and so its routes)?
+
+    ``before`` maps every origin whose LSA changed to its links as of the last run (None: it had
+    no LSA); ``lsdb`` is the database now; ``last`` the last result.  Each changed two-way link
+    ``u → v`` is checked against the old distances: removing or raising a link matters only if it
+    was on a shortest path (tight), adding or lowering one only if it now reaches ``v`` at least as
+    cheaply as before (or reaches a ``v`` that was unreachable).  Links out of an unreachable
+    ``u`` cannot matter on their own -- whatever made ``u`` reachable is itself a relevant change.
+    When no change matters, the old result is the exact answer, so a False here is as good as a
+    Dijkstra run.
+    """
+    if root not in lsdb or any(o == root and before[o] is None for o in before):
+        return True
+
+    def old_links(x: str) -> Mapping[str, float] | None:
+        return before[x] if x in before else lsdb.get(x)
+
+    def dist(x: str) -> float | None:
+        if x == root:
+            return 0.0
+        r = last.get(x)
+        return None if r is None else r[0]
+
+    for x, was in before.items():
+        now = lsdb.get(x)
+        for y in set(was or ()) | set(now or ()):
+            ox, oy, nx_, ny = was, old_links(y), now, lsdb.get(y)
+            old_xy = ox[y] if ox and oy and y in ox and x in oy else None
+            new_xy = nx_[y] if nx_ and ny and y in nx_ and x in ny else None
+            old_yx = oy[x] if ox and oy and y in ox and x in oy else None
+            new_yx = ny[x] if nx_ and ny and y in nx_ and x in ny else None
+            for u, v, co, cn in ((x, y, old_xy, new_xy), (y, x, old_yx, new_yx)):
+                if co == cn:
+                    continue
+                du = dist(u)
+                if du is None or v == root:
+                    continue
+                dv = dist(v)
+                if dv is None:
+                    if cn is not None:
+                        return True
+                    continue
+                tol = SLACK * (dv if dv > 1.0 else 1.0)
+                if co is not None and du + co <= dv + tol:
+                    return True
+                if cn is not None and du + cn <= dv + tol:
+                    return True
+    return False
 
 
 def diff_routes(old: Mapping[str, tuple[float, tuple[str, ...]]],

@@ -1,0 +1,91 @@
+"""The converged link-state of a topology, for warm starts (``linkstate`` option ``warm_start``).
+
+Why: on a network of thousands of routers a cold start floods every router-LSA over every link
+(N x 2E transmissions) before anything interesting happens.  A study of one failure only needs
+the converged state it starts from, and that state is fully determined by the topology: one
+router-LSA per router listing its links, and at every router the routes an SPF over that LSDB
+gives.  This module computes it once for all routers (scipy's compiled Dijkstra for the
+distances, then equal-cost next hops exactly as :func:`netsim.protocols.spf.spf` defines them).
+It is a checkpoint handed to each router at t=0 through ``Protocol.configure``, the same channel
+static routes use; from then on every change still travels in messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from netsim.protocols.spf import EPS
+
+WARM_SEQ = 2
+Routes = dict[str, tuple[float, tuple[str, ...]]]
+
+
+@dataclass
+class WarmState:
+    """Shared by every router: the LSDB (shared immutable LSAs) and routes computed on demand."""
+
+    names: list[str]
+    index: dict[str, int]
+    lsdb: dict[str, Any]
+    graph: dict[str, dict[str, float]]
+    dist: np.ndarray
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``configure`` returns per-router configuration by name: every router shares this state."""
+        return self if name in self.index else default
+
+    def routes(self, me: str) -> Routes:
+        """``me``'s SPF result: ``{dest: (cost, sorted next hops)}`` for every reachable dest."""
+        i = self.index[me]
+        row = self.dist[i]
+        nbrs = sorted(self.graph[me].items())
+        masks = np.zeros(len(self.names), dtype=object if len(nbrs) > 62 else np.int64)
+        tol = EPS * np.maximum(1.0, row)
+        for k, (n, c) in enumerate(nbrs):
+            tight = np.abs(c + self.dist[self.index[n]] - row) <= tol
+            masks[tight] += 1 << k
+        out: Routes = {}
+        interned: dict[tuple[float, int], tuple[float, tuple[str, ...]]] = {}
+        finite = np.isfinite(row)
+        for j in np.flatnonzero(finite).tolist():
+            if j == i:
+                continue
+            key = (float(row[j]), int(masks[j]))
+            entry = interned.get(key)
+            if entry is None:
+                hops = tuple(n for k, (n, _c) in enumerate(nbrs) if key[1] >> k & 1)
+                entry = interned[key] = (key[0], hops)
+            out[self.names[j]] = entry
+        return dict(sorted(out.items()))
+
+
+def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
+    """The converged state of ``graph`` (a networkx graph with ``cost`` on links)."""
+    names = sorted(str(n) for n in graph.nodes)
+    index = {n: i for i, n in enumerate(names)}
+    links: dict[str, dict[str, float]] = {n: {} for n in names}
+    for u, v, data in graph.edges(data=True):
+        c = data.get("cost", 1)
+        links[str(u)][str(v)] = c
+        links[str(v)][str(u)] = c
+    # Sequence number 2: a converged router has originated at least twice (once at boot, listing no
+    # neighbour, once its adjacencies were Full), so a router that restarts and originates seq 1
+    # meets a newer copy of its own LSA, exactly as after a real cold start.
+    lsdb = {n: lsa_cls(n, WARM_SEQ, tuple(sorted(links[n].items())), 0.0) for n in names}
+    view = {n: dict(lsdb[n].links) for n in names}
+    rows, cols, vals = [], [], []
+    for u, nb in view.items():
+        for v, c in nb.items():
+            rows.append(index[u])
+            cols.append(index[v])
+            vals.append(float(c))
+    n = len(names)
+    matrix = csr_matrix((vals, (rows, cols)), shape=(n, n))
+    dist = dijkstra(matrix, directed=True) if n else np.zeros((0, 0))
+    return WarmState(names, index, lsdb, view, dist)
