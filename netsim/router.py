@@ -7,7 +7,10 @@ change in the trace together with its cause, which is what ``netsim explain`` na
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
+
+from simpy.events import NORMAL
 
 from netsim.protocols.base import Interface, Protocol
 from netsim.trace import Route, RouteChange, Trace
@@ -17,12 +20,20 @@ if TYPE_CHECKING:
 
 
 class _Timer:
-    """A callback scheduled on the SimPy clock; cancelled timers and timers of a crashed
-    incarnation of the router do nothing when they fire."""
+    """A callback on the SimPy clock; cancelled timers and timers of a crashed incarnation of
+    the router do nothing when they fire.
 
-    __slots__ = ("router", "incarnation", "fn", "args", "cancelled")
+    The timer *is* its own SimPy event: ``Environment.step`` reads only ``callbacks`` and
+    ``_ok`` from an event, so pushing this slotted object on the queue (with the same time,
+    priority and event-id counter ``env.timeout`` would use) keeps the event order identical
+    while saving a ``Timeout`` object and a closure per timer.  Protocols set many timers.
+    """
+
+    __slots__ = ("callbacks", "router", "incarnation", "fn", "args", "cancelled")
+    _ok = True
 
     def __init__(self, router: Router, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        self.callbacks: Any = _FIRE
         self.router = router
         self.incarnation = router.incarnation
         self.fn = fn
@@ -32,10 +43,14 @@ class _Timer:
     def cancel(self) -> None:
         self.cancelled = True
 
-    def fire(self, _event: Any) -> None:
-        if self.cancelled or self.router.incarnation != self.incarnation:
-            return
-        self.fn(*self.args)
+
+def _fire(timer: _Timer) -> None:
+    if timer.cancelled or timer.router.incarnation != timer.incarnation:
+        return
+    timer.fn(*timer.args)
+
+
+_FIRE = (_fire,)
 
 
 class Router:
@@ -65,8 +80,11 @@ class Router:
             self._net.transmit(self.name, iface, msg, size, packets)
 
     def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> _Timer:
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
         timer = _Timer(self, fn, args)
-        self._env.timeout(delay).callbacks.append(timer.fire)
+        env = self._env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timer))
         return timer
 
     def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None:

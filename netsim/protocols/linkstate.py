@@ -12,10 +12,10 @@ What is modelled:
   neighbours with the interface cost.  Origination is limited by ``min_ls_interval``
   (MinLSInterval), acceptance by ``min_ls_arrival`` (MinLSArrival); refreshed every
   ``ls_refresh`` seconds.
-* **Reliable flooding**: LSAs go out in link-state updates batched per neighbour per
-  ``flood_pacing``; each is kept on a retransmission list until acknowledged (explicitly, with
-  ``ack_delay``-batched acks, or implicitly by the neighbour flooding it back) and resent every
-  ``rxmt_interval``.
+* **Reliable flooding**: LSAs go out in link-state updates, at once after a quiet spell and then
+  at most one per ``flood_pacing`` per neighbour (LSAs queued meanwhile share it); each is kept
+  on a retransmission list until acknowledged (explicitly, with ``ack_delay``-batched acks, or
+  implicitly by the neighbour flooding it back) and resent every ``rxmt_interval``.
 * **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.spf_throttle`) with
   a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.spf`), with modelled
   ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are all kept.
@@ -32,7 +32,7 @@ from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
 from netsim.protocols.spf import spf, spf_needed
-from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, SpfBackoff
+from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
 from netsim.protocols.warm import WarmState, warm_state
 from netsim.trace import _num
 
@@ -105,13 +105,14 @@ NEIGHBOR_FSM: dict[tuple[str, str], tuple[str, str | None]] = {
 class Neighbor:
     """Per-neighbour protocol state (RFC 2328 §10)."""
 
-    __slots__ = ("name", "state", "last_hello", "dead_timer", "got_dbd", "pending", "rxmt",
+    __slots__ = ("name", "state", "last_hello", "last_lsu", "dead_timer", "got_dbd", "pending", "rxmt",
                  "rxmt_timer", "dbd_timer", "out_lsas", "flush_timer", "out_acks", "ack_timer")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.state = DOWN
         self.last_hello = -1.0
+        self.last_lsu = -1e18
         self.dead_timer: Timer | None = None
         self.clear()
 
@@ -151,8 +152,8 @@ class LinkState(Protocol):
         "spf_holddown": Option(10.0, "RFC 8405 HOLDDOWN_INTERVAL: quiet time that resets the back-off"),
         "spf_duration": Option(0.001, "modelled time an SPF run takes (s)"),
         "fib_delay": Option(0.001, "modelled time to push SPF results into the FIB (s)"),
-        "flood_pacing": Option(0.0, "LSAs to one neighbour are batched into one update per this many "
-                                    "seconds (0: per instant)"),
+        "flood_pacing": Option(0.033, "minimum seconds between two link-state updates to one neighbour; LSAs "
+                                      "queued meanwhile share the next one (33 ms: a common router default)"),
         "ack_delay": Option(1.0, "delayed acknowledgements are batched for this long (< rxmt_interval)"),
         "warm_start": Option(False, "start every router from the converged state of the initial topology "
                                     "(full adjacencies, complete LSDB, routes installed at t=0) instead of "
@@ -195,6 +196,7 @@ class LinkState(Protocol):
         self.backoff = SpfBackoff(float(o["spf_delay"]), float(o["spf_hold"]), float(o["spf_max_wait"]),
                                   float(o["spf_learn"]), float(o["spf_holddown"]))
         self._bo_timers: dict[str, Timer | None] = {"holddown": None, "learn": None}
+        self._bo_deadline: dict[str, float | None] = {"holddown": None, "learn": None}
         self._spf_timer: Timer | None = None
         self._spf_reasons: list[str] = []
         self._spf_delay_used = 0.0
@@ -358,13 +360,17 @@ class LinkState(Protocol):
         nb.out_lsas[lsa.origin] = lsa
         nb.rxmt[lsa.origin] = lsa
         if nb.flush_timer is None:
-            nb.flush_timer = self.port.call_later(self._pacing, self._flush, nb)
+            # Pacing: the first update after a quiet spell leaves at once (still batching all LSAs
+            # queued at this instant); later ones wait until `flood_pacing` after the previous one.
+            wait = nb.last_lsu + self._pacing - self.port.now
+            nb.flush_timer = self.port.call_later(wait if wait > 0 else 0.0, self._flush, nb)
         if nb.rxmt_timer is None:
             nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
 
     def _flush(self, nb: Neighbor) -> None:
         nb.flush_timer = None
         if nb.out_lsas:
+            nb.last_lsu = self.port.now
             self._send_lsas(nb, tuple(nb.out_lsas.values()))
             nb.out_lsas = {}
 
@@ -490,6 +496,12 @@ class LinkState(Protocol):
     # ============================ SPF scheduling (RFC 8405) =========================================
     def _schedule_spf(self, reason: str) -> None:
         self._spf_reasons.append(reason)
+        if self._spf_timer is not None and self.backoff.state != QUIET:
+            # Fast path of SPF_FSM for (SHORT_WAIT | LONG_WAIT, IGP_EVENT) with an SPF already
+            # scheduled: the table's only effect is to restart HOLDDOWN.  During a flooding storm
+            # this runs once per LSA, so it skips building the action list.
+            self._bo_deadline["holddown"] = self.port.now + self.backoff.holddown
+            return
         self._backoff(IGP_EVENT)
 
     def _backoff(self, event: str) -> None:
@@ -500,20 +512,25 @@ class LinkState(Protocol):
                     self._spf_mode = timer
                     self._spf_timer = self.port.call_later(delay, self._run_spf)
             elif verb == "start":
-                old = self._bo_timers.get(timer)
-                if old is not None:
-                    old.cancel()
-                ev = HOLDDOWN_EXPIRED if timer == "holddown" else LEARN_EXPIRED
-                self._bo_timers[timer] = self.port.call_later(delay, self._backoff_timer, timer, ev)
+                # (Re)starting a timer moves its deadline; one pending wake-up per timer re-arms
+                # itself until the deadline, instead of a cancel and a new timer per LSA.
+                self._bo_deadline[timer] = self.port.now + delay
+                if self._bo_timers.get(timer) is None:
+                    self._bo_timers[timer] = self.port.call_later(delay, self._backoff_timer, timer)
             else:
-                old = self._bo_timers.get(timer)
-                if old is not None:
-                    old.cancel()
-                self._bo_timers[timer] = None
+                self._bo_deadline[timer] = None
 
-    def _backoff_timer(self, timer: str, event: str) -> None:
+    def _backoff_timer(self, timer: str) -> None:
         self._bo_timers[timer] = None
-        self._backoff(event)
+        deadline = self._bo_deadline.get(timer)
+        if deadline is None:
+            return  # cancelled
+        wait = deadline - self.port.now
+        if wait > 1e-9:
+            self._bo_timers[timer] = self.port.call_later(wait, self._backoff_timer, timer)
+            return
+        self._bo_deadline[timer] = None
+        self._backoff(HOLDDOWN_EXPIRED if timer == "holddown" else LEARN_EXPIRED)
 
     def _run_spf(self) -> None:
         self._spf_timer = None
