@@ -60,13 +60,18 @@ def apply_response(table: dict[str, DvRoute], me: str, neighbor: str, link_cost:
     """
     changes: list[DvChange] = []
     expires = now + timeout
+    lookup = table.get
     for dest, adv in entries:
-        if dest == me:
-            continue
         metric = adv + link_cost
         if metric > infinity:
             metric = infinity
-        cur = table.get(dest)
+        cur = lookup(dest)
+        if cur is not None and cur.next_hop == neighbor and metric == cur.metric:
+            if metric < infinity:  # the common case: a refresh from the current next hop
+                cur.expires = expires
+            continue
+        if dest == me:
+            continue
         if cur is None:
             if metric < infinity:
                 table[dest] = DvRoute(metric, neighbor, expires)
@@ -99,17 +104,16 @@ def advertise(table: Mapping[str, DvRoute], me: str, neighbor: str, mode: str, i
     neighbour) or ``poison`` (advertise them with metric infinity: poisoned reverse).
     ``only`` restricts the vector to some destinations (triggered updates).
     """
-    out: list[tuple[str, float]] = []
     if only is None:
-        out.append((me, 0))
+        head: list[tuple[str, float]] = [(me, 0)]
         items: Iterable[tuple[str, DvRoute]] = table.items()
     else:
-        items = ((d, table[d]) for d in only if d in table)
-    for dest, route in items:
-        if route.next_hop == neighbor and mode != "none":
-            if mode == "simple":
-                continue
-            out.append((dest, infinity))
-        else:
-            out.append((dest, route.metric))
-    return out
+        head = []
+        items = [(d, table[d]) for d in only if d in table]
+    # One comprehension per mode: a router sends its whole table to every neighbour every
+    # update interval, so this runs for every entry of every periodic update.
+    if mode == "none":
+        return head + [(dest, route.metric) for dest, route in items]
+    if mode == "simple":
+        return head + [(dest, route.metric) for dest, route in items if route.next_hop != neighbor]
+    return head + [(dest, infinity if route.next_hop == neighbor else route.metric) for dest, route in items]

@@ -27,7 +27,7 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
@@ -48,10 +48,14 @@ class Lsa:
     seq: int
     links: tuple[tuple[str, float], ...]
     born: float
+    #: Derived once at origination and shared by every router that installs this instance:
+    #: flooding handles each LSA millions of times in a large network.
+    size: int = field(init=False, compare=False, repr=False)
+    link_map: dict[str, float] = field(init=False, compare=False, repr=False)
 
-    @property
-    def size(self) -> int:
-        return 24 + 12 * len(self.links)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", 24 + 12 * len(self.links))
+        object.__setattr__(self, "link_map", dict(self.links))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,17 @@ NEIGHBOR_FSM: dict[tuple[str, str], tuple[str, str | None]] = {
     **{(s, INACTIVITY): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
     **{(s, LINK_DOWN): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
 }
+
+
+#: States in which a neighbour takes part in flooding (RFC 2328 §13.3: Exchange or greater).
+FLOODING = frozenset((EXSTART, LOADING, FULL))
+
+
+def _reason_text(reason: tuple[str, int, str | None]) -> str:
+    origin, seq, source = reason
+    if source is None:
+        return f"own LSA seq {seq}: links changed"
+    return f"LSA {origin} seq {seq} from {source}: links changed"
 
 
 class Neighbor:
@@ -198,7 +213,7 @@ class LinkState(Protocol):
         self._bo_timers: dict[str, Timer | None] = {"holddown": None, "learn": None}
         self._bo_deadline: dict[str, float | None] = {"holddown": None, "learn": None}
         self._spf_timer: Timer | None = None
-        self._spf_reasons: list[str] = []
+        self._spf_reasons: list[tuple[str, int, str | None]] = []
         self._spf_delay_used = 0.0
         self.spf_runs = 0
         self.routes: dict[str, tuple[float, tuple[str, ...]]] = {}
@@ -404,32 +419,45 @@ class LinkState(Protocol):
                 del rxmt[origin]
 
     def _on_update(self, nb: Neighbor, msg: LsUpdate) -> None:
-        if STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
+        """RFC 2328 §13, per LSA: install and flood a newer instance; treat the same instance as
+        an implied acknowledgement (or acknowledge it); answer an older one with ours.
+
+        The hottest code of a large link-state run -- each router receives every LSA once per
+        neighbour -- so lookups are hoisted into locals."""
+        if nb.state not in FLOODING:
             return
         now = self.port.now
+        lsdb = self.lsdb
+        rxmt = nb.rxmt
+        me = self.me
+        installed = False
         for lsa in msg.lsas:
             origin = lsa.origin
-            mine = self.lsdb.get(origin)
-            if mine is None or lsa.seq > mine.seq:
-                if mine is not None and origin != self.me and \
-                        now - self.installed_at.get(origin, -1e18) < self._min_ls_arrival:
+            seq = lsa.seq
+            mine = lsdb.get(origin)
+            if mine is not None:
+                if seq == mine.seq:
+                    held = rxmt.get(origin)
+                    if held is not None and held.seq == seq:
+                        del rxmt[origin]  # implied acknowledgement
+                    else:
+                        self._ack(nb, lsa)
+                    continue
+                if seq < mine.seq:
+                    self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
+                    continue
+                if origin != me and now - self.installed_at.get(origin, -1e18) < self._min_ls_arrival:
                     continue  # MinLSArrival: too soon after the last instance; the sender retransmits
-                self._install(lsa, f"LSA {origin} seq {lsa.seq} from {nb.name}")
-                self._flood(lsa, exclude=nb.name)
-                self._ack(nb, lsa)
-                if origin == self.me:
-                    # A newer instance of our own LSA survives from before a restart: jump past it.
-                    self.seq = max(self.seq, lsa.seq)
-                    self._originate(f"own LSA seq {lsa.seq} from before restart received", force=True)
-            elif lsa.seq == mine.seq:
-                held = nb.rxmt.get(origin)
-                if held is not None and held.seq == lsa.seq:
-                    del nb.rxmt[origin]  # implied acknowledgement
-                else:
-                    self._ack(nb, lsa)
-            else:
-                self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
-        self._settle_pending()
+            self._install(lsa, nb.name, now)
+            self._flood(lsa, exclude=nb.name)
+            self._ack(nb, lsa)
+            installed = True
+            if origin == me:
+                # A newer instance of our own LSA survives from before a restart: jump past it.
+                self.seq = max(self.seq, seq)
+                self._originate(f"own LSA seq {seq} from before restart received", force=True)
+        if installed:
+            self._settle_pending()
 
     def _settle_pending(self) -> None:
         """Loading ends when the LSDB holds every LSA a neighbour announced as newer, whoever
@@ -447,21 +475,24 @@ class LinkState(Protocol):
                 self._fsm(nb, LOADING_DONE, "all announced LSAs received")
 
     def _flood(self, lsa: Lsa, exclude: str | None) -> None:
+        queue = self._queue
         for name, nb in self.nbrs.items():
-            if name != exclude and STATE_RANK[nb.state] >= STATE_RANK[EXSTART]:
-                self._queue(nb, lsa)
+            if nb.state in FLOODING and name != exclude:
+                queue(nb, lsa)
 
-    def _install(self, lsa: Lsa, why: str) -> None:
+    def _install(self, lsa: Lsa, source: str | None, now: float) -> None:
+        """Put ``lsa`` (from neighbour ``source``; None = our own) in the LSDB; schedule an SPF if
+        its links differ.  The SPF reason is kept as a tuple and worded only if it is shown."""
         origin = lsa.origin
         self.lsdb[origin] = lsa
-        self.installed_at[origin] = self.port.now
-        links = dict(lsa.links)
+        self.installed_at[origin] = now
+        links = lsa.link_map  # shared, never mutated
         old = self.graph.get(origin)
         if old != links:
             if origin not in self._spf_before:
                 self._spf_before[origin] = old
             self.graph[origin] = links
-            self._schedule_spf(f"{why}: links changed")
+            self._schedule_spf((origin, lsa.seq, source))
 
     # ============================ origination =====================================================
     def _originate(self, reason: str, force: bool = False) -> None:
@@ -490,11 +521,11 @@ class LinkState(Protocol):
         lsa = Lsa(self.me, self.seq, links, self.port.now)
         listed = ", ".join(f"{n}({_num(c)})" for n, c in links) or "none"
         self.port.decide("lsa", f"originated router-LSA seq {self.seq}, links {listed}: {reasons}")
-        self._install(lsa, f"own LSA seq {self.seq}")
+        self._install(lsa, None, self.port.now)
         self._flood(lsa, exclude=None)
 
     # ============================ SPF scheduling (RFC 8405) =========================================
-    def _schedule_spf(self, reason: str) -> None:
+    def _schedule_spf(self, reason: tuple[str, int, str | None]) -> None:
         self._spf_reasons.append(reason)
         if self._spf_timer is not None and self.backoff.state != QUIET:
             # Fast path of SPF_FSM for (SHORT_WAIT | LONG_WAIT, IGP_EVENT) with an SPF already
@@ -537,7 +568,8 @@ class LinkState(Protocol):
         self.spf_runs += 1
         reasons = list(dict.fromkeys(self._spf_reasons))
         self._spf_reasons = []
-        shown = "; ".join(reasons[:3]) + (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
+        shown = "; ".join(_reason_text(r) for r in reasons[:3]) + \
+            (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
         last = self._last_spf
         if last is not None and not spf_needed(self.graph, self._spf_before, self.me, last):
             result = last  # no change since the last run can touch our tree: same answer, no Dijkstra
