@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup plots bench lint clean
+.PHONY: demo test setup plots bench scale lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,18 @@ demo: $(STAMP)
 test: $(STAMP)
 	CI=$${CI:-1} $(BIN)/python -m pytest -p no:cacheprovider tests
 
+# Every figure the README shows, regenerated from the shipped scenarios.
 plots: $(STAMP)
-	$(BIN)/netsim compare scenarios/demo.yaml --plot plots/demo.png > /dev/null
+	$(BIN)/netsim plot readme -o plots
+	$(BIN)/netsim topo draw topozoo/Abilene -o plots/abilene.png
+	$(BIN)/netsim scale --plot plots/scaling.png
 
+# Speed, measured as ratios side by side (ns-3's RIP too when its development files are installed).
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+scale: $(STAMP)
+	$(BIN)/netsim scale --plot plots/scaling.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check netsim tests benchmarks
