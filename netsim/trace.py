@@ -4,13 +4,19 @@ Everything a user sees (metrics, tables at a time, the narrated timeline, plots)
 function of a :class:`Trace`.  Records are frozen, slotted dataclasses so they are cheap and
 cannot be edited after the fact.  Protocol messages are by far the most numerous happening, so
 they are kept as three parallel compact arrays rather than one object each.
+
+FIBs loaded as a checkpoint at t=0 (a warm start) are not route changes: they are kept once, as
+column tables (:class:`FibTable`) in :attr:`Trace.initial_fibs`, instead of one
+:class:`RouteChange` per entry (a 3,800-router network has 14.5 M of them).
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,93 @@ class MessageLog:
         return int(sum(self.counts))
 
 
+class FibTable(Mapping[str, Route]):
+    """One router's FIB as columns: a read-only ``Mapping[str, Route]`` over a shared destination list.
+
+    Why columns: a warm-started router holds a route to every other router, so a network of N
+    routers loads N² entries at t=0.  As columns an entry costs 12 bytes (a float64 cost, an int32
+    index into the few distinct next-hop tuples) instead of a dict slot plus a ``Route`` object,
+    and the observer can judge a whole table with array operations (:mod:`netsim.metrics`).
+    ``Route`` objects are built on access and interned per (next hops, cost), so the ones handed
+    out are shared.  Costs are floats, as an SPF over float link costs produces them.
+    """
+
+    __slots__ = ("dests", "index", "costs", "choice", "choices", "_routes", "_len")
+
+    def __init__(self, dests: Sequence[str], index: Mapping[str, int], costs: np.ndarray, choice: np.ndarray,
+                 choices: Sequence[tuple[str, ...]]) -> None:
+        """``dests[j]`` has cost ``costs[j]`` via ``choices[choice[j]]``; ``choice[j] < 0``: no entry.
+
+        ``dests`` and ``index`` (name -> position in ``dests``) are meant to be shared by every
+        router's table; the arrays are made read-only so the recorded state cannot change later.
+        """
+        if len(costs) != len(dests) or len(choice) != len(dests):
+            raise ValueError("FibTable: costs and choice must have one element per destination")
+        self.dests = dests
+        self.index = index
+        self.costs = np.asarray(costs, dtype=np.float64)
+        self.choice = np.asarray(choice, dtype=np.int32)
+        self.costs.flags.writeable = False
+        self.choice.flags.writeable = False
+        self.choices = tuple(tuple(c) for c in choices)
+        self._routes: dict[tuple[int, float], Route] = {}
+        self._len = int(np.count_nonzero(self.choice >= 0))
+
+    def _route(self, j: int) -> Route:
+        return self._intern(int(self.choice[j]), float(self.costs[j]))
+
+    def __getitem__(self, dest: str) -> Route:
+        j = self.index.get(dest)
+        if j is None or self.choice[j] < 0:
+            raise KeyError(dest)
+        return self._route(j)
+
+    def __iter__(self) -> Iterator[str]:
+        dests = self.dests
+        return (dests[j] for j in np.flatnonzero(self.choice >= 0).tolist())
+
+    def __len__(self) -> int:
+        return self._len
+
+    def to_dict(self) -> dict[str, Route]:
+        """A plain, mutable copy (entries in destination order); the ``Route`` objects are shared.
+
+        Built with one Python step per distinct (next hops, cost) rather than per destination:
+        replays copy the tables of every router whose FIB changes.
+        """
+        cols = np.flatnonzero(self.choice >= 0)
+        if not len(cols):
+            return {}
+        ucost, cost_at = np.unique(self.costs[cols], return_inverse=True)
+        key = cost_at.reshape(-1).astype(np.int64) * len(self.choices) + self.choice[cols]
+        ukey, which = np.unique(key, return_inverse=True)
+        costs = ucost.tolist()
+        routes = np.empty(len(ukey), dtype=object)
+        routes[:] = [self._intern(k % len(self.choices), costs[k // len(self.choices)]) for k in ukey.tolist()]
+        names = self._names_array()
+        return dict(zip(names[cols].tolist(), routes[which.reshape(-1)].tolist(), strict=True))
+
+    def _intern(self, h: int, cost: float) -> Route:
+        route = self._routes.get((h, cost))
+        if route is None:
+            route = self._routes[(h, cost)] = Route(self.choices[h], cost)
+        return route
+
+    def _names_array(self) -> np.ndarray:
+        """``dests`` as an object array, shared by the tables that share ``dests``."""
+        cached = _NAMES.get(id(self.dests))
+        if cached is None or cached[0] is not self.dests:
+            arr = np.empty(len(self.dests), dtype=object)
+            arr[:] = list(self.dests)
+            cached = _NAMES[id(self.dests)] = (self.dests, arr)
+            while len(_NAMES) > 4:  # tables of a few runs at most are alive at once
+                del _NAMES[next(iter(_NAMES))]
+        return cached[1]
+
+
+_NAMES: dict[int, tuple[Sequence[str], np.ndarray]] = {}
+
+
 @dataclass(slots=True)
 class Trace:
     """Everything that happened in one run, in the order it happened."""
@@ -110,6 +203,10 @@ class Trace:
     messages: MessageLog = field(default_factory=MessageLog)
     end_time: float = 0.0
     narrate: bool = True
+    #: FIBs in force at t=0 that were loaded as a checkpoint (a warm start), router -> table, with
+    #: no RouteChange records for them; ``None`` when every router started with an empty FIB.
+    #: Replays (:mod:`netsim.replay`) start from these tables.
+    initial_fibs: dict[str, Mapping[str, Route]] | None = None
 
     def decide(self, time: float, router: str, kind: str, text: str) -> None:
         if self.narrate:

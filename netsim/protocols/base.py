@@ -53,6 +53,9 @@ class RouterPort(TypingProtocol):
 
     def withdraw(self, dest: str, cause: str) -> None: ...
 
+    def preload(self, table: Any) -> None:
+        """Start with a converged FIB at time 0 (warm start), recorded as the trace's initial table."""
+
     def fib(self) -> Mapping[str, Any]: ...
 
     def decide(self, kind: str, text: str) -> None:

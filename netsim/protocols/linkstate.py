@@ -248,8 +248,7 @@ class LinkState(Protocol):
         self.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
         self.seq = self.lsdb[me].seq
         routes = state.routes(me)
-        for dest, (cost, hops) in routes.items():
-            self.port.install(dest, hops, cost, f"warm start at {me}")
+        self.port.preload(state.table(me))  # FIB in force at t=0: a snapshot, not millions of records
         self.routes = routes
         self._last_spf = routes
         self.port.decide("lsa", f"warm start: {len(self.lsdb)} LSAs, {len(routes)} routes")

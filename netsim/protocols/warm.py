@@ -7,7 +7,9 @@ router-LSA per router listing its links, and at every router the routes an SPF o
 gives.  This module computes it once for all routers (scipy's compiled Dijkstra for the
 distances, then equal-cost next hops exactly as :func:`netsim.protocols.spf.spf` defines them).
 It is a checkpoint handed to each router at t=0 through ``Protocol.configure``, the same channel
-static routes use; from then on every change still travels in messages.
+static routes use; from then on every change still travels in messages.  :meth:`WarmState.table`
+gives a router's FIB as a column table for ``RouterPort.preload``, which records it once in the
+trace's initial FIBs instead of one route change per entry.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from netsim.protocols.spf import EPS
+from netsim.trace import FibTable
 
 WARM_SEQ = 2
 Routes = dict[str, tuple[float, tuple[str, ...]]]
@@ -40,29 +43,56 @@ class WarmState:
         """``configure`` returns per-router configuration by name: every router shares this state."""
         return self if name in self.index else default
 
-    def routes(self, me: str) -> Routes:
-        """``me``'s SPF result: ``{dest: (cost, sorted next hops)}`` for every reachable dest."""
-        i = self.index[me]
-        row = self.dist[i]
+    def _masks(self, me: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """``me``'s distance row, and per destination the bitmask of its equal-cost next hops
+        (bit k = k-th neighbour in sorted order), with the sorted neighbour names."""
+        row = self.dist[self.index[me]]
         nbrs = sorted(self.graph[me].items())
         masks = np.zeros(len(self.names), dtype=object if len(nbrs) > 62 else np.int64)
         tol = EPS * np.maximum(1.0, row)
         for k, (n, c) in enumerate(nbrs):
             tight = np.abs(c + self.dist[self.index[n]] - row) <= tol
             masks[tight] += 1 << k
-        out: Routes = {}
-        interned: dict[tuple[float, int], tuple[float, tuple[str, ...]]] = {}
+        return row, masks, [n for n, _c in nbrs]
+
+    def _entries(self, me: str) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
+        """Destinations ``me`` has a route to (sorted positions), each one's index into the list of
+        distinct next-hop tuples, and that list: the common core of :meth:`routes` and :meth:`table`."""
+        i = self.index[me]
+        row, masks, nbrs = self._masks(me)
         finite = np.isfinite(row)
-        for j in np.flatnonzero(finite).tolist():
-            if j == i:
-                continue
-            key = (float(row[j]), int(masks[j]))
-            entry = interned.get(key)
-            if entry is None:
-                hops = tuple(n for k, (n, _c) in enumerate(nbrs) if key[1] >> k & 1)
-                entry = interned[key] = (key[0], hops)
-            out[self.names[j]] = entry
-        return dict(sorted(out.items()))
+        finite[i] = False
+        cols = np.flatnonzero(finite)
+        uniq, inv = np.unique(masks[cols], return_inverse=True)
+        choices = [tuple(n for k, n in enumerate(nbrs) if int(m) >> k & 1) for m in uniq.tolist()]
+        return cols, inv.astype(np.int32).reshape(-1), choices
+
+    def routes(self, me: str) -> Routes:
+        """``me``'s SPF result: ``{dest: (cost, sorted next hops)}`` for every reachable dest.
+
+        Entries with the same (cost, next hops) share one tuple, and the dict is built without a
+        Python loop per destination: on a 3,800-router network that is 14.5 M entries in all.
+        """
+        cols, inv, choices = self._entries(me)
+        if not len(cols):
+            return {}
+        costs = self.dist[self.index[me]][cols]
+        pairs, which = np.unique(np.stack([costs, inv.astype(np.float64)]), axis=1, return_inverse=True)
+        entries = np.empty(pairs.shape[1], dtype=object)
+        entries[:] = [(float(c), choices[int(h)]) for c, h in pairs.T.tolist()]
+        names = np.asarray(self.names, dtype=object)
+        return dict(zip(names[cols].tolist(), entries[which.reshape(-1)].tolist(), strict=True))
+
+    def table(self, me: str) -> FibTable:
+        """``me``'s converged FIB as a column table (the same routes as :meth:`routes`), for
+        ``RouterPort.preload``: loaded at t=0 without one trace record per entry."""
+        cols, inv, choices = self._entries(me)
+        n = len(self.names)
+        costs = np.full(n, np.nan)
+        choice = np.full(n, -1, dtype=np.int32)
+        costs[cols] = self.dist[self.index[me]][cols]
+        choice[cols] = inv
+        return FibTable(self.names, self.index, costs, choice, choices)
 
 
 def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
