@@ -64,7 +64,7 @@ class Router:
         self.up = True
         self.incarnation = 0
         self.ifaces: dict[str, Interface] = {}
-        self._fib: dict[str, Route] = {}
+        self._fib: Any = {}  # a dict, or a preloaded read-only table until its first change
         self.protocol: Protocol | None = None
 
     # -- RouterPort ---------------------------------------------------------------------------
@@ -89,13 +89,20 @@ class Router:
 
     def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None:
         new = Route(tuple(next_hops), cost)
-        old = self._fib.get(dest)
+        fib = self._fib
+        old = fib.get(dest)
         if old == new:
             return
-        self._fib[dest] = new
+        if type(fib) is not dict:  # a preloaded read-only table: copy on first write
+            fib = self._fib = fib.to_dict()
+        fib[dest] = new
         self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))
 
     def withdraw(self, dest: str, cause: str) -> None:
+        if dest not in self._fib:
+            return
+        if type(self._fib) is not dict:
+            self._fib = self._fib.to_dict()
         old = self._fib.pop(dest, None)
         if old is not None:
             self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, None, cause))
@@ -131,12 +138,14 @@ class Router:
 
         Why not ``install`` per entry: the checkpoint is where the run starts, not a change, and a
         3,800-router network would log 14.5 M route changes at t=0.  The table is recorded once in
-        ``trace.initial_fibs`` (replays start from it) and copied into this router's FIB.
+        ``trace.initial_fibs`` (replays start from it) and shared with this router's FIB.
         """
         if self._env.now != 0 or self._fib:
             raise RuntimeError(f"router {self.name}: preload needs an empty FIB at t=0")
         to_dict = getattr(table, "to_dict", None)
-        self._fib = to_dict() if to_dict is not None else dict(table)
+        # A read-only table is kept as it is and copied only if this router's FIB ever changes:
+        # after one failure in a large network most routers never copy their N entries.
+        self._fib = table if to_dict is not None else dict(table)
         if self._trace.initial_fibs is None:
             self._trace.initial_fibs = {}
         self._trace.initial_fibs[self.name] = table if to_dict is not None else dict(self._fib)

@@ -33,7 +33,7 @@ from typing import Any
 from netsim.protocols.base import Option, Protocol, Timer, register
 from netsim.protocols.spf import spf, spf_needed
 from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
-from netsim.protocols.warm import WarmState, warm_state
+from netsim.protocols.warm import SpfView, WarmState, warm_state
 from netsim.trace import _num
 
 # --- packets (sizes in bytes include the 20-byte IPv4 header and the 24-byte OSPF header) -------
@@ -216,10 +216,10 @@ class LinkState(Protocol):
         self._spf_reasons: list[tuple[str, int, str | None]] = []
         self._spf_delay_used = 0.0
         self.spf_runs = 0
-        self.routes: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self.routes: Mapping[str, tuple[float, tuple[str, ...]]] = {}
         #: Incremental SPF: links (as of the last SPF) of every origin whose LSA changed since.
         self._spf_before: dict[str, Mapping[str, float] | None] = {}
-        self._last_spf: dict[str, tuple[float, tuple[str, ...]]] | None = None
+        self._last_spf: Mapping[str, tuple[float, tuple[str, ...]]] | None = None
         self.spf_skipped = 0
         self._pacing = float(o["flood_pacing"])
         self._ack_delay = float(o["ack_delay"])
@@ -247,8 +247,9 @@ class LinkState(Protocol):
         self.graph = dict(state.graph)
         self.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
         self.seq = self.lsdb[me].seq
-        routes = state.routes(me)
-        self.port.preload(state.table(me))  # FIB in force at t=0: a snapshot, not millions of records
+        table = state.table(me)
+        self.port.preload(table)  # FIB in force at t=0: a snapshot, not millions of records
+        routes = SpfView(table)
         self.routes = routes
         self._last_spf = routes
         self.port.decide("lsa", f"warm start: {len(self.lsdb)} LSAs, {len(routes)} routes")

@@ -14,7 +14,7 @@ trace's initial FIBs instead of one route change per entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +93,26 @@ class WarmState:
         costs[cols] = self.dist[self.index[me]][cols]
         choice[cols] = inv
         return FibTable(self.names, self.index, costs, choice, choices)
+
+
+class SpfView(Mapping[str, tuple[float, tuple[str, ...]]]):
+    """A warm-started router's last SPF result, read from its FIB table rather than copied:
+    a 3,800-router network would otherwise hold 14.5 M more (cost, next hops) entries."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: FibTable) -> None:
+        self.table = table
+
+    def __getitem__(self, dest: str) -> tuple[float, tuple[str, ...]]:
+        route = self.table[dest]
+        return (route.cost, route.next_hops)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
 def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
