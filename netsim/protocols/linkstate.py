@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
-from netsim.protocols.spf import spf, spf_needed
+from netsim.protocols.spf import spf, spf_incremental, spf_needed
 from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
 from netsim.protocols.warm import SpfView, WarmState, warm_state
 from netsim.trace import _num
@@ -575,7 +575,9 @@ class LinkState(Protocol):
             result = last  # no change since the last run can touch our tree: same answer, no Dijkstra
             self.spf_skipped += 1
         else:
-            result = spf(self.graph, self.me)
+            # Links only lost or dearer: repair the part of the tree below them; else a full run.
+            repaired = spf_incremental(self.graph, self._spf_before, self.me, last) if last is not None else None
+            result = repaired if repaired is not None else spf(self.graph, self.me)
         self._spf_before = {}
         self._last_spf = result
         run = self.spf_runs

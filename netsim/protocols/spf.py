@@ -124,6 +124,127 @@ def spf_needed(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Map
     return False
 
 
+def spf_incremental(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
+                    root: str, last: Mapping[str, tuple[float, tuple[str, ...]]]) -> SpfResult | None:
+    """The new SPF result when every change since ``last`` removed links or raised their cost.
+
+    Why this is exact: removing or raising links can only lengthen paths, so a destination none
+    of whose shortest paths (old DAG) used a changed link keeps its cost *and* its next hops.
+    Only the old-DAG descendants of the changed links are recomputed: a Dijkstra restricted to
+    them, seeded from their unaffected neighbours, with the same tie rule as :func:`spf`.
+    Returns None (run the full :func:`spf`) when a link was added or lowered, an LSA appeared
+    or vanished, or the affected part is large enough that a full run is as cheap.
+    """
+    if root not in lsdb or not before:
+        return None
+
+    def old_links(x: str) -> Mapping[str, float] | None:
+        return before[x] if x in before else lsdb.get(x)
+
+    def dist(x: str) -> float | None:
+        if x == root:
+            return 0.0
+        r = last.get(x)
+        return None if r is None else r[0]
+
+    heads: list[str] = []
+    for x, was in before.items():
+        now = lsdb.get(x)
+        if was is None or now is None:
+            return None
+        for y in set(was) | set(now):
+            oy, ny = old_links(y), lsdb.get(y)
+            old_xy = was[y] if oy and y in was and x in oy else None
+            new_xy = now[y] if ny and y in now and x in ny else None
+            old_yx = oy[x] if oy and y in was and x in oy else None
+            new_yx = ny[x] if ny and y in now and x in ny else None
+            for u, v, co, cn in ((x, y, old_xy, new_xy), (y, x, old_yx, new_yx)):
+                if co == cn:
+                    continue
+                if co is None or (cn is not None and cn < co):
+                    return None  # a new or cheaper link: paths may shorten anywhere
+                du, dv = dist(u), dist(v)
+                if du is not None and dv is not None and v != root and \
+                        abs(du + co - dv) <= EPS * (dv if dv > 1.0 else 1.0):
+                    heads.append(v)  # the changed link was on a shortest path to v
+    # Old-DAG descendants of the heads: every destination whose shortest paths may have used them.
+    affected: set[str] = set()
+    stack = [h for h in heads if h in last]
+    while stack:
+        x = stack.pop()
+        if x in affected:
+            continue
+        affected.add(x)
+        dx = last[x][0]
+        links = old_links(x) or {}
+        for z, c in links.items():
+            oz = old_links(z)
+            if z in affected or z == root or oz is None or x not in oz:
+                continue
+            rz = last.get(z)
+            if rz is not None and abs(dx + c - rz[0]) <= EPS * (rz[0] if rz[0] > 1.0 else 1.0):
+                stack.append(z)
+    if not affected:
+        return dict(last)
+    if 2 * len(affected) > len(last):
+        return None
+    return _repair(lsdb, root, last, affected)
+
+
+def _repair(lsdb: Mapping[str, Mapping[str, float]], root: str, last: Mapping[str, tuple[float, tuple[str, ...]]],
+            affected: set[str]) -> SpfResult:
+    """Dijkstra over ``affected`` only, every other destination being final as in ``last``."""
+    get = lsdb.get
+    dist: dict[str, float] = {}
+    hops: dict[str, frozenset[str]] = {}
+    heap: list[tuple[float, str]] = []
+
+    def offer(v: str, nd: float, first: frozenset[str]) -> None:
+        old = dist.get(v)
+        if old is None or nd < old - EPS * (old if old > 1.0 else 1.0):
+            dist[v] = nd
+            hops[v] = first
+            heapq.heappush(heap, (nd, v))
+        elif abs(nd - old) <= EPS * (old if old > 1.0 else 1.0) and not first <= hops[v]:
+            hops[v] = hops[v] | first
+
+    for a in sorted(affected):  # seeds: the best way in from the unaffected part
+        links_a = get(a)
+        if not links_a:
+            continue
+        for p in links_a:
+            if p in affected:
+                continue
+            lp = get(p)
+            if lp is None or a not in lp:
+                continue
+            if p == root:
+                offer(a, lp[a], frozenset((a,)))
+            elif p in last:
+                dp, hp = last[p]
+                offer(a, dp + lp[a], frozenset(hp))
+    done: set[str] = set()
+    while heap:
+        d_u, u = heapq.heappop(heap)
+        if u in done or d_u != dist[u]:
+            continue
+        done.add(u)
+        links = get(u)
+        if not links:
+            continue
+        for v, cost in links.items():
+            if v in done or v not in affected:
+                continue
+            back = get(v)
+            if back is None or u not in back:
+                continue
+            offer(v, d_u + cost, hops[u])
+    out = {d: r for d, r in last.items() if d not in affected}
+    for v in done:
+        out[v] = (dist[v], tuple(sorted(hops[v])))
+    return dict(sorted(out.items()))
+
+
 def diff_routes(old: Mapping[str, tuple[float, tuple[str, ...]]],
                 new: Mapping[str, tuple[float, tuple[str, ...]]]) -> tuple[list[str], list[str]]:
     """Destinations whose route changed or appeared, and destinations that disappeared."""
