@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
-from netsim.protocols.spf import spf, spf_incremental, spf_needed
+from netsim.protocols.spf import spf, spf_needed, spf_repair
 from netsim.protocols.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
 from netsim.protocols.warm import SpfView, WarmState, warm_state
 from netsim.trace import _num
@@ -571,13 +571,18 @@ class LinkState(Protocol):
         shown = "; ".join(_reason_text(r) for r in reasons[:3]) + \
             (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
         last = self._last_spf
+        changed: set[str] | None = None  # None: compare every destination
         if last is not None and not spf_needed(self.graph, self._spf_before, self.me, last):
-            result = last  # no change since the last run can touch our tree: same answer, no Dijkstra
+            result: Mapping[str, tuple[float, tuple[str, ...]]] = last  # same answer, no Dijkstra
+            changed = set()
             self.spf_skipped += 1
         else:
             # Links only lost or dearer: repair the part of the tree below them; else a full run.
-            repaired = spf_incremental(self.graph, self._spf_before, self.me, last) if last is not None else None
-            result = repaired if repaired is not None else spf(self.graph, self.me)
+            repaired = spf_repair(self.graph, self._spf_before, self.me, last) if last is not None else None
+            if repaired is not None:
+                result, changed = repaired
+            else:
+                result = spf(self.graph, self.me)
         self._spf_before = {}
         self._last_spf = result
         run = self.spf_runs
@@ -585,14 +590,25 @@ class LinkState(Protocol):
                                 f"{_num(round(self._spf_delay_used * 1000, 3))} ms, state "
                                 f"{self.backoff.state})")
         delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
-        self.port.call_later(delay, self._apply_routes, result, f"SPF run {run} at {self.me}")
+        self.port.call_later(delay, self._apply_routes, result, f"SPF run {run} at {self.me}", changed)
 
-    def _apply_routes(self, result: dict[str, tuple[float, tuple[str, ...]]], cause: str) -> None:
+    def _apply_routes(self, result: Mapping[str, tuple[float, tuple[str, ...]]], cause: str,
+                      changed: set[str] | None = None) -> None:
+        """Push ``result`` into the FIB: installs in destination order, then withdrawals.  With
+        ``changed`` (an incremental run), only those destinations can differ."""
         old = self.routes
-        for dest, (cost, hops) in result.items():
-            if old.get(dest) != (cost, hops):
-                self.port.install(dest, hops, cost, cause)
-        for dest in old:
-            if dest not in result:
-                self.port.withdraw(dest, cause)
+        if changed is None:
+            for dest, (cost, hops) in result.items():
+                if old.get(dest) != (cost, hops):
+                    self.port.install(dest, hops, cost, cause)
+            gone = [dest for dest in old if dest not in result]
+        else:
+            dests = sorted(changed)
+            for dest in dests:
+                new = result.get(dest)
+                if new is not None and old.get(dest) != new:
+                    self.port.install(dest, new[1], new[0], cause)
+            gone = [dest for dest in dests if dest not in result and dest in old]
+        for dest in gone:
+            self.port.withdraw(dest, cause)
         self.routes = result

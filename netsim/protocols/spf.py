@@ -15,7 +15,7 @@ cannot change its shortest-path tree, and proving that is much cheaper than a Di
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 SpfResult = dict[str, tuple[float, tuple[str, ...]]]
 
@@ -124,9 +124,53 @@ def spf_needed(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Map
     return False
 
 
+Route = tuple[float, tuple[str, ...]]
+
+
+class Overlay(Mapping[str, Route]):
+    """An SPF result as the previous one plus the entries a repair changed (None: removed).
+
+    Why: after one failure in a network of thousands of routers, a router's repair touches a few
+    destinations; copying its thousands of unchanged entries would cost more than the repair.
+    Iteration is in sorted destination order, like :func:`spf`'s results.
+    """
+
+    __slots__ = ("base", "changes")
+
+    def __init__(self, base: Mapping[str, Route], changes: dict[str, Route | None]) -> None:
+        if isinstance(base, Overlay):  # keep chains one level deep
+            changes = {**base.changes, **changes}
+            base = base.base
+        self.base = base
+        self.changes = changes
+
+    def __getitem__(self, dest: str) -> Route:
+        if dest in self.changes:
+            route = self.changes[dest]
+            if route is None:
+                raise KeyError(dest)
+            return route
+        return self.base[dest]
+
+    def __iter__(self) -> Iterator[str]:
+        keys = set(self.base) | set(self.changes)
+        return iter(sorted(k for k in keys if self.changes.get(k, True) is not None))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def spf_incremental(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
-                    root: str, last: Mapping[str, tuple[float, tuple[str, ...]]]) -> SpfResult | None:
-    """The new SPF result when every change since ``last`` removed links or raised their cost.
+                    root: str, last: Mapping[str, Route]) -> SpfResult | None:
+    """:func:`spf_repair` as a plain result dict (for callers that want one)."""
+    repaired = spf_repair(lsdb, before, root, last)
+    return None if repaired is None else {d: repaired[0][d] for d in sorted(repaired[0])}
+
+
+def spf_repair(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
+               root: str, last: Mapping[str, Route]) -> tuple[Mapping[str, Route], set[str]] | None:
+    """The new SPF result, and the destinations it may differ in, when every change since
+    ``last`` removed links or raised their cost.
 
     Why this is exact: removing or raising links can only lengthen paths, so a destination none
     of whose shortest paths (old DAG) used a changed link keeps its cost *and* its next hops.
@@ -185,14 +229,14 @@ def spf_incremental(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str
             if rz is not None and abs(dx + c - rz[0]) <= EPS * (rz[0] if rz[0] > 1.0 else 1.0):
                 stack.append(z)
     if not affected:
-        return dict(last)
+        return last, set()
     if 2 * len(affected) > len(last):
         return None
-    return _repair(lsdb, root, last, affected)
+    return _repair(lsdb, root, last, affected), affected
 
 
-def _repair(lsdb: Mapping[str, Mapping[str, float]], root: str, last: Mapping[str, tuple[float, tuple[str, ...]]],
-            affected: set[str]) -> SpfResult:
+def _repair(lsdb: Mapping[str, Mapping[str, float]], root: str, last: Mapping[str, Route],
+            affected: set[str]) -> Overlay:
     """Dijkstra over ``affected`` only, every other destination being final as in ``last``."""
     get = lsdb.get
     dist: dict[str, float] = {}
@@ -239,10 +283,10 @@ def _repair(lsdb: Mapping[str, Mapping[str, float]], root: str, last: Mapping[st
             if back is None or u not in back:
                 continue
             offer(v, d_u + cost, hops[u])
-    out = {d: r for d, r in last.items() if d not in affected}
+    changes: dict[str, Route | None] = {d: None for d in affected}
     for v in done:
-        out[v] = (dist[v], tuple(sorted(hops[v])))
-    return dict(sorted(out.items()))
+        changes[v] = (dist[v], tuple(sorted(hops[v])))
+    return Overlay(last, changes)
 
 
 def diff_routes(old: Mapping[str, tuple[float, tuple[str, ...]]],
