@@ -72,6 +72,37 @@ def spf(lsdb: Mapping[str, Mapping[str, float]], root: str) -> SpfResult:
     return {v: (dist[v], tuple(sorted(hops[v]))) for v in sorted(done)}
 
 
+def _changed_links(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None]
+                   ) -> Iterator[tuple[str, str, float | None, float | None]]:
+    """Every directed two-way link ``u → v`` whose cost changed since the last run: (u, v, old
+    cost, new cost), None for "not a two-way link" (both LSAs must list each other)."""
+
+    def old_links(x: str) -> Mapping[str, float] | None:
+        return before[x] if x in before else lsdb.get(x)
+
+    for x, was in before.items():
+        now = lsdb.get(x)
+        for y in sorted(set(was or ()) | set(now or ())):
+            oy, ny = old_links(y), lsdb.get(y)
+            old_two_way = bool(was and oy and y in was and x in oy)
+            new_two_way = bool(now and ny and y in now and x in ny)
+            old_xy = was[y] if old_two_way else None  # type: ignore[index]
+            new_xy = now[y] if new_two_way else None  # type: ignore[index]
+            old_yx = oy[x] if old_two_way else None  # type: ignore[index]
+            new_yx = ny[x] if new_two_way else None  # type: ignore[index]
+            if old_xy != new_xy:
+                yield x, y, old_xy, new_xy
+            if old_yx != new_yx:
+                yield y, x, old_yx, new_yx
+
+
+def _old_dist(root: str, last: Mapping[str, tuple[float, tuple[str, ...]]], x: str) -> float | None:
+    if x == root:
+        return 0.0
+    r = last.get(x)
+    return None if r is None else r[0]
+
+
 def spf_needed(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
                root: str, last: SpfResult) -> bool:
     """Can the LSA changes since the last run change ``root``'s tree (and so its routes)?
@@ -87,40 +118,20 @@ def spf_needed(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Map
     """
     if root not in lsdb or any(o == root and before[o] is None for o in before):
         return True
-
-    def old_links(x: str) -> Mapping[str, float] | None:
-        return before[x] if x in before else lsdb.get(x)
-
-    def dist(x: str) -> float | None:
-        if x == root:
-            return 0.0
-        r = last.get(x)
-        return None if r is None else r[0]
-
-    for x, was in before.items():
-        now = lsdb.get(x)
-        for y in set(was or ()) | set(now or ()):
-            ox, oy, nx_, ny = was, old_links(y), now, lsdb.get(y)
-            old_xy = ox[y] if ox and oy and y in ox and x in oy else None
-            new_xy = nx_[y] if nx_ and ny and y in nx_ and x in ny else None
-            old_yx = oy[x] if ox and oy and y in ox and x in oy else None
-            new_yx = ny[x] if nx_ and ny and y in nx_ and x in ny else None
-            for u, v, co, cn in ((x, y, old_xy, new_xy), (y, x, old_yx, new_yx)):
-                if co == cn:
-                    continue
-                du = dist(u)
-                if du is None or v == root:
-                    continue
-                dv = dist(v)
-                if dv is None:
-                    if cn is not None:
-                        return True
-                    continue
-                tol = SLACK * (dv if dv > 1.0 else 1.0)
-                if co is not None and du + co <= dv + tol:
-                    return True
-                if cn is not None and du + cn <= dv + tol:
-                    return True
+    for u, v, co, cn in _changed_links(lsdb, before):
+        du = _old_dist(root, last, u)
+        if du is None or v == root:
+            continue
+        dv = _old_dist(root, last, v)
+        if dv is None:
+            if cn is not None:
+                return True
+            continue
+        tol = SLACK * (dv if dv > 1.0 else 1.0)
+        if co is not None and du + co <= dv + tol:
+            return True
+        if cn is not None and du + cn <= dv + tol:
+            return True
     return False
 
 
@@ -179,38 +190,19 @@ def spf_repair(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Map
     Returns None (run the full :func:`spf`) when a link was added or lowered, an LSA appeared
     or vanished, or the affected part is large enough that a full run is as cheap.
     """
-    if root not in lsdb or not before:
+    if root not in lsdb or not before or any(before[x] is None or lsdb.get(x) is None for x in before):
         return None
 
     def old_links(x: str) -> Mapping[str, float] | None:
         return before[x] if x in before else lsdb.get(x)
 
-    def dist(x: str) -> float | None:
-        if x == root:
-            return 0.0
-        r = last.get(x)
-        return None if r is None else r[0]
-
     heads: list[str] = []
-    for x, was in before.items():
-        now = lsdb.get(x)
-        if was is None or now is None:
-            return None
-        for y in set(was) | set(now):
-            oy, ny = old_links(y), lsdb.get(y)
-            old_xy = was[y] if oy and y in was and x in oy else None
-            new_xy = now[y] if ny and y in now and x in ny else None
-            old_yx = oy[x] if oy and y in was and x in oy else None
-            new_yx = ny[x] if ny and y in now and x in ny else None
-            for u, v, co, cn in ((x, y, old_xy, new_xy), (y, x, old_yx, new_yx)):
-                if co == cn:
-                    continue
-                if co is None or (cn is not None and cn < co):
-                    return None  # a new or cheaper link: paths may shorten anywhere
-                du, dv = dist(u), dist(v)
-                if du is not None and dv is not None and v != root and \
-                        abs(du + co - dv) <= EPS * (dv if dv > 1.0 else 1.0):
-                    heads.append(v)  # the changed link was on a shortest path to v
+    for u, v, co, cn in _changed_links(lsdb, before):
+        if co is None or (cn is not None and cn < co):
+            return None  # a new or cheaper link: paths may shorten anywhere
+        du, dv = _old_dist(root, last, u), _old_dist(root, last, v)
+        if du is not None and dv is not None and v != root and abs(du + co - dv) <= EPS * (dv if dv > 1.0 else 1.0):
+            heads.append(v)  # the changed link was on a shortest path to v
     # Old-DAG descendants of the heads: every destination whose shortest paths may have used them.
     affected: set[str] = set()
     stack = [h for h in heads if h in last]
