@@ -21,8 +21,9 @@ from __future__ import annotations
 import bisect
 import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import networkx as nx
 import numpy as np
@@ -30,6 +31,8 @@ import numpy as np
 from netsim.oracle import EPS, Distances, Oracle
 from netsim.replay import World, steps
 from netsim.trace import Route, Trace
+
+T = TypeVar("T", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,49 +324,29 @@ class _Judge:
             h = col[i]
             return list(hopsets[i][h]) if h >= 0 else []
 
-        state: dict[int, int] = {j: 2}  # 1 = on the current walk, 2 = finished
-        loop = hole = False
-        for src in sources:
-            if src in state:
-                continue
-            state[src] = 1
-            stack = [(src, hops(src))]
-            if not stack[-1][1]:
-                hole = True
-            while stack:
-                node, todo = stack[-1]
-                if not todo:
-                    state[node] = 2
-                    stack.pop()
-                    continue
-                nxt = todo.pop()
-                if nxt not in adj[node]:  # no such link, link down, or an end crashed
-                    hole = True
-                    continue
-                s = state.get(nxt, 0)
-                if s == 1:
-                    loop = True
-                elif s == 0:
-                    state[nxt] = 1
-                    todo_next = hops(nxt)
-                    if not todo_next:
-                        hole = True
-                    stack.append((nxt, todo_next))
-            if loop and hole:
-                break
-        return loop, hole
+        return walk_faults(j, sources, hops, lambda a, b: b in adj[a])
 
 
 def _walk(world: World, dest: str, sources: Iterable[str]) -> tuple[bool, bool]:
     """(some walk towards ``dest`` loops, some walk dead-ends), walking from ``sources``."""
-    state: dict[str, int] = {dest: 2}  # 1 = on the current walk, 2 = finished
+    return walk_faults(dest, sources, lambda r: _hops(world, r, dest), world.link_up)
+
+
+def walk_faults(dest: T, sources: Iterable[T], hops: Callable[[T], list[T]],
+                link_ok: Callable[[T, T], bool]) -> tuple[bool, bool]:
+    """Depth-first walks along the FIBs towards ``dest`` from every source (all ECMP branches):
+    (some walk revisits a router = a loop, some walk dead-ends = a black hole).
+
+    ``hops(r)`` lists ``r``'s next hops (empty: no entry); ``link_ok(a, b)`` says whether a packet
+    can cross from ``a`` to ``b`` (the link is up and both ends are alive).
+    """
+    state: dict[T, int] = {dest: 2}  # 1 = on the current walk, 2 = finished
     loop = hole = False
     for src in sources:
         if src in state:
             continue
-        stack: list[tuple[str, list[str]]] = []
         state[src] = 1
-        stack.append((src, _hops(world, src, dest)))
+        stack = [(src, hops(src))]
         if not stack[-1][1]:
             hole = True
         while stack:
@@ -373,7 +356,7 @@ def _walk(world: World, dest: str, sources: Iterable[str]) -> tuple[bool, bool]:
                 stack.pop()
                 continue
             nxt = todo.pop()
-            if not world.link_up(node, nxt):
+            if not link_ok(node, nxt):
                 hole = True
                 continue
             s = state.get(nxt, 0)
@@ -381,10 +364,10 @@ def _walk(world: World, dest: str, sources: Iterable[str]) -> tuple[bool, bool]:
                 loop = True
             elif s == 0:
                 state[nxt] = 1
-                hops = _hops(world, nxt, dest)
-                if not hops:
+                todo_next = hops(nxt)
+                if not todo_next:
                     hole = True
-                stack.append((nxt, hops))
+                stack.append((nxt, todo_next))
         if loop and hole:
             break
     return loop, hole
