@@ -287,6 +287,8 @@ class LinkState(Protocol):
         if nb.dead_timer is None:
             nb.dead_timer = self.port.call_later(self.dead, self._check_dead, nb)
         was = nb.state
+        if was == FULL and msg.sees_you:
+            return  # steady state: NEIGHBOR_FSM has no entry for (Full, 2-WayReceived)
         self._fsm(nb, HELLO_2WAY if msg.sees_you else HELLO_1WAY,
                   "hello lists us" if msg.sees_you else "hello does not list us")
         if was in (DOWN, INIT) and nb.state != was or (was != DOWN and not msg.sees_you):
@@ -374,6 +376,11 @@ class LinkState(Protocol):
         """Send ``lsa`` to ``nb`` reliably: batched now, retransmitted until acknowledged."""
         nb.out_lsas[lsa.origin] = lsa
         nb.rxmt[lsa.origin] = lsa
+        if nb.flush_timer is None or nb.rxmt_timer is None:
+            self._arm(nb)
+
+    def _arm(self, nb: Neighbor) -> None:
+        """Start the flush and retransmission timers of ``nb`` that are not running."""
         if nb.flush_timer is None:
             # Pacing: the first update after a quiet spell leaves at once (still batching all LSAs
             # queued at this instant); later ones wait until `flood_pacing` after the previous one.
@@ -475,10 +482,14 @@ class LinkState(Protocol):
                 self._fsm(nb, LOADING_DONE, "all announced LSAs received")
 
     def _flood(self, lsa: Lsa, exclude: str | None) -> None:
-        queue = self._queue
+        # _queue inlined: a large cold start floods millions of (LSA, neighbour) pairs.
+        origin = lsa.origin
         for name, nb in self.nbrs.items():
             if nb.state in FLOODING and name != exclude:
-                queue(nb, lsa)
+                nb.out_lsas[origin] = lsa
+                nb.rxmt[origin] = lsa
+                if nb.flush_timer is None or nb.rxmt_timer is None:
+                    self._arm(nb)
 
     def _install(self, lsa: Lsa, source: str | None, now: float) -> None:
         """Put ``lsa`` (from neighbour ``source``; None = our own) in the LSDB; schedule an SPF if
