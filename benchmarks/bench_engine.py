@@ -18,9 +18,9 @@ from typing import Any
 import simpy
 from _common import table, timed
 
-from netsim.network import Network
+from netsim.engine.network import Network
 from netsim.protocols import PROTOCOLS, validate_options
-from netsim.topology import generate
+from netsim.topology.load import generate
 
 
 def bare_simpy(events: int, chains: int = 400) -> float:

@@ -15,7 +15,7 @@ Cases, each in its own fresh process so its peak RSS (resource.getrusage) is its
 The failed link is the first non-bridge link in sorted order (the network never partitions).
 Linkstate timers: hello 1 s, dead 4 s, the rest RFC defaults.
 
-Wall time is split into simulation and analysis (``netsim.metrics.analyze``: every figure of the
+Wall time is split into simulation and analysis (``netsim.analysis.metrics.analyze``: every figure of the
 results, judged against the oracle), with the process's peak RSS before the analysis and at the end.
 
 Run: .venv/bin/python benchmarks/bench_linkstate_scale.py [case ...]
@@ -51,11 +51,11 @@ TARGET_RSS_MB = 2048.0
 def _case(name: str, q: Any) -> None:
     import importlib
 
-    from netsim.scaling import failure_link
-    from netsim.scenario import parse_scenario
-    from netsim.sweep import Failure, apply_failure
+    from netsim.scenario.loader import parse_scenario
+    from netsim.studies.scaling import failure_link
+    from netsim.studies.sweep import Failure, apply_failure
 
-    simulate_module = importlib.import_module("netsim.simulate")  # the package re-exports a function of that name
+    simulate_module = importlib.import_module("netsim.runner")  # the package re-exports a function of that name
     hub, proto, opts, fail_at, duration = CASES[name]
     dur = f"duration: {duration:g}\n" if duration else ""
     sc = parse_scenario(f"topology: {{topohub: {hub}}}\n{dur}protocols:\n  {proto}: {{}}\n")

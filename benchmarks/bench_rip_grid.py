@@ -27,8 +27,8 @@ from pathlib import Path
 
 from _common import rss_mb, table, timed
 
-from netsim.scenario import parse_scenario
-from netsim.simulate import simulate
+from netsim.runner import simulate
+from netsim.scenario.loader import parse_scenario
 
 SIDES = (10, 20)
 DURATION = 300

@@ -1,4 +1,4 @@
-"""Our SPF (netsim.protocols.spf.spf, pure Python Dijkstra with ECMP) vs scipy's compiled Dijkstra.
+"""Our SPF (netsim.protocols.common.spf.spf, pure Python Dijkstra with ECMP) vs scipy's compiled Dijkstra.
 
 Same graph, same sources, timed side by side: the per-source time ratio, on ~50, ~400-500 and
 ~3,800-router networks; plus the memory one router's LSDB view and routing table take, and how
@@ -19,9 +19,9 @@ from _common import table
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from netsim.protocols.spf import spf, spf_needed
-from netsim.scaling import failure_link
-from netsim.topology import load_topohub
+from netsim.protocols.common.spf import spf, spf_needed
+from netsim.studies.scaling import failure_link
+from netsim.topology.load import load_topohub
 
 NETWORKS = ("topozoo/Bellsouth", "backbone/africa", "backbone/world")
 

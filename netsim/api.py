@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from netsim.protocols import canonical_name
-from netsim.scenario import Scenario, load_scenario, parse_scenario
-from netsim.simulate import RunResult, simulate
+from netsim.runner import RunResult, simulate
+from netsim.scenario.loader import Scenario, load_scenario, parse_scenario
 
 __all__ = ["RunResult", "Scenario", "load_scenario", "parse_scenario", "run_protocols", "simulate"]
 

@@ -110,7 +110,7 @@ class FibTable(Mapping[str, Route]):
     Why columns: a warm-started router holds a route to every other router, so a network of N
     routers loads N² entries at t=0.  As columns an entry costs 12 bytes (a float64 cost, an int32
     index into the few distinct next-hop tuples) instead of a dict slot plus a ``Route`` object,
-    and the observer can judge a whole table with array operations (:mod:`netsim.metrics`).
+    and the observer can judge a whole table with array operations (:mod:`netsim.analysis.metrics`).
     ``Route`` objects are built on access and interned per (next hops, cost), so the ones handed
     out are shared.  Costs are floats, as an SPF over float link costs produces them.
     """
@@ -205,7 +205,7 @@ class Trace:
     narrate: bool = True
     #: FIBs in force at t=0 that were loaded as a checkpoint (a warm start), router -> table, with
     #: no RouteChange records for them; ``None`` when every router started with an empty FIB.
-    #: Replays (:mod:`netsim.replay`) start from these tables.
+    #: Replays (:mod:`netsim.analysis.replay`) start from these tables.
     initial_fibs: dict[str, Mapping[str, Route]] | None = None
 
     def decide(self, time: float, router: str, kind: str, text: str) -> None:

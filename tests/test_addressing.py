@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 
 from netsim.errors import TopologyError
-from netsim.topology_addressing import Addressing
+from netsim.topology.addressing import Addressing
 
 
 def test_loopbacks_follow_sorted_names_and_links_get_disjoint_31s():

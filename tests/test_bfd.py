@@ -5,8 +5,20 @@ from __future__ import annotations
 import pytest
 
 from netsim import parse_scenario, simulate
-from netsim.bfd import BFD_FSM, DOWN, INIT, RX_DOWN, RX_INIT, RX_UP, TIMEOUT, UP, BfdPacket, BfdSession, transition
-from netsim.faults import BfdSpec
+from netsim.engine.bfd import (
+    BFD_FSM,
+    DOWN,
+    INIT,
+    RX_DOWN,
+    RX_INIT,
+    RX_UP,
+    TIMEOUT,
+    UP,
+    BfdPacket,
+    BfdSession,
+    transition,
+)
+from netsim.scenario.faults import BfdSpec
 
 
 def test_three_way_handshake_and_failure_follow_rfc5880_table() -> None:
@@ -104,7 +116,7 @@ topology:
 bfd: true
 protocols: [linkstate]
 """
-    from netsim.faults import bfd_for_links
+    from netsim.scenario.faults import bfd_for_links
 
     sc = parse_scenario(text)
     specs = bfd_for_links(sc.graph, sc.bfd)

@@ -7,10 +7,10 @@ import math
 import pytest
 
 from netsim import load_scenario, parse_scenario, simulate
-from netsim.oracle import Oracle
-from netsim.protocols.damping import DampingParams, Holddown, RouteDamping, decay
-from netsim.replay import World
-from netsim.report import result_dict
+from netsim.analysis.oracle.shortest_paths import Oracle
+from netsim.analysis.replay import World
+from netsim.output.report import result_dict
+from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping, decay
 
 
 @pytest.mark.parametrize("t", [0.0, 1.0, 450.0, 900.0, 2700.0])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from netsim import load_scenario, parse_scenario, run_protocols, simulate
-from netsim.dataplane import ecmp_pick, run_flows
-from netsim.report import dumps
+from netsim.analysis.dataplane import ecmp_pick, run_flows
+from netsim.output.report import dumps
 
 SILENT = """
 seed: 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netsim.protocols.dvrules import (
+from netsim.protocols.distvector.rules import (
     BETTER,
     NEW_ROUTE,
     SAME_HOP,

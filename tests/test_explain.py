@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim.cli import cli
+from netsim.analysis.explain import Filter, counting_steps, narrate
+from netsim.cli.main import cli
 from netsim.errors import NetsimError
-from netsim.explain import Filter, counting_steps, narrate
-from netsim.scenario import load_scenario
-from netsim.simulate import simulate
+from netsim.runner import simulate
+from netsim.scenario.loader import load_scenario
 from netsim.trace import Route, RouteChange
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsim import parse_scenario, simulate
+from netsim.analysis.oracle.shortest_paths import Oracle
+from netsim.analysis.replay import World, world_at
+from netsim.engine.link import Link
 from netsim.errors import ScenarioError
-from netsim.link import Link
-from netsim.oracle import Oracle
-from netsim.replay import World, world_at
 
 
 def _oracle_at_end(res) -> Oracle:

@@ -15,16 +15,16 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from netsim import metrics
-from netsim.metrics import _Judge, analyze, forwarding_faults
-from netsim.network import Network
-from netsim.oracle import Distances, Oracle, bellman_certified
+from netsim.analysis import metrics
+from netsim.analysis.metrics import _Judge, analyze, forwarding_faults
+from netsim.analysis.oracle.shortest_paths import Distances, Oracle, bellman_certified
+from netsim.analysis.replay import World, steps, world_at
+from netsim.engine.network import Network
 from netsim.protocols import PROTOCOLS
-from netsim.protocols.linkstate import Lsa
-from netsim.protocols.warm import warm_state
-from netsim.replay import World, steps, world_at
-from netsim.scenario import parse_scenario
-from netsim.simulate import simulate
+from netsim.protocols.linkstate.protocol import Lsa
+from netsim.protocols.linkstate.warm import warm_state
+from netsim.runner import simulate
+from netsim.scenario.loader import parse_scenario
 from netsim.trace import FibTable, Route, RouteChange, Trace
 
 

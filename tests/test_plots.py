@@ -13,15 +13,15 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
 
-import netsim.plots as plots
-from netsim.cli import cli
-from netsim.plots_cdf import cdf_figure, ecdf
-from netsim.plots_data import parse_results, summarize
-from netsim.plots_messages import binned_rates, nice_bin
-from netsim.plots_topology import settle_times
-from netsim.report import result_dict
-from netsim.scenario import load_scenario
-from netsim.simulate import simulate
+import netsim.output.plots.convergence as plots
+from netsim.cli.main import cli
+from netsim.output.plots.after_event import settle_times
+from netsim.output.plots.cdf import cdf_figure, ecdf
+from netsim.output.plots.messages import binned_rates, nice_bin
+from netsim.output.report import result_dict
+from netsim.output.summary import parse_results, summarize
+from netsim.runner import simulate
+from netsim.scenario.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CTI = str(SCENARIOS / "count-to-infinity.yaml")

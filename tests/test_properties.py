@@ -11,9 +11,9 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netsim.replay import world_at
-from netsim.scenario import EventSpec, Scenario
-from netsim.simulate import simulate
+from netsim.analysis.replay import world_at
+from netsim.runner import simulate
+from netsim.scenario.loader import EventSpec, Scenario
 
 SPACING = 120.0  # far longer than either protocol needs with the timers below
 OPTIONS = {

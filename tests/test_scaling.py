@@ -7,8 +7,8 @@ from pathlib import Path
 import networkx as nx
 from click.testing import CliRunner
 
-from netsim import scaling
-from netsim.cli import cli
+from netsim.cli.main import cli
+from netsim.studies import scaling
 
 
 def test_failure_link_never_partitions() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from netsim.analysis.explain import counting_steps
 from netsim.api import run_protocols
-from netsim.explain import counting_steps
-from netsim.scenario import load_scenario
-from netsim.simulate import simulate
+from netsim.runner import simulate
+from netsim.scenario.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netsim.protocols.spf import spf
+from netsim.protocols.common.spf import spf
 
 
 def lsdb_of(g: nx.Graph) -> dict[str, dict[str, float]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
-
-from netsim.protocols.spf import spf, spf_incremental
 from test_spf import connected_graphs, lsdb_of
+
+from netsim.protocols.common.spf import spf, spf_incremental
 
 
 @st.composite

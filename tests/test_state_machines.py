@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from netsim.protocols.linkstate import (
+from netsim.protocols.common.spf_throttle import (
+    HOLDDOWN_EXPIRED,
+    IGP_EVENT,
+    LEARN_EXPIRED,
+    LONG_WAIT,
+    QUIET,
+    SHORT_WAIT,
+    SpfBackoff,
+)
+from netsim.protocols.linkstate.protocol import (
     DOWN,
     EXCHANGE_DONE,
     EXCHANGE_PENDING,
@@ -16,15 +25,6 @@ from netsim.protocols.linkstate import (
     LOADING,
     LOADING_DONE,
     NEIGHBOR_FSM,
-)
-from netsim.protocols.spf_throttle import (
-    HOLDDOWN_EXPIRED,
-    IGP_EVENT,
-    LEARN_EXPIRED,
-    LONG_WAIT,
-    QUIET,
-    SHORT_WAIT,
-    SpfBackoff,
 )
 
 

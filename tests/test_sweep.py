@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim import sweep as sw
-from netsim.cli import cli
-from netsim.report import result_dict
-from netsim.simulate import simulate
+from netsim.cli.main import cli
+from netsim.output.report import result_dict
+from netsim.runner import simulate
+from netsim.studies import sweep as sw
 
 SCENARIO = """\
 name: sweep-ring

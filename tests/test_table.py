@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim.cli import cli
-from netsim.scenario import load_scenario
-from netsim.simulate import simulate
-from netsim.tables import EXTRA, OK, WRONG, run_until, tables_at
+from netsim.analysis.tables import EXTRA, OK, WRONG, run_until, tables_at
+from netsim.cli.main import cli
+from netsim.runner import simulate
+from netsim.scenario.loader import load_scenario
 from netsim.trace import Route
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from netsim.errors import TopologyError
-from netsim.topology import (
+from netsim.topology.common import atomic_write, unique_names
+from netsim.topology.load import (
     DEFAULT_DELAY,
     FORMATS,
     TopologyWarning,
@@ -21,7 +22,6 @@ from netsim.topology import (
     read_topology,
     write_topology,
 )
-from netsim.topology_common import atomic_write, unique_names
 
 SUFFIX = {"yaml": ".yaml", "graphml": ".graphml", "gml": ".gml", "json": ".json", "edgelist": ".txt"}
 

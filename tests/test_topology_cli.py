@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from netsim.cli.topo import topo
 from netsim.errors import TopologyError
-from netsim.topo_cli import topo
-from netsim.topology import load_topohub, read_topology
+from netsim.topology.load import load_topohub, read_topology
 
 TOPOLOGIES = Path(__file__).resolve().parent.parent / "topologies"
 

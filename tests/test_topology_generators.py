@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsim.errors import TopologyError
-from netsim.topology import DEFAULT_DELAY, GENERATOR_KINDS, describe, generate
+from netsim.topology.load import DEFAULT_DELAY, GENERATOR_KINDS, describe, generate
 
 RANDOM_KINDS = {
     "erdos_renyi": {"n": 25, "p": 0.1},

@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from netsim.errors import TopologyError
-from netsim.topology import (
+from netsim.topology.common import RawLink, RawNode, RawTopology, build_graph
+from netsim.topology.load import (
     DEFAULT_DELAY,
     SOURCES,
     TopologyWarning,
@@ -19,7 +20,6 @@ from netsim.topology import (
     load_topohub,
     read_topology,
 )
-from netsim.topology_common import RawLink, RawNode, RawTopology, build_graph
 
 TOPOLOGIES = Path(__file__).resolve().parent.parent / "topologies"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from netsim.report import result_dict
-from netsim.scenario import parse_scenario
-from netsim.simulate import simulate
+from netsim.output.report import result_dict
+from netsim.runner import simulate
+from netsim.scenario.loader import parse_scenario
 
 TIMERS = "{hello_interval: 1, dead_interval: 4, spf_delay: 0.05}"
 

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from netsim.protocols.base import Protocol, register
-from netsim.protocols.spf import spf
+from netsim.protocols.common.spf import spf
 
 
 @register

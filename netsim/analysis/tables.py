@@ -1,0 +1,127 @@
+"""Routing tables at an instant, judged against the oracle: what ``netsim table --at`` prints.
+
+A convergence number says *how long* the network was wrong; the table at a moment inside that
+window shows *what* was wrong: which router still points into the failed link, which has lost
+a route it should have, which keeps one it should not.  The tables come from replaying the
+trace (:func:`netsim.analysis.replay.world_at`), the same walk the metrics use, so the picture cannot
+disagree with the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from netsim.analysis.replay import World, world_at
+from netsim.errors import NetsimError
+from netsim.runner import RunResult, simulate
+from netsim.scenario.loader import Scenario
+from netsim.trace import Route
+
+#: Status of one entry, with the symbol and colour that mark it in the text table.
+OK, MISSING, WRONG, EXTRA = "ok", "missing", "wrong", "extra"
+MARKS = {OK: " ", MISSING: "-", WRONG: "≠", EXTRA: "+"}
+COLOURS = {MISSING: "yellow", WRONG: "red", EXTRA: "magenta"}
+LEGEND = "marks: - missing (the oracle has a route, the FIB none)   ≠ wrong (cost or next hop)   " \
+         "+ extra (a route to an unreachable destination)"
+
+#: Run a little past ``--at`` so that changes at exactly that instant are in the trace
+#: (the simulation clock stops *before* events scheduled at its end time).
+_PAST = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One destination in one router's table: what the FIB holds and what it should hold."""
+
+    router: str
+    dest: str
+    actual: Route | None
+    expected: Route | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouterTable:
+    router: str
+    down: bool
+    entries: tuple[Entry, ...]
+
+    @property
+    def faults(self) -> int:
+        return sum(e.status != OK for e in self.entries)
+
+
+def run_until(scenario: Scenario, protocol: str, at: float, seed: int | None = None) -> RunResult:
+    """Simulate just far enough to know every FIB at ``at`` (no narration: it is not shown)."""
+    if at < 0:
+        raise NetsimError(f"--at {at:g}: must be >= 0")
+    return simulate(scenario, protocol, seed=seed, narrate=False, until=at + _PAST)
+
+
+def judge(world: World, routers: Sequence[str] | None = None) -> list[RouterTable]:
+    """Each router's FIB next to the oracle's table, entry by entry (DESIGN §4.3 correctness)."""
+    oracle = world.oracle()
+    out = []
+    for r in routers or world.routers:
+        if r in world.down:
+            out.append(RouterTable(r, True, ()))
+            continue
+        fib = world.fibs[r]
+        expected = oracle.expected_table(r)
+        entries = []
+        for d in sorted(set(fib) | set(expected)):
+            actual, want = fib.get(d), expected.get(d)
+            if oracle.entry_ok(r, d, actual):
+                status = OK
+            elif actual is None:
+                status = MISSING
+            elif want is None:
+                status = EXTRA
+            else:
+                status = WRONG
+            entries.append(Entry(r, d, actual, want, status))
+        out.append(RouterTable(r, False, tuple(entries)))
+    return out
+
+
+def tables_at(result: RunResult, at: float, router: str | None = None) -> list[RouterTable]:
+    """The judged tables of ``result`` at time ``at`` (optionally one router's)."""
+    routers = result.trace.routers
+    if router is not None and router not in routers:
+        raise NetsimError(f"--router {router}: unknown router (known: {', '.join(sorted(routers))})")
+    world = world_at(result.scenario.graph, result.trace, at)
+    return judge(world, [router] if router else sorted(routers))
+
+
+def render(tables: Sequence[RouterTable], at: float, style: bool = True) -> str:
+    """Aligned text, one block per router; wrong entries marked and (on a terminal) coloured."""
+    import click
+
+    entries = [e for t in tables for e in t.entries]
+    w_dest = max([len("dest"), *(len(e.dest) for e in entries)])
+    w_fib = max([len("FIB"), *(len(_show(e.actual)) for e in entries)])
+    faults = sum(t.faults for t in tables)
+    verb = "entry differs" if faults == 1 else "entries differ"
+    out = [f"routing tables at t = {at:g} s: {faults} {verb} from shortest paths", ""]
+    for t in tables:
+        head = f"{t.router}" + ("  (down: no FIB)" if t.down else "")
+        out.append(click.style(head, bold=True) if style else head)
+        if t.down:
+            out.append("")
+            continue
+        out.append(f"    {'dest'.ljust(w_dest)}  {'FIB'.ljust(w_fib)}  should be")
+        for e in t.entries:
+            mark = MARKS[e.status]
+            line = f"  {mark} {e.dest.ljust(w_dest)}  {_show(e.actual).ljust(w_fib)}"
+            if e.status != OK:
+                line += f"  {_show(e.expected)}  ({e.status})"
+            colour = COLOURS.get(e.status)
+            out.append(click.style(line, fg=colour) if style and colour else line.rstrip())
+        out.append("")
+    out.append(LEGEND)
+    return "\n".join(out)
+
+
+def _show(route: Route | None) -> str:
+    return "no route" if route is None else route.describe()

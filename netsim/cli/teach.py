@@ -1,0 +1,281 @@
+"""Teaching commands: ``netsim explain``, ``netsim table`` and the ``netsim plot`` group.
+
+Thin like the rest of the CLI: parse, call :mod:`netsim.analysis.explain`, :mod:`netsim.analysis.tables` or a
+``plots_*`` module, print.  Colour appears only on a terminal (click strips the styles when
+output is piped), so ``netsim explain ... > lesson.txt`` gives clean text.
+
+This module is attached by :data:`netsim.cli.main.COMMAND_MODULES` through :func:`register`.  It
+does not import :mod:`netsim.cli.main` at import time (that module imports this one while it is
+still being built), only inside command bodies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netsim.errors import NetsimError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+RESULT_SUFFIXES = (".json", ".jsonl", ".ndjson")
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+# -- shared options ------------------------------------------------------------------------------
+def _scenario_arg(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
+
+
+def _one_protocol(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("-p", "--protocol", default=None, metavar="PROTOCOL",
+                        help="Protocol to run (static, linkstate/ospf, distvector/rip). "
+                             "Default: the scenario's only protocol.")(fn)
+
+
+def _protocols(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("-p", "--protocol", "protocols", multiple=True, metavar="PROTOCOL",
+                        help="Protocol to run; repeat for several. Default: the scenario's protocols.")(fn)
+
+
+def _seed(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--seed", type=click.IntRange(min=0), default=None,
+                        help="Override the scenario's seed (same seed, same results).")(fn)
+
+
+def _out(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                        help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
+
+
+def _window(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--to", "end", type=float, default=None, metavar="T",
+                      help="Show up to simulated time T (s).")(fn)
+    return click.option("--from", "start", type=float, default=None, metavar="T",
+                        help="Show from simulated time T (s).")(fn)
+
+
+def _load_one(path: Path, protocol: str | None) -> tuple[Any, str]:
+    """The scenario and one canonical protocol name (``-p`` may be omitted when there is one)."""
+    from netsim.cli.main import load
+
+    scenario, names = load(path, (protocol,) if protocol else ())
+    if len(names) != 1:
+        raise NetsimError(f"-p/--protocol: {path} lists {', '.join(names)}; choose one")
+    return scenario, names[0]
+
+
+def _run(path: Path, protocols: tuple[str, ...], seed: int | None) -> list[Any]:
+    from netsim.cli.main import load, run_all
+
+    scenario, names = load(path, protocols)
+    return run_all(scenario, names, seed)
+
+
+def _check_out(path: Path) -> None:
+    from netsim.output.plots.convergence import check_format
+
+    check_format(path)
+
+
+def _saved(fig: Any, path: Path) -> None:
+    from netsim.output.plots.convergence import save
+
+    save(fig, path)
+    click.echo(f"wrote {path}")
+
+
+# -- explain --------------------------------------------------------------------------------------
+@click.command(context_settings=CONTEXT)
+@_scenario_arg
+@_one_protocol
+@click.option("--router", default=None, metavar="R", help="Only what router R did (scripted events stay).")
+@click.option("--dest", default=None, metavar="D", help="Only what concerns destination D.")
+@_window
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {time, router, kind, text, cause}.")
+@_seed
+def explain(scenario: Path, protocol: str | None, router: str | None, dest: str | None, start: float | None,
+            end: float | None, as_json: bool, seed: int | None) -> None:
+    """Narrate a run: every event, protocol decision and route change, in time order, with its cause.
+
+    Distance-vector lines show the advertised metric and the rule applied; a run of metric
+    increases via the same next hop is marked "counting to infinity: step k".
+    """
+    from netsim.analysis import explain as ex
+    from netsim.runner import simulate
+
+    sc, name = _load_one(scenario, protocol)
+    flt = ex.Filter(router, dest, start, end)
+    ex.validate_filter(flt, [str(n) for n in sc.graph.nodes])
+    result = simulate(sc, name, seed=seed)
+    lines = ex.narrate(result.trace, result.protocol, flt)
+    if as_json:
+        click.echo(json.dumps([ln.as_dict() for ln in lines], indent=1, ensure_ascii=False))
+        return
+    click.echo(click.style(f"{sc.name} with {result.protocol}, seed {result.seed}", bold=True))
+    for text in ex.render(lines):
+        click.echo(text)
+    click.echo(ex.summary(lines))
+
+
+# -- table ----------------------------------------------------------------------------------------
+@click.command(context_settings=CONTEXT)
+@_scenario_arg
+@_one_protocol
+@click.option("--at", "at", type=float, required=True, metavar="T", help="Simulated time (s) to show.")
+@click.option("--router", default=None, metavar="R", help="Only router R's table.")
+@_seed
+def table(scenario: Path, protocol: str | None, at: float, router: str | None, seed: int | None) -> None:
+    """Show the routing tables at time T, marking entries that differ from the shortest paths."""
+    from netsim.analysis import tables
+
+    sc, name = _load_one(scenario, protocol)
+    if router is not None and router not in sc.graph:
+        known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
+        raise NetsimError(f"--router {router}: unknown router (known: {known})")
+    result = tables.run_until(sc, name, at, seed)
+    click.echo(tables.render(tables.tables_at(result, at, router), at))
+
+
+# -- plot group -----------------------------------------------------------------------------------
+@click.group(context_settings=CONTEXT)
+def plot() -> None:
+    """Figures for papers and lectures (PNG or SVG by the output's extension)."""
+
+
+@plot.command("convergence", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@_protocols
+@_seed
+@_out
+def plot_convergence(source: Path, protocols: tuple[str, ...], seed: int | None, out: Path) -> None:
+    """Grouped bars of convergence per event, from a scenario (runs it) or a results JSON file."""
+    from netsim.output.plots.convergence import convergence_figure
+
+    _check_out(out)
+    if source.suffix.lower() in RESULT_SUFFIXES:
+        from netsim.output.summary import load_results
+
+        runs: list[Any] = load_results([source])
+        if protocols:
+            runs = [r for r in runs if r.protocol in protocols]
+    else:
+        runs = _run(source, protocols, seed)
+    if not runs:
+        raise NetsimError(f"{source}: no results to plot")
+    _saved(convergence_figure(runs), out)
+
+
+@plot.command("timeline", context_settings=CONTEXT)
+@_scenario_arg
+@_protocols
+@_seed
+@_window
+@click.option("--dest", default=None, metavar="D", help="Only the changes of routes to destination D.")
+@_out
+def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, start: float | None,
+                  end: float | None, dest: str | None, out: Path) -> None:
+    """Raster of route changes per router over time (one panel per protocol), events as lines."""
+    from netsim.output.plots.timeline import timeline_figure
+
+    _check_out(out)
+    results = _run(scenario, protocols, seed)
+    if dest is not None and dest not in results[0].trace.routers:
+        raise NetsimError(f"--dest {dest}: unknown router (known: {', '.join(sorted(results[0].trace.routers))})")
+    _saved(timeline_figure(results, start, end, dest), out)
+
+
+@plot.command("messages", context_settings=CONTEXT)
+@_scenario_arg
+@_protocols
+@_seed
+@_window
+@click.option("--bin", "bin_width", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Bin width in seconds (default: about 150 bins).")
+@_out
+def plot_messages(scenario: Path, protocols: tuple[str, ...], seed: int | None, start: float | None,
+                  end: float | None, bin_width: float | None, out: Path) -> None:
+    """Protocol packets and bytes per second over time, per protocol."""
+    from netsim.output.plots.messages import messages_figure
+
+    _check_out(out)
+    _saved(messages_figure(_run(scenario, protocols, seed), bin_width, start, end), out)
+
+
+@plot.command("topology", context_settings=CONTEXT)
+@_scenario_arg
+@_one_protocol
+@_seed
+@click.option("--event", "event", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Which scripted event (0 = the first).")
+@_out
+def plot_topology(scenario: Path, protocol: str | None, seed: int | None, event: int, out: Path) -> None:
+    """The topology after an event: failed links marked, routers coloured by when they converged."""
+    from netsim.output.plots.after_event import topology_figure
+    from netsim.runner import simulate
+
+    _check_out(out)
+    sc, name = _load_one(scenario, protocol)
+    _saved(topology_figure(simulate(sc, name, seed=seed, narrate=False), event), out)
+
+
+@plot.command("cdf", context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", default="protocol", show_default=True,
+              help="Group by this key: protocol, scenario, or an option / sweep parameter (e.g. split_horizon).")
+@click.option("--metric", type=click.Choice(["convergence_time", "correct_time"]), default="convergence_time",
+              show_default=True)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only events of this kind (link_down, link_up, node_down, ...); repeat for several.")
+@click.option("--seeds", type=click.IntRange(min=1), default=20, show_default=True,
+              help="For scenario inputs: run seeds 0..N-1.")
+@_protocols
+@_out
+def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, ...], seeds: int,
+             protocols: tuple[str, ...], out: Path) -> None:
+    """CDF of convergence time over many runs, per protocol or per setting.
+
+    INPUTS are results JSON files (an array, one object, or JSON lines as a sweep writes them)
+    or scenario files, which are run once per seed.
+    """
+    from netsim.output.plots.cdf import cdf_figure
+    from netsim.output.summary import load_results, summarize
+
+    _check_out(out)
+    runs: list[Any] = []
+    for path in inputs:
+        if path.suffix.lower() in SCENARIO_SUFFIXES:
+            from netsim.api import run_protocols
+            from netsim.cli.main import load
+
+            sc, names = load(path, protocols)
+            runs += [summarize(r) for s in range(seeds) for r in run_protocols(sc, names, seed=s, narrate=False)]
+        elif path.suffix.lower() in RESULT_SUFFIXES:
+            runs += [r for r in load_results([path]) if not protocols or r.protocol in protocols]
+        else:
+            raise NetsimError(f"{path}: expected a results file (.json, .jsonl) or a scenario (.yaml)")
+    if not runs:
+        raise NetsimError("no results to plot")
+    _saved(cdf_figure(runs, by, metric, kinds), out)
+
+
+@plot.command("readme", context_settings=CONTEXT)
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("plots"),
+              show_default=True, help="Directory for the figures.")
+@click.option("--scenarios", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The shipped scenarios directory (default: the one next to the package).")
+def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
+    """Regenerate every figure the README and the tutorial show."""
+    from netsim.output.plots.readme import DEFAULT_SCENARIOS, readme_figures
+
+    readme_figures(out_dir, scenarios or DEFAULT_SCENARIOS, echo=click.echo)
+
+
+def register(cli: click.Group) -> None:
+    """Attach ``explain``, ``table`` and ``plot`` to the main command group."""
+    cli.add_command(explain)
+    cli.add_command(table)
+    cli.add_command(plot)

@@ -1,0 +1,151 @@
+"""A virtual router: interfaces as it sees them, a FIB, timers, and one protocol instance.
+
+The router is the protocol's :class:`~netsim.protocols.base.RouterPort`.  It records every FIB
+change in the trace together with its cause, which is what ``netsim explain`` narrates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from heapq import heappush
+from typing import TYPE_CHECKING, Any
+
+from simpy.events import NORMAL
+
+from netsim.protocols.base import Interface, Protocol
+from netsim.trace import Route, RouteChange, Trace
+
+if TYPE_CHECKING:
+    from netsim.engine.network import Network
+
+
+class _Timer:
+    """A callback on the SimPy clock; cancelled timers and timers of a crashed incarnation of
+    the router do nothing when they fire.
+
+    The timer *is* its own SimPy event: ``Environment.step`` reads only ``callbacks`` and
+    ``_ok`` from an event, so pushing this slotted object on the queue (with the same time,
+    priority and event-id counter ``env.timeout`` would use) keeps the event order identical
+    while saving a ``Timeout`` object and a closure per timer.  Protocols set many timers.
+    """
+
+    __slots__ = ("callbacks", "router", "incarnation", "fn", "args", "cancelled")
+    _ok = True
+
+    def __init__(self, router: Router, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        self.callbacks: Any = _FIRE
+        self.router = router
+        self.incarnation = router.incarnation
+        self.fn = fn
+        self.args = args
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def _fire(timer: _Timer) -> None:
+    if timer.cancelled or timer.router.incarnation != timer.incarnation:
+        return
+    timer.fn(*timer.args)
+
+
+_FIRE = (_fire,)
+
+
+class Router:
+    """Implements ``RouterPort`` for one node of the network."""
+
+    def __init__(self, name: str, network: Network) -> None:
+        self.name = name
+        self._net = network
+        self._env = network.env
+        self._trace: Trace = network.trace
+        self.up = True
+        self.incarnation = 0
+        self.ifaces: dict[str, Interface] = {}
+        self._fib: Any = {}  # a dict, or a preloaded read-only table until its first change
+        self.protocol: Protocol | None = None
+
+    # -- RouterPort ---------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self._env.now
+
+    def interfaces(self) -> Mapping[str, Interface]:
+        return self.ifaces
+
+    def send(self, iface: str, msg: Any, size: int, packets: int = 1) -> None:
+        if self.up:
+            self._net.transmit(self.name, iface, msg, size, packets)
+
+    def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> _Timer:
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
+        timer = _Timer(self, fn, args)
+        env = self._env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timer))
+        return timer
+
+    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None:
+        new = Route(tuple(next_hops), cost)
+        fib = self._fib
+        old = fib.get(dest)
+        if old == new:
+            return
+        if type(fib) is not dict:  # a preloaded read-only table: copy on first write
+            fib = self._fib = fib.to_dict()
+        fib[dest] = new
+        self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))
+
+    def withdraw(self, dest: str, cause: str) -> None:
+        if dest not in self._fib:
+            return
+        if type(self._fib) is not dict:
+            self._fib = self._fib.to_dict()
+        old = self._fib.pop(dest, None)
+        if old is not None:
+            self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, None, cause))
+
+    def fib(self) -> Mapping[str, Route]:
+        return self._fib
+
+    def decide(self, kind: str, text: str) -> None:
+        self._trace.decide(self._env.now, self.name, kind, text)
+
+    # -- driven by the network ----------------------------------------------------------------
+    def boot(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        protocol.start()
+
+    def crash(self) -> None:
+        """Lose all state: FIB, protocol, pending timers (the FIB loss is implied by the
+        node-down topology record, so it is not logged entry by entry)."""
+        if self.protocol is not None:
+            self.protocol.stop()
+        self.protocol = None
+        self.up = False
+        self.incarnation += 1
+        self._fib = {}
+
+    def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
+        cur = self.ifaces[neighbor]
+        self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
+                                          cur.up if up is None else up)
+
+    def preload(self, table: Mapping[str, Route]) -> None:
+        """Load a checkpointed FIB at t=0 (a warm start) as the run's initial condition.
+
+        Why not ``install`` per entry: the checkpoint is where the run starts, not a change, and a
+        3,800-router network would log 14.5 M route changes at t=0.  The table is recorded once in
+        ``trace.initial_fibs`` (replays start from it) and shared with this router's FIB.
+        """
+        if self._env.now != 0 or self._fib:
+            raise RuntimeError(f"router {self.name}: preload needs an empty FIB at t=0")
+        to_dict = getattr(table, "to_dict", None)
+        # A read-only table is kept as it is and copied only if this router's FIB ever changes:
+        # after one failure in a large network most routers never copy their N entries.
+        self._fib = table if to_dict is not None else dict(table)
+        if self._trace.initial_fibs is None:
+            self._trace.initial_fibs = {}
+        self._trace.initial_fibs[self.name] = table if to_dict is not None else dict(self._fib)

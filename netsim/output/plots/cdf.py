@@ -1,0 +1,81 @@
+"""Convergence time as a distribution: one empirical CDF per protocol (or per sweep setting).
+
+One run's convergence time depends on where the jittered timers happened to be when the link
+failed; a CDF over many seeds (or many failures) shows the spread a single number hides.
+Events that never became correct are not dropped: they keep the curve below 1, and the legend
+says how many there were.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from netsim.output.plots.convergence import STYLE, colour
+from netsim.output.summary import RunSummary
+
+METRICS = {"convergence_time": "convergence time after the event (s)",
+           "correct_time": "time until every FIB is correct (s)"}
+
+
+def samples(runs: Sequence[RunSummary], by: str, metric: str,
+            kinds: Collection[str] = ()) -> dict[str, list[float | None]]:
+    """Group → one value per (run, event), only events of ``kinds`` if given; ``None`` where
+    the metric is null (never correct)."""
+    out: dict[str, list[float | None]] = {}
+    for r in runs:
+        out.setdefault(r.setting(by), []).extend(getattr(e, metric) for e in r.events
+                                                 if not kinds or e.kind in kinds)
+    return out
+
+
+def ecdf(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sorted finite values, the fraction of *all* samples at or below each, and the count of
+    ``None`` (never) samples."""
+    finite = np.sort(np.array([v for v in values if v is not None], dtype=float))
+    n = len(values)
+    return finite, np.arange(1, len(finite) + 1) / max(n, 1), n - len(finite)
+
+
+def cdf_figure(runs: Sequence[RunSummary], by: str = "protocol", metric: str = "convergence_time",
+               kinds: Collection[str] = ()) -> Figure:
+    """Step CDFs, one per group, on a log time axis when the values span decades.
+
+    ``kinds`` keeps only events of those kinds (a failure and a repair are different
+    distributions; mixing them makes a staircase that means nothing).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}")
+    groups = samples(runs, by, metric, kinds)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 4.8))
+        positive: list[float] = []
+        for i, (name, values) in enumerate(sorted(groups.items())):
+            xs, ys, never = ecdf(values)
+            positive += [float(x) for x in xs if x > 0]
+            label = f"{by}={name}" if by != "protocol" else name
+            label += f" ({len(values)} events" + (f", {never} never correct)" if never else ")")
+            c = colour(name, i) if by == "protocol" else colour("", i)
+            if len(xs):
+                ax.step(np.concatenate([[0.0], xs]), np.concatenate([[0.0], ys]), where="post", color=c,
+                        linewidth=1.8, label=label)
+            else:
+                ax.plot([], [], color=c, label=label)
+        if positive and max(positive) / min(positive) > 100:
+            ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(positive))))
+        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left=0)
+        ax.set_xlabel(METRICS[metric])
+        ax.set_ylabel("fraction of events (cumulative)")
+        scenarios = sorted({r.scenario for r in runs})
+        shown = ", ".join(scenarios[:3]) + (f" +{len(scenarios) - 3}" if len(scenarios) > 3 else "")
+        which = f"{' / '.join(sorted(kinds))} events" if kinds else "all events"
+        ax.set_title(f"{which}, {len(runs)} runs — {shown}", loc="left")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", frameon=False)
+        fig.tight_layout()
+        return fig

@@ -1,0 +1,291 @@
+"""Distance-vector routing in the style of RIP version 2 (RFC 2453).
+
+Timers (defaults are the RFC's): a full update every ``update_interval`` seconds with random
+jitter; a route not refreshed for ``timeout`` seconds becomes unreachable (metric
+``infinity``) and is advertised so for ``garbage`` seconds before it is deleted; changes cause
+triggered updates, the first sent at once and later ones damped by a random 1–5 s timer
+(RFC 2453 §3.10.1).  Split horizon is ``none``, ``simple`` or ``poison`` (poisoned reverse).
+
+The decision rules themselves are pure functions in :mod:`netsim.protocols.distvector.rules`.
+Optional flap control (``holddown``, ``damping``) is pure code in :mod:`netsim.protocols.common.damping`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from netsim.protocols.base import Option, Protocol, Timer, register
+from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping, flap_text, reuse_text, suppress_text
+from netsim.protocols.distvector.rules import DvChange, DvRoute, advertise, apply_response
+from netsim.trace import _num
+
+#: Bytes on the wire: IPv4 (20) + UDP (8) + RIP header (4), then 20 per route entry;
+#: at most 25 entries per packet (RFC 2453 §4).
+RIP_OVERHEAD = 32
+RIP_ENTRY = 20
+RIP_MAX_ENTRIES = 25
+
+
+@dataclass(frozen=True, slots=True)
+class RipResponse:
+    entries: tuple[tuple[str, float], ...]
+    triggered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RipRequest:
+    """"Send me your whole table" (sent at boot and when an interface comes up)."""
+
+
+@register
+class DistanceVector(Protocol):
+    name = "distvector"
+    aliases = ("rip", "dv")
+    summary = "RIP-like distance vector (RFC 2453): periodic + triggered updates, timeout, split horizon"
+    options_spec = {
+        "update_interval": Option(30.0, "seconds between full updates (RFC 2453: 30)", positive=True),
+        "update_jitter": Option(1 / 6, "± fraction of the update interval drawn at random each time "
+                                       "(±5 s at 30 s), so routers do not synchronise", minimum=0.0),
+        "timeout": Option(180.0, "seconds without refresh before a route becomes unreachable", positive=True),
+        "garbage": Option(120.0, "seconds an unreachable route is still advertised before deletion",
+                          minimum=0.0),
+        "infinity": Option(16, "metric meaning unreachable", positive=True, integer=True),
+        "split_horizon": Option("simple", "none | simple | poison (poisoned reverse)",
+                                choices=("none", "simple", "poison")),
+        "triggered": Option(True, "send triggered updates when a route changes"),
+        "triggered_min": Option(1.0, "lower bound of the random triggered-update damping timer (s)"),
+        "triggered_max": Option(5.0, "upper bound of the random triggered-update damping timer (s)"),
+        "holddown": Option(0.0, "after a route becomes unreachable, ignore other neighbours' routes to it "
+                                "for this long (s; 0: off)"),
+        "damping": Option(False, "RFC 2439-style route-flap damping of unreachable/reachable flaps"),
+        "damping_penalty": Option(1000.0, "damping: penalty added per flap", positive=True),
+        "damping_suppress": Option(2000.0, "damping: suppress the route above this penalty", positive=True),
+        "damping_reuse": Option(750.0, "damping: reuse the route once the penalty decays below this",
+                                positive=True),
+        "damping_half_life": Option(900.0, "damping: penalty half-life (s)", positive=True),
+        "damping_max_suppress": Option(3600.0, "damping: longest suppression after the last flap (s)",
+                                       positive=True),
+    }
+
+    @classmethod
+    def quiet_period(cls, options: Mapping[str, Any]) -> float:
+        return float(options["timeout"] + options["garbage"] + 2 * options["update_interval"])
+
+    def __init__(self, port: Any, options: Mapping[str, Any], rng: Any, config: Any = None) -> None:
+        super().__init__(port, options, rng, config)
+        o = self.opts
+        self.me = port.name
+        self.table: dict[str, DvRoute] = {}
+        self.inf = float(o["infinity"])
+        self.timeout = float(o["timeout"])
+        self.garbage = float(o["garbage"])
+        self.mode = str(o["split_horizon"])
+        self._changed: dict[str, None] = {}
+        self._trig_timer: Timer | None = None
+        self._sweep_timer: Timer | None = None
+        self._sweep_at = math.inf
+        self.holddown = float(o.get("holddown", 0.0))
+        self.hold = Holddown()
+        self.damping = DampingParams(float(o["damping_penalty"]), float(o["damping_suppress"]),
+                                     float(o["damping_reuse"]), float(o["damping_half_life"]),
+                                     float(o["damping_max_suppress"])) if o.get("damping") else None
+        #: Damping state per (destination, neighbour): RFC 2439 damps a route *as learned from a
+        #: peer*, so a suppressed path leaves the alternatives through other neighbours usable.
+        self.damp: dict[tuple[str, str], RouteDamping] = {}
+        self.suppressed: set[tuple[str, str]] = set()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> None:
+        for iface, info in self.port.interfaces().items():
+            if info.up:
+                self.port.send(iface, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+        self._schedule_periodic()
+
+    def _schedule_periodic(self) -> None:
+        o = self.opts
+        j = float(o["update_jitter"])
+        delay = float(o["update_interval"]) * (1.0 + (self.rng.uniform(-j, j) if j else 0.0))
+        self.port.call_later(max(delay, 1e-6), self._periodic)
+
+    def _periodic(self) -> None:
+        self._send_all(triggered=False)
+        self._changed.clear()
+        self._schedule_periodic()
+
+    # -- sending ------------------------------------------------------------------------------
+    def _send_all(self, triggered: bool) -> None:
+        only = list(self._changed) if triggered else None
+        for iface, info in self.port.interfaces().items():
+            if info.up:
+                self._send_vector(iface, only, triggered)
+
+    def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
+        entries = advertise(self.table, self.me, iface, self.mode, self.inf, only)
+        if not entries:
+            return
+        n = len(entries)
+        packets = -(-n // RIP_MAX_ENTRIES)
+        self.port.send(iface, RipResponse(tuple(entries), triggered),
+                       packets * RIP_OVERHEAD + n * RIP_ENTRY, packets)
+
+    def _trigger(self) -> None:
+        if not self.opts["triggered"] or not self._changed:
+            return
+        if self._trig_timer is not None:
+            return  # damped: the pending timer sends one update for all changes
+        self._send_all(triggered=True)
+        self._changed.clear()
+        self._arm_trigger_damping()
+
+    def _arm_trigger_damping(self) -> None:
+        o = self.opts
+        self._trig_timer = self.port.call_later(
+            float(self.rng.uniform(o["triggered_min"], o["triggered_max"])), self._trigger_expired)
+
+    def _trigger_expired(self) -> None:
+        self._trig_timer = None
+        if self._changed:
+            self._send_all(triggered=True)
+            self._changed.clear()
+            self._arm_trigger_damping()
+
+    # -- receiving ----------------------------------------------------------------------------
+    def on_message(self, iface: str, msg: Any) -> None:
+        info = self.port.interfaces().get(iface)
+        if info is None or not info.up:
+            return
+        if isinstance(msg, RipRequest):
+            self._send_vector(iface, None, False)
+            return
+        now = self.port.now
+        entries = msg.entries
+        if self.hold.until:
+            entries, ignored = self.hold.filter(entries, iface, now)
+            if ignored:
+                self.port.decide("holddown", f"ignored routes to {', '.join(ignored)} from {iface}: held down")
+        if self.suppressed:  # damped routes from this neighbour are not used until reused
+            entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
+        changes = apply_response(self.table, self.me, iface, info.cost, entries, now,
+                                 self.timeout, self.inf)
+        kind = "triggered update" if msg.triggered else "update"
+        for ch in changes:
+            self._apply_change(ch, f"{kind} from {iface}: {ch.dest} metric {_num(ch.advertised)} "
+                                   f"+ link {_num(info.cost)} ({ch.rule})")
+        if changes:
+            self._ensure_sweep(now + self.timeout)
+            self._trigger()
+
+    def _apply_change(self, ch: DvChange, cause: str) -> None:
+        metric, hop = ch.new
+        self._changed[ch.dest] = None
+        if metric >= self.inf:
+            route = self.table[ch.dest]
+            route.gc_at = self.port.now + self.garbage
+            self._ensure_sweep(route.gc_at)
+            self.port.decide("dv-unreachable", f"route to {ch.dest} unreachable: {cause}; "
+                                               f"garbage collection in {_num(self.garbage)} s")
+            self.port.withdraw(ch.dest, cause)
+            if ch.old is not None and ch.old[0] < self.inf:
+                self._lost_route(ch.dest, ch.old[1])
+        else:
+            old = ch.old
+            if old is not None and old[1] == hop and metric > old[0]:
+                self.port.decide("dv-count", f"route to {ch.dest} metric rises {_num(old[0])} → "
+                                             f"{_num(metric)} via {hop} (counting to infinity?)")
+            self.port.install(ch.dest, (hop,), metric, cause)
+
+    # -- flap control (optional) ----------------------------------------------------------------
+    def _lost_route(self, dest: str, source: str) -> None:
+        """A usable route just became unreachable: start hold-down, count a damping flap."""
+        now = self.port.now
+        if self.holddown > 0:
+            self.hold.start(dest, source, now, self.holddown)
+            self.port.decide("holddown", f"route to {dest} held down for {_num(self.holddown)} s "
+                                         f"(only {source} is believed meanwhile)")
+        if self.damping is None:
+            return
+        st = self.damp.setdefault((dest, source), RouteDamping())
+        newly = st.flap(now, self.damping)
+        self.port.decide("damping", flap_text(dest, source, st.flaps, st.penalty))
+        if newly:
+            self.suppressed.add((dest, source))
+            at = st.reuse_at(self.damping)
+            self.port.decide("damping", suppress_text(dest, source, st.penalty, at))
+            self.port.call_later(max(0.0, at - now), self._reuse, dest, source)
+
+    def _reuse(self, dest: str, source: str) -> None:
+        st = self.damp[(dest, source)]
+        assert self.damping is not None
+        now = self.port.now
+        if not st.try_reuse(now, self.damping):
+            if st.suppressed:  # flapped again meanwhile: the penalty decays later
+                self.port.call_later(max(1e-6, st.reuse_at(self.damping) - now), self._reuse, dest, source)
+            return
+        self.suppressed.discard((dest, source))
+        self.port.decide("damping", reuse_text(dest, source, st.penalty_at(now, self.damping)))
+        info = self.port.interfaces().get(source)
+        if info is not None and info.up:  # ask at once rather than wait for the next periodic update
+            self.port.send(source, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+
+    # -- timeouts and garbage collection --------------------------------------------------------
+    def _ensure_sweep(self, at: float) -> None:
+        if at < self._sweep_at:
+            if self._sweep_timer is not None:
+                self._sweep_timer.cancel()
+            self._sweep_at = at
+            self._sweep_timer = self.port.call_later(max(0.0, at - self.port.now), self._sweep)
+
+    def _sweep(self) -> None:
+        now = self.port.now
+        self._sweep_timer = None
+        self._sweep_at = math.inf
+        nxt = math.inf
+        expired = False
+        for dest in list(self.table):
+            route = self.table[dest]
+            if route.gc_at is not None:
+                if route.gc_at <= now:
+                    del self.table[dest]
+                    self._changed.pop(dest, None)
+                    self.port.decide("dv-garbage", f"route to {dest} deleted: garbage-collection "
+                                                   f"timer ({_num(self.garbage)} s) expired")
+                    continue
+                nxt = min(nxt, route.gc_at)
+            elif route.expires <= now:
+                old = (route.metric, route.next_hop)
+                route.metric = self.inf
+                route.gc_at = now + self.garbage
+                nxt = min(nxt, route.gc_at)
+                expired = True
+                self._apply_change(DvChange(dest, old, (self.inf, route.next_hop), "timeout", self.inf),
+                                   f"timeout: no update for {dest} from {route.next_hop} "
+                                   f"in {_num(self.timeout)} s")
+            else:
+                nxt = min(nxt, route.expires)
+        if nxt < math.inf:
+            self._ensure_sweep(nxt)
+        if expired:
+            self._trigger()
+
+    # -- interface events ---------------------------------------------------------------------
+    def on_link_change(self, iface: str, up: bool) -> None:
+        if up:
+            self.port.decide("interface", f"interface to {iface} up: asking {iface} for its table")
+            self.port.send(iface, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+            self._send_vector(iface, None, False)
+            return
+        self.port.decide("interface", f"interface to {iface} down: routes via {iface} unreachable")
+        for dest, route in list(self.table.items()):
+            if route.next_hop == iface and route.metric < self.inf:
+                old = (route.metric, route.next_hop)
+                route.metric = self.inf
+                self._apply_change(DvChange(dest, old, (self.inf, iface), "interface down", self.inf),
+                                   f"interface to {iface} down")
+        self._trigger()
+
+    def on_cost_change(self, iface: str, cost: float) -> None:
+        self.port.decide("interface", f"cost of interface to {iface} now {_num(cost)}: "
+                                      f"applies from its next update")

@@ -1,0 +1,5 @@
+"""Link-state routing in the style of OSPFv2 (RFC 2328)."""
+
+from netsim.protocols.linkstate.protocol import LinkState
+
+__all__ = ["LinkState"]

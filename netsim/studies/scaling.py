@@ -1,0 +1,139 @@
+"""Scaling study (``netsim scale``): how convergence, messages and wall time grow with the network.
+
+Each network -- generated families (ring, grid, Barabási–Albert) at several sizes plus a few real
+topohub maps -- runs a cold start and one link failure at t=60 s with every protocol asked for.
+The failed link is the first non-bridge link in sorted order, so the network never partitions
+and the run is the same every time.  Every column is a pure function of the runs except
+``wall_s``: wall-clock seconds depend on the machine and its load (the only non-deterministic
+column, reported to show cost, never used in any other figure).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from netsim.engine.link import link_key
+
+FAMILIES = ("ring", "grid", "barabasi_albert")
+DEFAULT_REAL = ("topozoo/Abilene", "topozoo/Geant2012", "caida/2024-08/8151")
+FAIL_AT = 60.0
+PROTOCOL_OPTIONS = (
+    "  linkstate: {hello_interval: 1, dead_interval: 4}\n"
+    "  distvector: {update_interval: 5, timeout: 30, garbage: 20}\n"
+)
+COLUMNS = ("family", "network", "nodes", "links", "protocol", "initial_convergence", "failure_convergence",
+           "failure_correct", "messages", "wall_s")
+
+
+def topology_spec(family: str, n: int) -> str:
+    """The scenario ``topology:`` value for a family at (about) ``n`` routers."""
+    if family == "grid":
+        side = max(2, round(math.sqrt(n)))
+        return f"{{generator: {{kind: grid, rows: {side}, cols: {side}}}}}"
+    if family == "barabasi_albert":
+        return f"{{generator: {{kind: barabasi_albert, n: {n}, m: 2, seed: 1}}}}"
+    return f"{{generator: {{kind: {family}, n: {n}}}}}"
+
+
+def failure_link(graph: nx.Graph) -> tuple[str, str]:
+    bridges = {link_key(str(u), str(v)) for u, v in nx.bridges(graph)}
+    links = sorted(link_key(str(u), str(v)) for u, v in graph.edges)
+    return next((lk for lk in links if lk not in bridges), links[0])
+
+
+def run_one(family: str, network: str, topology: str, protocol: str) -> dict[str, Any]:
+    """One cold start + one link failure; the row of the table."""
+    from netsim.runner import simulate
+    from netsim.scenario.loader import parse_scenario
+    from netsim.studies.sweep import Failure, apply_failure
+
+    t0 = time.perf_counter()
+    sc = parse_scenario(f"name: scale-{network}\ntopology: {topology}\nprotocols:\n{PROTOCOL_OPTIONS}")
+    sc = apply_failure(sc, Failure("link_down", failure_link(sc.graph), FAIL_AT))
+    res = simulate(sc, protocol, narrate=False)
+    m = res.metrics
+    ev = m.events[0] if m.events else None
+    return {"family": family, "network": network, "nodes": sc.graph.number_of_nodes(),
+            "links": sc.graph.number_of_edges(), "protocol": protocol,
+            "initial_convergence": m.initial_convergence,
+            "failure_convergence": ev.convergence_time if ev else None,
+            "failure_correct": ev.correct_time if ev else None,
+            "messages": m.messages_total, "wall_s": round(time.perf_counter() - t0, 3)}
+
+
+def study(sizes: Sequence[int], real: Sequence[str], protocols: Sequence[str], *,
+          jobs: int | None = None) -> list[dict[str, Any]]:
+    tasks = [(fam, f"{fam}-{n}", topology_spec(fam, n), p) for fam in FAMILIES for n in sizes for p in protocols]
+    tasks += [("real", name, f"{{topohub: {name}}}", p) for name in real for p in protocols]
+    if jobs == 1:
+        rows = [run_one(*t) for t in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            rows = list(pool.map(run_one, *zip(*tasks, strict=True)))
+    return sorted(rows, key=lambda r: (r["protocol"], r["family"], r["nodes"]))
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "never"
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    from netsim.output.report import render_table
+
+    body = [tuple(_fmt(r[c]) for c in COLUMNS) for r in rows]
+    text = render_table(body, COLUMNS)
+    return text + "\n\nwall_s is wall-clock time (machine-dependent); every other column is deterministic."
+
+
+def write_csv(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
+    from netsim.files import atomic_write_text
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    atomic_write_text(path, buf.getvalue())
+
+
+def plot(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
+    """Three panels against router count: failure convergence time, messages, wall time."""
+    import matplotlib.pyplot as plt
+
+    from netsim.output.plots.convergence import STYLE, colour, save
+
+    markers = {"ring": "o", "grid": "s", "barabasi_albert": "^", "real": "*"}
+    # "Correct again" rather than "last FIB change": a run that never becomes correct (RIP on a
+    # network wider than 15 hops) must show as a gap, not as a fast convergence.
+    panels = (("failure_correct", "FIBs correct again after one link\nfailure (s); gap = never"),
+              ("messages", "protocol packets, whole run"), ("wall_s", "wall time (s, machine-dependent)"))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
+        for ax, (key, label) in zip(axes, panels, strict=True):
+            for proto in sorted({r["protocol"] for r in rows}):
+                for fam, marker in markers.items():
+                    pts = sorted((r["nodes"], r[key]) for r in rows
+                                 if r["protocol"] == proto and r["family"] == fam and r[key] is not None)
+                    if not pts:
+                        continue
+                    xs, ys = zip(*pts, strict=True)
+                    ax.plot(xs, ys, marker=marker, linestyle="-" if fam != "real" else "none",
+                            color=colour(proto), label=f"{proto} / {fam}", alpha=0.85)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("routers")
+            ax.set_ylabel(label)
+            ax.grid(True, which="both", alpha=0.3)
+        axes[0].legend(fontsize=8, ncol=1)
+        fig.suptitle("netsim scaling: cold start + one link failure at t=60 s")
+        save(fig, path)
