@@ -2,9 +2,22 @@
 
     >>> from netsim import load_scenario, run_protocols
     >>> results = run_protocols(load_scenario("scenarios/demo.yaml"))
+
+Importing ``netsim`` is cheap: the API is loaded on first use, so ``netsim --version`` and the
+protocol modules never pay for plotting or scientific libraries they do not need.
 """
 
-from netsim.api import RunResult, Scenario, load_scenario, parse_scenario, run_protocols, simulate
+from __future__ import annotations
 
+from typing import Any
+
+__version__ = "0.2.0"
 __all__ = ["RunResult", "Scenario", "load_scenario", "parse_scenario", "run_protocols", "simulate"]
-__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from netsim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'netsim' has no attribute {name!r}")

@@ -1,22 +1,33 @@
 """The append-only record of one simulation run.
 
-Everything a user sees (metrics, tables at a time, the narrated timeline, plots) is a pure
-function of a :class:`Trace`.  Records are frozen, slotted dataclasses so they are cheap and
-cannot be edited after the fact.  Protocol messages are by far the most numerous happening, so
-they are kept as three parallel compact arrays rather than one object each.
+Everything a user sees (metrics, tables at a time, the narrated timeline, plots, the replay) is a
+pure function of a :class:`Trace`.  Records are frozen, slotted dataclasses so they are cheap and
+cannot be edited after the fact.
 
-FIBs loaded as a checkpoint at t=0 (a warm start) are not route changes: they are kept once, as
-column tables (:class:`FibTable`) in :attr:`Trace.initial_fibs`, instead of one
-:class:`RouteChange` per entry (a 3,800-router network has 14.5 M of them).
+Decisions are data, not text: a protocol records a :class:`Note` -- a typed record with a
+``kind`` and its fields -- and words are made only when something is displayed
+(:meth:`Note.text`, :meth:`Note.reason`).  A FIB change names the note that explains it as its
+``cause``, so ``netsim explain`` can print the chain from a failure to every route it moved, and
+metrics read fields (a damping suppression's time and route) instead of parsing sentences.
+
+Protocol messages are by far the most numerous happening, so they are kept as parallel compact
+arrays (:class:`MessageLog`) rather than one object each.  FIBs loaded as a checkpoint at t=0 (a
+warm start) are not route changes: they are kept once, as column tables (:class:`FibTable`) in
+:attr:`Trace.initial_fibs`, instead of one :class:`RouteChange` per entry (a 3,800-router
+network has 14.5 M of them).
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
+
+from netsim.numeric import fmt_num
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +39,34 @@ class Route:
 
     def describe(self) -> str:
         hops = ",".join(self.next_hops) if self.next_hops else "-"
-        return f"via {hops} cost {_num(self.cost)}"
+        return f"via {hops} cost {fmt_num(self.cost)}"
+
+
+class Note:
+    """A typed record of something a router decided, and why.
+
+    Subclasses are frozen, slotted dataclasses with a class-level ``kind`` (the narration
+    category: ``adjacency``, ``spf``, ``dv-update`` ...) and their own fields.  ``essential``
+    notes are kept even when narration is off, because a metric reads them (route-flap damping
+    figures); the others are kept only for ``netsim explain`` and similar displays.
+    """
+
+    __slots__ = ()
+    kind: ClassVar[str] = "note"
+    essential: ClassVar[bool] = False
+
+    def text(self) -> str:
+        """What happened, in words (for display only)."""
+        return self.kind
+
+    def reason(self) -> str:
+        """Why it happened ("" when the text says it all)."""
+        return ""
+
+    def as_cause(self, router: str) -> str:
+        """How a FIB change at ``router`` names this note as its cause."""
+        why = self.reason()
+        return f"{self.text()}: {why}" if why else self.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +78,26 @@ class RouteChange:
     dest: str
     old: Route | None
     new: Route | None
-    cause: str
+    cause: Note
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A protocol decision worth narrating (adjacency change, SPF run, DV rule applied)."""
+    """A note recorded by ``router`` at ``time``."""
 
     time: float
     router: str
-    kind: str
-    text: str
+    note: Note
+
+    @property
+    def kind(self) -> str:
+        return self.note.kind
+
+    @property
+    def text(self) -> str:
+        """The note in words: ``what: why``."""
+        why = self.note.reason()
+        return f"{self.note.text()}: {why}" if why else self.note.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,34 +115,167 @@ class ScriptedEvent:
 class TopologyChange:
     """The physical topology changed: a link's state or cost, or a node's state.
 
-    ``a``/``b`` name a link (``b`` is empty for a node change).  ``up`` is the new state and
-    ``cost`` the link's cost after the change.  ``event`` is the index of the scripted event
-    that caused it.
+    ``a``/``b`` name a link (``b`` is empty for a node change).  ``up`` is the new state,
+    ``cost_ab`` / ``cost_ba`` the link's cost in each direction after the change, and ``silent``
+    whether the routers were told (a silent failure: carrier stays up).  ``event`` is the index
+    of the scripted event that caused it.
     """
 
     time: float
     a: str
     b: str
     up: bool
-    cost: float
+    cost_ab: float
+    cost_ba: float
     event: int
+    silent: bool = False
+
+    @property
+    def cost(self) -> float:
+        """The a→b cost (the cost, for the symmetric links most scenarios have)."""
+        return self.cost_ab
+
+
+# -- notes shared by several protocols (and read by metrics) ---------------------------------------
+@dataclass(frozen=True, slots=True)
+class InitialFib(Note):
+    """An entry of a FIB loaded as a checkpoint at t=0 (a warm start)."""
+
+    kind: ClassVar[str] = "initial"
+
+    def text(self) -> str:
+        return "initial FIB (checkpoint at t=0)"
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceChanged(Note):
+    """The router saw its interface to ``neighbor`` go up or down (carrier or BFD)."""
+
+    kind: ClassVar[str] = "interface"
+    neighbor: str
+    up: bool
+    consequence: str = ""
+
+    def text(self) -> str:
+        return f"interface to {self.neighbor} {'up' if self.up else 'down'}"
+
+    def reason(self) -> str:
+        return self.consequence
+
+    def as_cause(self, router: str) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True, slots=True)
+class CostChanged(Note):
+    """The configured cost of the interface to ``neighbor`` changed."""
+
+    kind: ClassVar[str] = "interface"
+    neighbor: str
+    cost: float
+    consequence: str = ""
+
+    def text(self) -> str:
+        return f"cost of interface to {self.neighbor} now {fmt_num(self.cost)}"
+
+    def reason(self) -> str:
+        return self.consequence
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFlapped(Note):
+    """Route-flap damping (RFC 2439) counted a flap of the route to ``dest`` learned from ``via``."""
+
+    kind: ClassVar[str] = "damping"
+    essential: ClassVar[bool] = True
+    dest: str
+    via: str
+    flaps: int
+    penalty: float
+
+    def text(self) -> str:
+        return f"flap: route to {self.dest} via {self.via} flap {self.flaps}, penalty {self.penalty:.0f}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSuppressed(Note):
+    """Damping suppressed the route: not used nor advertised until ``reuse_at``."""
+
+    kind: ClassVar[str] = "damping"
+    essential: ClassVar[bool] = True
+    dest: str
+    via: str
+    penalty: float
+    reuse_at: float
+
+    def text(self) -> str:
+        return (f"suppress: route to {self.dest} via {self.via} suppressed (penalty {self.penalty:.0f}), "
+                f"reuse expected at t={self.reuse_at:.3f}")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteReused(Note):
+    """The damping penalty decayed below the reuse threshold: the route is usable again."""
+
+    kind: ClassVar[str] = "damping"
+    essential: ClassVar[bool] = True
+    dest: str
+    via: str
+    penalty: float
+
+    def text(self) -> str:
+        return f"reuse: route to {self.dest} via {self.via} reused (penalty {self.penalty:.0f})"
+
+
+@dataclass(frozen=True, slots=True)
+class Narration(Note):
+    """Free text, for tests and tools that make traces by hand (never used by the protocols)."""
+
+    kind: ClassVar[str] = "note"
+    words: str
+
+    def text(self) -> str:
+        return self.words
 
 
 @dataclass(slots=True)
 class MessageLog:
-    """Protocol packets put on a wire: send time, size in bytes, and packet count.
+    """Protocol packets put on a wire, one row each, as parallel compact columns.
 
-    Parallel ``array`` columns keep a million messages in a few tens of megabytes.
+    ``times`` is the send time, ``sizes`` the bytes and ``counts`` the packets the row stands for
+    (a RIP update of 60 routes is 3 packets), ``src`` / ``dst`` index :attr:`Trace.routers`,
+    ``kinds`` indexes :attr:`kind_names` (the message class's ``kind``: ``hello``, ``lsu`` ...),
+    and ``arrivals`` is when it reached ``dst``, NaN when it never did (link down, lost).
+    Columns keep a million messages in a few tens of megabytes.
     """
 
     times: array = field(default_factory=lambda: array("d"))
     sizes: array = field(default_factory=lambda: array("q"))
     counts: array = field(default_factory=lambda: array("q"))
+    src: array = field(default_factory=lambda: array("i"))
+    dst: array = field(default_factory=lambda: array("i"))
+    kinds: array = field(default_factory=lambda: array("h"))
+    arrivals: array = field(default_factory=lambda: array("d"))
+    kind_names: list[str] = field(default_factory=list)
+    _kind_index: dict[str, int] = field(default_factory=dict)
 
-    def add(self, time: float, size: int, count: int = 1) -> None:
+    def kind_id(self, kind: str) -> int:
+        """The column value of a message kind (added on first use)."""
+        k = self._kind_index.get(kind)
+        if k is None:
+            k = self._kind_index[kind] = len(self.kind_names)
+            self.kind_names.append(kind)
+        return k
+
+    def add(self, time: float, size: int, count: int = 1, src: int = -1, dst: int = -1, kind: int = -1,
+            arrival: float = math.nan) -> None:
         self.times.append(time)
         self.sizes.append(size)
         self.counts.append(count)
+        self.src.append(src)
+        self.dst.append(dst)
+        self.kinds.append(kind)
+        self.arrivals.append(arrival)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -208,9 +388,10 @@ class Trace:
     #: Replays (:mod:`netsim.analysis.replay`) start from these tables.
     initial_fibs: dict[str, Mapping[str, Route]] | None = None
 
-    def decide(self, time: float, router: str, kind: str, text: str) -> None:
-        if self.narrate:
-            self.decisions.append(Decision(time, router, kind, text))
+    def decide(self, time: float, router: str, note: Note) -> None:
+        """Record ``note``; with narration off only notes a metric reads (``essential``) are kept."""
+        if self.narrate or note.essential:
+            self.decisions.append(Decision(time, router, note))
 
     def changes_between(self, start: float, end: float) -> Iterator[RouteChange]:
         """Route changes with ``start <= time < end`` (linear; the list is time-ordered)."""
@@ -219,8 +400,3 @@ class Trace:
                 break
             if rc.time >= start:
                 yield rc
-
-
-def _num(x: float) -> str:
-    """Print a cost as an int when it is integral: ``3`` not ``3.0``."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"

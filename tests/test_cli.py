@@ -99,7 +99,7 @@ BAD = [
     ("no topology", "name: x\n", "topology: missing"),
     ("missing topology file", "topology: {file: nowhere.yaml}\n", "topology.file"),
     ("duplicate link", GOOD.replace("    - [r2, r3]\n", "    - [r2, r3]\n    - [r3, r2]\n"), "duplicate link"),
-    ("event after duration", GOOD + "duration: 10\n", "after the scenario's duration"),
+    ("event after duration", GOOD + "duration: 10\n", "not before the scenario's duration"),
 ]
 
 

@@ -15,9 +15,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from netsim.analysis import metrics
-from netsim.analysis.metrics import _Judge, analyze, forwarding_faults
-from netsim.analysis.oracle.shortest_paths import Distances, Oracle, bellman_certified
+from netsim.analysis import judge as judge_module
+from netsim.analysis.judge import ShortestPathJudge, forwarding_faults
+from netsim.analysis.metrics import analyze
+from netsim.analysis.oracle import LinkState
+from netsim.analysis.oracle.shortest_paths import Distances, Oracle, bellman_certified, prefix_origins
 from netsim.analysis.replay import World, steps, world_at
 from netsim.engine.network import Network
 from netsim.protocols import PROTOCOLS
@@ -48,7 +50,7 @@ def test_incremental_distances_equal_a_fresh_oracle_bit_for_bit(seed: int) -> No
     rng = random.Random(seed)
     g = _random_graph(rng, 40, 25, [1, 2, 3, 0.1, 0.2, 0.3, 0.7])
     routers = tuple(sorted(g.nodes))
-    links = {tuple(sorted((u, v))): (d["cost"], True) for u, v, d in g.edges(data=True)}
+    links = {tuple(sorted((u, v))): LinkState(True, d["cost"], d["cost"]) for u, v, d in g.edges(data=True)}
     down: set[str] = set()
     dist = Distances(routers, links, down)
     keys = sorted(links)
@@ -56,10 +58,11 @@ def test_incremental_distances_equal_a_fresh_oracle_bit_for_bit(seed: int) -> No
         roll = rng.random()
         if roll < 0.5:
             k = rng.choice(keys)
-            links[k] = (links[k][0], not links[k][1])
+            links[k] = LinkState(not links[k].up, links[k].cost_ab, links[k].cost_ba)
         elif roll < 0.8:
-            k = rng.choice(keys)
-            links[k] = (rng.choice([1, 2, 0.3, 0.6, 5]), links[k][1])
+            k = rng.choice(keys)  # one direction or both: costs may become asymmetric
+            c = rng.choice([1, 2, 0.3, 0.6, 5])
+            links[k] = LinkState(links[k].up, c, c if rng.random() < 0.5 else links[k].cost_ba)
         else:
             r = rng.choice(routers)
             (down.discard if r in down else down.add)(r)
@@ -77,9 +80,9 @@ def test_a_peripheral_failure_recomputes_few_sources() -> None:
     g = nx.relabel_nodes(g, {n: f"r{n[0]:02d}{n[1]:02d}" for n in g.nodes})
     g.add_edges_from([("r0000", "p1"), ("p1", "p2"), ("p2", "r0000")])
     routers = tuple(sorted(g.nodes))
-    links = {tuple(sorted((u, v))): (1, True) for u, v in g.edges}
+    links = {tuple(sorted((u, v))): LinkState(True, 1, 1) for u, v in g.edges}
     dist = Distances(routers, links)
-    links[("p1", "p2")] = (1, False)
+    links[("p1", "p2")] = LinkState(False, 1, 1)
     changed = dist.update(links, set())
     assert [routers[i] for i in changed] == ["p1", "p2"]
     assert np.array_equal(dist.dist, Oracle(routers, links).dist)
@@ -90,7 +93,7 @@ def test_bellman_certificate_accepts_only_the_true_distances() -> None:
     rng = random.Random(7)
     g = _random_graph(rng, 30, 15, [1, 2, 3, 5])
     routers = tuple(sorted(g.nodes))
-    links = {tuple(sorted((u, v))): (d["cost"], True) for u, v, d in g.edges(data=True)}
+    links = {tuple(sorted((u, v))): LinkState(True, d["cost"], d["cost"]) for u, v, d in g.edges(data=True)}
     truth = Oracle(routers, links).dist
     adj = Distances(routers, links).adj
     assert bellman_certified(truth.copy(), adj)
@@ -103,7 +106,7 @@ def test_bellman_certificate_accepts_only_the_true_distances() -> None:
     good = Distances(routers, links, hint=truth.copy())
     assert np.array_equal(good.dist, truth) and good.full_runs == 0
     # Non-integer costs: sums are inexact, so no certificate is attempted.
-    links_f = {k: (c + 0.5, up) for k, (c, up) in links.items()}
+    links_f = {k: LinkState(s.up, s.cost_ab + 0.5, s.cost_ba + 0.5) for k, s in links.items()}
     assert not bellman_certified(Oracle(routers, links_f).dist, Distances(routers, links_f).adj)
 
 
@@ -118,25 +121,35 @@ GRID_EVENTS = """
 """
 
 
+#: Prefixes (one anycast, one crashed with its origin, one with a metric) and per-direction costs.
+PREFIXES_AND_ASYMMETRY = """
+prefixes: {r1: [10.1.0.0/24], r22: [10.1.0.0/24, 10.9.0.0/16], r20: [{prefix: 10.7.0.0/24, metric: 3}]}
+routers: {r10: {interfaces: {r11: {cost: 4}}}, r5: {interfaces: {r6: {cost: 2}}}}
+"""
+
+
+@pytest.mark.parametrize("extra", ["", PREFIXES_AND_ASYMMETRY], ids=["plain", "prefixes-asymmetric"])
 @pytest.mark.parametrize("row_batch", [64, 0])
 @pytest.mark.parametrize("protocol", ["distvector", "linkstate", "static"])
-def test_judge_agrees_with_oracle_and_full_walks_after_every_instant(protocol: str, row_batch: int,
+def test_judge_agrees_with_oracle_and_full_walks_after_every_instant(protocol: str, row_batch: int, extra: str,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Replay a run with loops, black holes, crashes and cost changes; after every instant the
     array judge's verdicts equal ``Oracle.entry_ok`` on every entry and a forwarding walk from every
-    source towards every destination (entries re-judged one by one, and as whole rows)."""
-    monkeypatch.setattr(metrics, "ROW_BATCH", row_batch)
+    source towards every destination (entries re-judged one by one, and as whole rows), also with
+    originated prefixes and links that cost more one way than the other."""
+    monkeypatch.setattr(judge_module, "ROW_BATCH", row_batch)
     sc = parse_scenario(f"""
 seed: 2
 topology: {{generator: {{kind: grid, rows: 6, cols: 7}}}}
 protocols:
   {protocol}: {{}}
+{extra}
 events:{GRID_EVENTS}""")
     res = simulate(sc, protocol, options={"update_interval": 5, "timeout": 20, "garbage": 10}
                    if protocol == "distvector" else None)
     trace = res.trace
     world = World.initial(sc.graph, trace, lazy=True)
-    judge = _Judge(world, {})
+    judge = ShortestPathJudge(world, {}, sc.graph)
     judge.track_forwarding = True
     judge.forwarding_all()
     faults_seen = 0
@@ -151,12 +164,13 @@ events:{GRID_EVENTS}""")
             judge.topology_changed(changed)
         elif changed:
             judge.routes_changed(changed)
-        oracle = world.oracle()
-        want_bad = {(r, d) for r in world.routers if r not in world.down for d in world.routers
+        oracle = Oracle(world.routers, world.links, world.down, prefix_origins(sc.graph))
+        dests = oracle.destinations
+        want_bad = {(r, d) for r in world.routers if r not in world.down for d in dests
                     if d != r and not oracle.entry_ok(r, d, world.fibs[r].get(d))}
-        got_bad = {(world.routers[i], world.routers[j]) for i, j in zip(*np.nonzero(judge.bad), strict=True)}
+        got_bad = {(world.routers[i], judge.dests[j]) for i, j in zip(*np.nonzero(judge.bad), strict=True)}
         assert got_bad == want_bad and judge.nbad == len(want_bad), step.time
-        faults = {d: forwarding_faults(world, oracle, d) for d in world.routers}
+        faults = {d: forwarding_faults(world, oracle, d) for d in dests}
         assert judge.loops == {d for d, (loop, _) in faults.items() if loop}, step.time
         assert judge.holes == {d for d, (_, hole) in faults.items() if hole}, step.time
         faults_seen += len(judge.loops) + len(judge.holes)

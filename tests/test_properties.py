@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from netsim.analysis.replay import world_at
 from netsim.runner import simulate
-from netsim.scenario.loader import EventSpec, Scenario
+from netsim.scenario import Scenario
+from netsim.scenario.events import LinkDown, LinkUp
 
 SPACING = 120.0  # far longer than either protocol needs with the timers below
 OPTIONS = {
@@ -42,11 +43,11 @@ def scenarios(draw, max_nodes=30):
         up = [e for e in edges if e not in down]
         if down and (not up or draw(st.booleans())):
             link = down.pop(draw(st.integers(0, len(down) - 1)))
-            events.append(EventSpec(i, t, "link_up", link))
+            events.append(LinkUp(i, t, 0, (link,)))
         else:
             link = draw(st.sampled_from(up))
             down.append(link)
-            events.append(EventSpec(i, t, "link_down", link, silent=draw(st.booleans())))
+            events.append(LinkDown(i, t, 0, (link,), silent=draw(st.booleans())))
         t += SPACING
     return Scenario(name="random", graph=g, protocols={}, events=tuple(events), seed=draw(st.integers(0, 2**16)))
 

@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_spf import connected_graphs, lsdb_of
 
-from netsim.protocols.common.spf import spf, spf_incremental
+from netsim.protocols.common.spf import spf, spf_repair
+
+
+def spf_incremental(lsdb, before, root, last):
+    """spf_repair's answer as a plain result dict (None: it declined)."""
+    repaired = spf_repair(lsdb, before, root, last)
+    return None if repaired is None else {d: repaired[0][d] for d in sorted(repaired[0])}
 
 
 @st.composite

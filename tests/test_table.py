@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim.analysis.tables import EXTRA, OK, WRONG, run_until, tables_at
+from netsim.analysis.tables import EXTRA, OK, WRONG, tables_at
 from netsim.cli.main import cli
-from netsim.runner import simulate
+from netsim.runner import run_until, simulate
 from netsim.scenario.loader import load_scenario
 from netsim.trace import Route
 

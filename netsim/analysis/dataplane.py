@@ -26,15 +26,15 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from netsim.analysis.oracle.shortest_paths import Oracle
-from netsim.analysis.replay import steps
-from netsim.engine.link import link_key
+from netsim.analysis.oracle import LinkState
+from netsim.analysis.oracle.shortest_paths import Oracle, prefix_origins
+from netsim.analysis.replay import World, steps
 from netsim.scenario.faults import FlowSpec
+from netsim.topology.common import DEFAULT_DELAY, link_key
 from netsim.trace import Route, Trace
 
 DELIVERED, NO_ROUTE, TTL_EXPIRED, LINK_DOWN, LOST, UNREACHABLE = (
     "delivered", "no_route", "ttl_expired", "link_down", "lost", "unreachable")
-OUTCOMES = (DELIVERED, NO_ROUTE, TTL_EXPIRED, LINK_DOWN, LOST, UNREACHABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,52 +113,46 @@ class _Timeline:
 
 
 class _History:
-    """Everything the walk needs, as timelines built once from the trace."""
+    """Everything the walk needs, as timelines built once from the trace by replaying it through
+    :class:`~netsim.analysis.replay.World` (so a crash empties a FIB here exactly as everywhere)."""
 
     def __init__(self, trace: Trace, graph: nx.Graph,
                  loss: Mapping[tuple[str, str], Sequence[tuple[float, Mapping[str, float]]]]) -> None:
         self.routers = trace.routers
+        self.origins = prefix_origins(graph)
         self.delay: dict[tuple[str, str], float] = {}
-        self.link: dict[tuple[str, str], _Timeline] = {}
-        links0: dict[tuple[str, str], tuple[float, bool]] = {}
         for u, v, d in graph.edges(data=True):
-            k = link_key(str(u), str(v))
-            self.delay[k] = float(d.get("delay", 0.001))
-            links0[k] = (d.get("cost", 1), True)
-            self.link[k] = _Timeline((d.get("cost", 1), True))
+            self.delay[link_key(str(u), str(v))] = float(d.get("delay", DEFAULT_DELAY))
+        world = World.initial(graph, trace)
+        self.link: dict[tuple[str, str], _Timeline] = {k: _Timeline(st) for k, st in world.links.items()}
         self.node: dict[str, _Timeline] = {r: _Timeline(True) for r in trace.routers}
         self.fib: dict[tuple[str, str], _Timeline] = {}
-        self.dest_times: dict[str, list[float]] = {r: [] for r in trace.routers}
+        self.dest_times: dict[str, list[float]] = {}
         self.topo_times: list[float] = []
-        self.snapshots: list[tuple[dict[tuple[str, str], tuple[float, bool]], frozenset[str]]] = \
-            [(dict(links0), frozenset())]
-        installed: dict[str, set[str]] = {r: set() for r in trace.routers}
-        links, down = dict(links0), set()
-        for step in steps(trace):
+        self.snapshots: list[tuple[dict[tuple[str, str], LinkState], frozenset[str]]] = \
+            [(dict(world.links), frozenset())]
+        for r, fib in world.fibs.items():
+            for dest, route in fib.items():
+                self._set_fib(0.0, r, dest, route)
+        for step in steps(trace, initial=False):
             t = step.time
+            held = {tc.a: list(world.fibs[tc.a]) for tc in step.topology if not tc.b}
+            world.apply(step)
             for tc in step.topology:
                 if tc.b:
                     k = link_key(tc.a, tc.b)
-                    links[k] = (tc.cost, tc.up)
-                    self.link[k].set(t, (tc.cost, tc.up))
+                    self.link[k].set(t, world.links[k])
                 else:
-                    self.node[tc.a].set(t, tc.up)
-                    (down.discard if tc.up else down.add)(tc.a)
-                    if not tc.up:  # a crash empties the FIB without route-change records
-                        for dest in installed[tc.a]:
-                            self.fib[(tc.a, dest)].set(t, None)
-                        installed[tc.a] = set()
+                    self.node[tc.a].set(t, tc.a not in world.down)
+            for r, dests in held.items():  # whatever the replay left of a restarted or crashed FIB
+                fib = world.fibs[r]
+                for dest in dests:
+                    self._set_fib(t, r, dest, fib.get(dest))
             if step.topology:
                 self.topo_times.append(t)
-                self.snapshots.append((dict(links), frozenset(down)))
+                self.snapshots.append((dict(world.links), frozenset(world.down)))
             for rc in step.routes:
-                key = (rc.router, rc.dest)
-                tl = self.fib.get(key)
-                if tl is None:
-                    tl = self.fib[key] = _Timeline(None)
-                tl.set(t, rc.new)
-                (installed[rc.router].add if rc.new is not None else installed[rc.router].discard)(rc.dest)
-                self.dest_times.setdefault(rc.dest, []).append(t)
+                self._set_fib(t, rc.router, rc.dest, rc.new)
         self.loss = {k: _Timeline({}) for k in self.link}
         self.loss_times: list[float] = []
         for k, changes in loss.items():
@@ -173,6 +167,13 @@ class _History:
             self.adj[b].add(a)
         self._oracles: dict[int, Oracle] = {}
 
+    def _set_fib(self, t: float, router: str, dest: str, route: Route | None) -> None:
+        tl = self.fib.get((router, dest))
+        if tl is None:
+            tl = self.fib[(router, dest)] = _Timeline(None)
+        tl.set(t, route)
+        self.dest_times.setdefault(dest, []).append(t)
+
     def version(self, t: float) -> int:
         return bisect.bisect_right(self.topo_times, t)
 
@@ -180,14 +181,20 @@ class _History:
         o = self._oracles.get(version)
         if o is None:
             links, down = self.snapshots[version]
-            o = self._oracles[version] = Oracle(self.routers, links, down)
+            o = self._oracles[version] = Oracle(self.routers, links, down, self.origins)
         return o
 
     def went_down(self, key: tuple[str, str], t0: float, t1: float) -> bool:
         """Was the link down at any change in (t0, t1]?"""
         tl = self.link[key]
         lo, hi = bisect.bisect_right(tl.times, t0), bisect.bisect_right(tl.times, t1)
-        return any(not tl.values[i][1] for i in range(lo, hi))
+        return any(not tl.values[i].up for i in range(lo, hi))
+
+    def targets(self, dst: str) -> set[str]:
+        """Where a packet for ``dst`` is delivered: the router, or a prefix's originators."""
+        if dst in self.node:
+            return {dst}
+        return {r for r, _m in self.origins.get(dst, ())}
 
 
 def ecmp_pick(hops: Sequence[str], src: str, dst: str, router: str) -> str:
@@ -201,8 +208,9 @@ def ecmp_pick(hops: Sequence[str], src: str, dst: str, router: str) -> str:
 def walk(h: _History, src: str, dst: str, t0: float, ttl: int) -> tuple[str, float, float, float]:
     """Follow one packet: (outcome, time of its last look-up − t0, survival probability, path cost)."""
     node, t, hops, cost, survive = src, t0, 0, 0.0, 1.0
+    targets = h.targets(dst)
     while True:
-        if node == dst:
+        if node in targets:
             return DELIVERED, t - t0, survive, cost
         fib = h.fib.get((node, dst))
         route: Route | None = fib.at(t) if fib is not None else None
@@ -214,15 +222,15 @@ def walk(h: _History, src: str, dst: str, t0: float, ttl: int) -> tuple[str, flo
         if nh not in h.adj[node]:
             return LINK_DOWN, t - t0, survive, cost
         key = link_key(node, nh)
-        link_cost, up = h.link[key].at(t)
-        if not up:
+        st = h.link[key].at(t)
+        if not st.up:
             return LINK_DOWN, t - t0, survive, cost
         arrive = t + h.delay[key]
         if h.went_down(key, t, arrive) or not h.node[nh].at(arrive):
             return LINK_DOWN, arrive - t0, survive, cost
         if h.lossy:
             survive *= 1.0 - float(h.loss[key].at(t).get(node, 0.0))
-        cost += float(link_cost)
+        cost += float(st.cost_ab if node == key[0] else st.cost_ba)
         node, t, hops = nh, arrive, hops + 1
 
 
@@ -289,14 +297,6 @@ def run_flows(trace: Trace, graph: nx.Graph, spec: FlowSpec, seed: int,
 def _first_k(x: float, t0: float, rate: float) -> int:
     """Index of the first packet sent at or after ``x`` (packet k leaves at t0 + k / rate)."""
     return max(0, math.ceil((x - t0) * rate))
-
-
-def counts_dict(c: PacketCounts) -> dict[str, Any]:
-    """The JSON form (stretch rounded to microunits so results stay byte-identical)."""
-    stretch = c.stretch
-    return {"sent": c.sent, "delivered": c.delivered, "no_route": c.no_route, "ttl_expired": c.ttl_expired,
-            "link_down": c.link_down, "lost": c.lost, "unreachable": c.unreachable,
-            "stretch": None if stretch is None else round(stretch, 6)}
 
 
 def summarize(planes: Iterable[DataPlane]) -> PacketCounts:

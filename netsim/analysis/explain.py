@@ -7,7 +7,7 @@ change with its cause.  This module merges them into one time-ordered list of :c
 records and adds the one thing no single record says on its own: that a run of consecutive
 metric increases via the same next hop is distance-vector *counting to infinity*.
 
-Everything here is a pure function of the trace (DESIGN §1), so the narration can never
+Everything here is a pure function of the trace, so the narration can never
 disagree with the metrics or the plots.
 """
 
@@ -46,6 +46,8 @@ class Line:
     cause: str
     dest: str = ""
     counting_step: int = 0
+    #: Identity of the note behind a decision line (for following cause chains), 0 otherwise.
+    ref: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The ``--json`` form: the five fields a reader needs, rounded like results JSON."""
@@ -102,7 +104,7 @@ def narrate(trace: Trace, protocol: str = "", flt: Filter | None = None) -> list
         keyed.append((rc.time, _ROUTE_RANK, i, route_line(rc, counting.get(i, 0))))
     keyed.sort(key=lambda k: (k[0], k[1], k[2]))
     lines = [k[3] for k in keyed]
-    feeding = {ln.cause for ln in lines if ln.kind == "route" and ln.dest == flt.dest} if flt.dest else set()
+    feeding = {id(rc.cause) for rc in trace.route_changes if rc.dest == flt.dest} if flt.dest else set()
     return [ln for ln in lines if _keep(ln, flt, feeding)]
 
 
@@ -111,20 +113,15 @@ def _is_flap(trace: Trace, index: int) -> bool:
 
 
 def decision_line(d: Decision) -> Line:
-    """Split a decision's text into what happened and why (the part after the first ': ',
-    or an SPF run's ``reason``), so ``--json`` consumers get the cause as its own field."""
-    if d.kind == "spf":
-        m = re.match(r"(SPF run \d+) \(reason: (.*)\)$", d.text)
-        if m:
-            return Line(d.time, d.router, d.kind, m.group(1), m.group(2))
-    what, sep, why = d.text.partition(": ")
-    return Line(d.time, d.router, d.kind, what if sep else d.text, why)
+    """A decision: what happened and why, as the note renders them (``--json`` keeps them apart)."""
+    return Line(d.time, d.router, d.kind, d.note.text(), d.note.reason(), ref=id(d.note))
 
 
 def route_line(rc: RouteChange, step: int = 0) -> Line:
     """``route to D: via X cost 1 → via Y cost 5`` with the recorded cause (and the counting step)."""
     text = f"route to {rc.dest}: {_describe(rc.old)} → {_describe(rc.new)}"
-    cause = rc.cause if not step else f"{rc.cause}; counting to infinity: step {step}"
+    why = rc.cause.as_cause(rc.router)
+    cause = why if not step else f"{why}; counting to infinity: step {step}"
     return Line(rc.time, rc.router, "route", text, cause, dest=rc.dest, counting_step=step)
 
 
@@ -156,9 +153,9 @@ def counting_steps(changes: Sequence[RouteChange]) -> dict[int, int]:
     return steps
 
 
-def _keep(line: Line, flt: Filter, feeding: set[str]) -> bool:
-    """``feeding``: the causes of the kept destination's route changes, so the SPF runs that
-    moved that destination stay in a ``--dest`` view (the chain from failure to route)."""
+def _keep(line: Line, flt: Filter, feeding: set[int]) -> bool:
+    """``feeding``: the notes that caused the kept destination's route changes, so the SPF runs
+    that moved that destination stay in a ``--dest`` view (the chain from failure to route)."""
     if flt.start is not None and line.time < flt.start - 1e-12:
         return False
     if flt.end is not None and line.time > flt.end + 1e-12:
@@ -173,8 +170,10 @@ def _keep(line: Line, flt: Filter, feeding: set[str]) -> bool:
         return True
     if line.kind == "route":
         return line.dest == flt.dest
+    if line.ref and line.ref in feeding:
+        return True
     if line.kind == "spf":
-        return f"{line.text} at {line.router}" in feeding
+        return False
     return _mentions(line.text, flt.dest) or _mentions(line.cause, flt.dest)
 
 

@@ -1,8 +1,9 @@
 """Replaying a trace: the topology and every FIB as they were at any instant.
 
-Metrics, ``netsim table --at`` and the plots all walk the trace through this one class, so
-they cannot disagree about what the network looked like.  A replay starts from the FIBs the run
-was started with (``Trace.initial_fibs``, a warm start's checkpoint; empty otherwise).
+Metrics, ``netsim table --at``, the data plane, the plots and the browser replay all walk the
+trace through this one module, so they cannot disagree about what the network looked like (a
+crash empties the router's FIB here, and only here).  A replay starts from the FIBs the run was
+started with (``Trace.initial_fibs``, a warm start's checkpoint; empty otherwise).
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from netsim.analysis.oracle.shortest_paths import Oracle
-from netsim.engine.link import link_key
-from netsim.trace import Route, RouteChange, TopologyChange, Trace
+from netsim.analysis.oracle import LinkState, NetworkState
+from netsim.topology.common import link_costs, link_key
+from netsim.trace import InitialFib, Route, RouteChange, TopologyChange, Trace
 
 #: Cause of the route changes :func:`steps` makes up for the initial FIBs.
-INITIAL_CAUSE = "initial FIB (checkpoint at t=0)"
+INITIAL_CAUSE = InitialFib()
+
+
+def initial_links(graph: nx.Graph) -> dict[tuple[str, str], LinkState]:
+    """Every link of ``graph`` up, at its configured costs, keyed by sorted (a, b)."""
+    out = {}
+    for u, v, d in graph.edges(data=True):
+        a, b = link_key(str(u), str(v))
+        c_ab, c_ba = link_costs(d, a, b)
+        out[(a, b)] = LinkState(True, c_ab, c_ba)
+    return out
 
 
 @dataclass
@@ -25,7 +36,7 @@ class World:
     """Topology and FIBs at one instant, built from the initial graph and trace records."""
 
     routers: tuple[str, ...]
-    links: dict[tuple[str, str], tuple[float, bool]]
+    links: dict[tuple[str, str], LinkState]
     down: set[str] = field(default_factory=set)
     fibs: dict[str, dict[str, Route]] = field(default_factory=dict)
 
@@ -38,7 +49,7 @@ class World:
         the metrics judge initial FIBs as arrays and read few of them as dicts, and copying 14.5 M
         entries of a warm-started 3,800-router network would cost seconds and a gigabyte.
         """
-        links = {link_key(str(u), str(v)): (d.get("cost", 1), True) for u, v, d in graph.edges(data=True)}
+        links = initial_links(graph)
         tables = trace.initial_fibs or {}
         if lazy:
             return cls(trace.routers, links, set(), _InitialFibs(trace.routers, tables))
@@ -46,7 +57,7 @@ class World:
 
     def apply_topology(self, tc: TopologyChange) -> None:
         if tc.b:
-            self.links[link_key(tc.a, tc.b)] = (tc.cost, tc.up)
+            self.links[link_key(tc.a, tc.b)] = LinkState(tc.up, tc.cost_ab, tc.cost_ba)
         elif tc.up:
             self.down.discard(tc.a)
         else:
@@ -60,12 +71,19 @@ class World:
         else:
             fib[rc.dest] = rc.new
 
-    def oracle(self) -> Oracle:
-        return Oracle(self.routers, self.links, self.down)
+    def apply(self, step: Step) -> None:
+        for tc in step.topology:
+            self.apply_topology(tc)
+        for rc in step.routes:
+            self.apply_route(rc)
+
+    def state(self) -> NetworkState:
+        """The physical network now, for a correctness model."""
+        return NetworkState(dict(self.links), frozenset(self.down))
 
     def link_up(self, a: str, b: str) -> bool:
-        state = self.links.get(link_key(a, b))
-        return state is not None and state[1] and a not in self.down and b not in self.down
+        st = self.links.get(link_key(a, b))
+        return st is not None and st.up and a not in self.down and b not in self.down
 
 
 def _copy(table: Mapping[str, Route] | None) -> dict[str, Route]:
@@ -134,8 +152,5 @@ def world_at(graph: nx.Graph, trace: Trace, time: float) -> World:
     for step in steps(trace, initial=False):
         if step.time > time:
             break
-        for tc in step.topology:
-            world.apply_topology(tc)
-        for rc in step.routes:
-            world.apply_route(rc)
+        world.apply(step)
     return world

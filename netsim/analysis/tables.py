@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from netsim.analysis.oracle import CorrectnessModel, get_model
 from netsim.analysis.replay import World, world_at
+from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
-from netsim.runner import RunResult, simulate
-from netsim.scenario.loader import Scenario
 from netsim.trace import Route
 
 #: Status of one entry, with the symbol and colour that mark it in the text table.
@@ -25,9 +25,6 @@ COLOURS = {MISSING: "yellow", WRONG: "red", EXTRA: "magenta"}
 LEGEND = "marks: - missing (the oracle has a route, the FIB none)   ≠ wrong (cost or next hop)   " \
          "+ extra (a route to an unreachable destination)"
 
-#: Run a little past ``--at`` so that changes at exactly that instant are in the trace
-#: (the simulation clock stops *before* events scheduled at its end time).
-_PAST = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,27 +49,22 @@ class RouterTable:
         return sum(e.status != OK for e in self.entries)
 
 
-def run_until(scenario: Scenario, protocol: str, at: float, seed: int | None = None) -> RunResult:
-    """Simulate just far enough to know every FIB at ``at`` (no narration: it is not shown)."""
-    if at < 0:
-        raise NetsimError(f"--at {at:g}: must be >= 0")
-    return simulate(scenario, protocol, seed=seed, narrate=False, until=at + _PAST)
-
-
-def judge(world: World, routers: Sequence[str] | None = None) -> list[RouterTable]:
-    """Each router's FIB next to the oracle's table, entry by entry (DESIGN §4.3 correctness)."""
-    oracle = world.oracle()
+def judge(world: World, model: CorrectnessModel, routers: Sequence[str] | None = None) -> list[RouterTable]:
+    """Each router's FIB next to the correctness model's table, entry by entry."""
+    tables = model.tables(world.state())
     out = []
     for r in routers or world.routers:
         if r in world.down:
             out.append(RouterTable(r, True, ()))
             continue
         fib = world.fibs[r]
-        expected = oracle.expected_table(r)
+        want_table = tables.get(r, {})
+        expected = {d: e.as_route() for d, e in want_table.items()}
         entries = []
         for d in sorted(set(fib) | set(expected)):
             actual, want = fib.get(d), expected.get(d)
-            if oracle.entry_ok(r, d, actual):
+            ok = actual is None if d not in want_table else want_table[d].accepts(actual)
+            if ok:
                 status = OK
             elif actual is None:
                 status = MISSING
@@ -91,7 +83,8 @@ def tables_at(result: RunResult, at: float, router: str | None = None) -> list[R
     if router is not None and router not in routers:
         raise NetsimError(f"--router {router}: unknown router (known: {', '.join(sorted(routers))})")
     world = world_at(result.scenario.graph, result.trace, at)
-    return judge(world, [router] if router else sorted(routers))
+    model = get_model(result.correctness)(result.scenario.graph, result.options)
+    return judge(world, model, [router] if router else sorted(routers))
 
 
 def render(tables: Sequence[RouterTable], at: float, style: bool = True) -> str:

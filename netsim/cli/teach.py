@@ -136,7 +136,9 @@ def table(scenario: Path, protocol: str | None, at: float, router: str | None, s
     if router is not None and router not in sc.graph:
         known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
         raise NetsimError(f"--router {router}: unknown router (known: {known})")
-    result = tables.run_until(sc, name, at, seed)
+    from netsim.runner import run_until
+
+    result = run_until(sc, name, at, seed)
     click.echo(tables.render(tables.tables_at(result, at, router), at))
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from netsim.numeric import fmt_secs
 from netsim.scenario.faults import BfdSpec
-from netsim.trace import _num
+from netsim.trace import Note
 
 if TYPE_CHECKING:
     from netsim.engine.network import Network
@@ -51,8 +52,31 @@ class BfdPacket:
     """A control packet: the sender's session state and its transmit interval (which sets the
     receiver's detection time, as Desired Min TX Interval does in RFC 5880 §6.8.4)."""
 
+    kind: ClassVar[str] = "bfd"
     state: str
     interval: float
+
+
+@dataclass(frozen=True, slots=True)
+class BfdStateChange(Note):
+    """A BFD session to ``neighbor`` changed state: on a received packet, or when nothing arrived
+    for the detection time (``silent_for`` seconds, ``detect`` the detection time)."""
+
+    kind: ClassVar[str] = "bfd"
+    neighbor: str
+    old: str
+    new: str
+    received: str | None = None
+    silent_for: float = 0.0
+    detect: float = 0.0
+
+    def text(self) -> str:
+        return f"BFD session to {self.neighbor} {self.old} → {self.new}"
+
+    def reason(self) -> str:
+        if self.received is not None:
+            return f"received {self.received} from {self.neighbor}"
+        return f"no BFD packet for {fmt_secs(self.silent_for)} s (detection time {fmt_secs(self.detect)} s)"
 
 
 def transition(state: str, event: str) -> str:
@@ -157,7 +181,7 @@ class BfdDriver:
         now = self.net.env.now
         old, new = end.session.receive(pkt, now)
         if old != new:
-            self._changed(me, nb, end, old, new, f"received {pkt.state} from {nb}")
+            self._changed(me, end, BfdStateChange(nb, old, new, received=pkt.state))
             # Answer at once (a quick three-way handshake) and switch to the new rate now: the
             # peer's detection time already assumes it.
             if end.tx_timer is not None:
@@ -178,15 +202,15 @@ class BfdDriver:
         now = self.net.env.now
         change = end.session.check(now)
         if change is not None:
-            silent = now - end.session.last_rx
-            self._changed(me, nb, end, *change, f"no BFD packet for {_num(round(silent, 6))} s "
-                                                f"(detection time {_num(round(end.session.detect, 6))} s)")
+            self._changed(me, end, BfdStateChange(nb, *change, silent_for=now - end.session.last_rx,
+                                                  detect=end.session.detect))
         else:
             self._arm(me, nb, end)
 
-    def _changed(self, me: str, nb: str, end: _End, old: str, new: str, why: str) -> None:
+    def _changed(self, me: str, end: _End, note: BfdStateChange) -> None:
         router = self.net.routers[me]
-        router.decide("bfd", f"BFD session to {nb} {old} → {new}: {why}")
+        router.decide(note)
+        nb, old, new = note.neighbor, note.old, note.new
         if new == DOWN and old == UP:
             if router.ifaces[nb].up:
                 end.declared_down = True

@@ -1,12 +1,12 @@
-"""One point-to-point link: cost, one-way delay, physical state, per-direction FIFO delivery.
+"""One point-to-point link: a cost per direction, one-way delay, physical state, FIFO delivery.
 
 ``up`` is the physical truth (used by the data plane and the oracle).  What each router
-*believes* about the carrier lives in the router (see :mod:`netsim.engine.router`): after a silent
-failure the link is down but both ends still see it up.
+*believes* about the carrier lives in the router (see :mod:`netsim.engine.router`): after a
+silent failure the link is down but both ends still see it up.
 
-Fault models: ``loss`` drops each message with a per-direction probability and ``jitter``
-adds a uniform extra delay; both draw only from the link's own seeded generator ``rng``, and
-a link with neither draws nothing (so adding them never changes a fault-free run).
+Fault models: ``loss`` drops each message with a per-direction probability and ``jitter`` adds a
+uniform extra delay; both draw only from the link's own seeded generator ``rng``, and a link with
+neither draws nothing (so adding them elsewhere never changes a fault-free run).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from typing import Any
 class Link:
     a: str
     b: str
-    cost: float
+    #: Cost of sending from ``a`` to ``b``, and from ``b`` to ``a`` (equal on most links).
+    cost_ab: float
+    cost_ba: float
     delay: float
     up: bool = True
     #: Incremented whenever the link goes down: a message sent in an earlier epoch is lost.
@@ -34,19 +36,12 @@ class Link:
     #: The link's seeded ``numpy.random.Generator`` (set by the network; only loss/jitter use it).
     rng: Any = None
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.a, self.b)
-
     def other(self, node: str) -> str:
         return self.b if node == self.a else self.a
 
-    @property
-    def lossy(self) -> bool:
-        return self.loss_ab > 0.0 or self.loss_ba > 0.0
-
-    def loss_from(self, sender: str) -> float:
-        return self.loss_ab if sender == self.a else self.loss_ba
+    def cost_from(self, sender: str) -> float:
+        """The cost of this link for traffic that ``sender`` puts on it."""
+        return self.cost_ab if sender == self.a else self.cost_ba
 
     def drops(self, sender: str) -> bool:
         """Draw whether a message sent now by ``sender`` is lost (no draw on a loss-free direction)."""
@@ -63,8 +58,3 @@ class Link:
             t = last
         self.last_arrival[sender] = t
         return t
-
-
-def link_key(a: str, b: str) -> tuple[str, str]:
-    """Canonical (sorted) key of the undirected link a–b."""
-    return (a, b) if a <= b else (b, a)

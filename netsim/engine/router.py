@@ -1,68 +1,34 @@
 """A virtual router: interfaces as it sees them, a FIB, timers, and one protocol instance.
 
 The router is the protocol's :class:`~netsim.protocols.base.RouterPort`.  It records every FIB
-change in the trace together with its cause, which is what ``netsim explain`` narrates.
+change in the trace together with its cause (a typed note), which is what ``netsim explain``
+narrates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
-from simpy.events import NORMAL
-
+from netsim.engine.clock import Life, Timer
 from netsim.protocols.base import Interface, Protocol
-from netsim.trace import Route, RouteChange, Trace
+from netsim.trace import Note, Route, RouteChange, Trace
 
 if TYPE_CHECKING:
     from netsim.engine.network import Network
 
 
-class _Timer:
-    """A callback on the SimPy clock; cancelled timers and timers of a crashed incarnation of
-    the router do nothing when they fire.
-
-    The timer *is* its own SimPy event: ``Environment.step`` reads only ``callbacks`` and
-    ``_ok`` from an event, so pushing this slotted object on the queue (with the same time,
-    priority and event-id counter ``env.timeout`` would use) keeps the event order identical
-    while saving a ``Timeout`` object and a closure per timer.  Protocols set many timers.
-    """
-
-    __slots__ = ("callbacks", "router", "incarnation", "fn", "args", "cancelled")
-    _ok = True
-
-    def __init__(self, router: Router, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
-        self.callbacks: Any = _FIRE
-        self.router = router
-        self.incarnation = router.incarnation
-        self.fn = fn
-        self.args = args
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-def _fire(timer: _Timer) -> None:
-    if timer.cancelled or timer.router.incarnation != timer.incarnation:
-        return
-    timer.fn(*timer.args)
-
-
-_FIRE = (_fire,)
-
-
 class Router:
     """Implements ``RouterPort`` for one node of the network."""
 
-    def __init__(self, name: str, network: Network) -> None:
+    def __init__(self, name: str, index: int, network: Network) -> None:
         self.name = name
+        self.index = index
         self._net = network
         self._env = network.env
         self._trace: Trace = network.trace
         self.up = True
-        self.incarnation = 0
+        self.life = Life()
         self.ifaces: dict[str, Interface] = {}
         self._fib: Any = {}  # a dict, or a preloaded read-only table until its first change
         self.protocol: Protocol | None = None
@@ -72,22 +38,23 @@ class Router:
     def now(self) -> float:
         return self._env.now
 
+    @property
+    def narrating(self) -> bool:
+        return self._trace.narrate
+
     def interfaces(self) -> Mapping[str, Interface]:
         return self.ifaces
 
     def send(self, iface: str, msg: Any, size: int, packets: int = 1) -> None:
         if self.up:
-            self._net.transmit(self.name, iface, msg, size, packets)
+            self._net.transmit(self, iface, msg, size, packets)
 
-    def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> _Timer:
+    def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> Timer:
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
-        timer = _Timer(self, fn, args)
-        env = self._env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timer))
-        return timer
+        return Timer(self._env, delay, fn, args, self.life)
 
-    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None:
+    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: Note) -> None:
         new = Route(tuple(next_hops), cost)
         fib = self._fib
         old = fib.get(dest)
@@ -98,7 +65,7 @@ class Router:
         fib[dest] = new
         self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))
 
-    def withdraw(self, dest: str, cause: str) -> None:
+    def withdraw(self, dest: str, cause: Note) -> None:
         if dest not in self._fib:
             return
         if type(self._fib) is not dict:
@@ -110,28 +77,8 @@ class Router:
     def fib(self) -> Mapping[str, Route]:
         return self._fib
 
-    def decide(self, kind: str, text: str) -> None:
-        self._trace.decide(self._env.now, self.name, kind, text)
-
-    # -- driven by the network ----------------------------------------------------------------
-    def boot(self, protocol: Protocol) -> None:
-        self.protocol = protocol
-        protocol.start()
-
-    def crash(self) -> None:
-        """Lose all state: FIB, protocol, pending timers (the FIB loss is implied by the
-        node-down topology record, so it is not logged entry by entry)."""
-        if self.protocol is not None:
-            self.protocol.stop()
-        self.protocol = None
-        self.up = False
-        self.incarnation += 1
-        self._fib = {}
-
-    def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
-        cur = self.ifaces[neighbor]
-        self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
-                                          cur.up if up is None else up)
+    def decide(self, note: Note) -> None:
+        self._trace.decide(self._env.now, self.name, note)
 
     def preload(self, table: Mapping[str, Route]) -> None:
         """Load a checkpointed FIB at t=0 (a warm start) as the run's initial condition.
@@ -149,3 +96,25 @@ class Router:
         if self._trace.initial_fibs is None:
             self._trace.initial_fibs = {}
         self._trace.initial_fibs[self.name] = table if to_dict is not None else dict(self._fib)
+
+    # -- driven by the network ----------------------------------------------------------------
+    def boot(self, protocol: Protocol) -> None:
+        self.up = True
+        self.life = Life()
+        self.protocol = protocol
+        protocol.start()
+
+    def crash(self) -> None:
+        """Lose all state: FIB, protocol, pending timers (the FIB loss is implied by the
+        node-down topology record, so it is not logged entry by entry)."""
+        if self.protocol is not None:
+            self.protocol.stop()
+        self.protocol = None
+        self.up = False
+        self.life.alive = False
+        self._fib = {}
+
+    def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
+        cur = self.ifaces[neighbor]
+        self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
+                                          cur.up if up is None else up)

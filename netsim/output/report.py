@@ -1,145 +1,111 @@
-"""Results as the JSON contract of DESIGN §4.3, CSV rows, and the text comparison table.
+"""Results as the results-JSON contract, and the text comparison table -- both derived from the
+metric definitions (:mod:`netsim.analysis.metric_defs`), so a new metric appears in both.
 
 Floats are rounded to microseconds so that the same run gives byte-identical JSON on any
-machine and a reader sees ``0.054`` rather than ``0.054000000000002046``.
+machine and a reader sees ``0.054`` rather than ``0.054000000000002046``.  The JSON refuses NaN
+and infinities (strict parsers reject them): a metric that cannot be known is ``null``.
 """
 
 from __future__ import annotations
 
 import json
-import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from netsim.runner import RunResult
+from netsim.analysis.metric_defs import (
+    Column,
+    Metric,
+    RunContext,
+    event_metrics_for,
+    human_seconds,
+    packets_json,
+    seconds,
+)
+from netsim.analysis.result import RunResult
 from netsim.trace import Route
 
-DIGITS = 6
-
-
-def _t(x: float | None) -> float | None:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return round(float(x), DIGITS) + 0.0
+# Kept for callers that format seconds for people.
+fmt_s = human_seconds
 
 
 def _cost(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else round(float(x), DIGITS)
+    return int(x) if float(x).is_integer() else round(float(x), 6)
 
 
-def table_json(fib: dict[str, Route]) -> dict[str, dict[str, Any]]:
+def table_json(fib: Any) -> dict[str, dict[str, Any]]:
     return {d: {"next_hops": list(r.next_hops), "cost": _cost(r.cost)} for d, r in sorted(fib.items())}
 
 
+def _context(res: RunResult) -> RunContext:
+    return RunContext(res.trace, res.options, res.protocol, res.dataplane)
+
+
 def result_dict(res: RunResult) -> dict[str, Any]:
-    """One run as the DESIGN §4.3 object (contract keys first, extensions after)."""
+    """One run as a results-JSON object (contract keys first, extensions after)."""
     m = res.metrics
+    metrics = event_metrics_for(_context(res))
     events = []
     for e in m.events:
-        events.append({
-            "time": _t(e.time), "kind": e.kind, "target": list(e.target),
-            "convergence_time": _t(e.convergence_time), "correct_time": _t(e.correct_time),
-            "route_changes": e.route_changes, "flaps": e.flaps, "messages": e.messages, "bytes": e.bytes,
-            "loop_time": _t(e.loop_time), "blackhole_time": _t(e.blackhole_time),
-            "description": e.description, "window_end": _t(e.window_end),
-        })
-    _add_fault_fields(res, events)
-    return {
+        obj: dict[str, Any] = {"time": seconds(e.time), "kind": e.kind, "target": list(e.target)}
+        obj.update((d.name, d.to_json(e.values[d.name])) for d in metrics if d.contract)
+        obj["description"] = e.description
+        obj["window_end"] = seconds(e.window_end)
+        obj.update((d.name, d.to_json(e.values[d.name])) for d in metrics if not d.contract)
+        events.append(obj)
+    out = {
         "scenario": res.scenario.name, "protocol": res.protocol, "seed": res.seed,
-        "initial_convergence": _t(m.initial_convergence),
+        "initial_convergence": seconds(m.initial_convergence),
         "events": events,
         "messages_total": m.messages_total,
         "final_tables": {r: table_json(fib) for r, fib in m.final_tables.items()},
         "bytes_total": m.bytes_total,
-        "end_time": _t(m.end_time),
+        "end_time": seconds(m.end_time),
         "options": {k: res.options[k] for k in sorted(res.options)},
-        **_run_fault_fields(res),
     }
-
-
-def _add_fault_fields(res: RunResult, events: list[dict[str, Any]]) -> None:
-    """Extension fields, present only when the scenario asks for them: probe packets per event
-    window (``flows:``) and route-flap damping figures (distvector ``damping: true``)."""
-    m = res.metrics
     if res.dataplane is not None:
-        from netsim.analysis.dataplane import counts_dict
-
-        for out, e in zip(events, m.events, strict=True):
-            out["packets"] = counts_dict(res.dataplane.at(e.time))
-    if res.options.get("damping"):
-        from netsim.protocols.common.damping import flap_count, suppressed_time, suppression_intervals
-
-        narrated = res.trace.narrate
-        spans = suppression_intervals(res.trace.decisions, m.end_time)
-        for out, e in zip(events, m.events, strict=True):
-            out["suppressed_time"] = _t(suppressed_time(spans, e.time, e.window_end)) if narrated else None
-            out["damped_flaps"] = flap_count(res.trace.decisions, e.time, e.window_end) if narrated else None
-
-
-def _run_fault_fields(res: RunResult) -> dict[str, Any]:
-    if res.dataplane is None:
-        return {}
-    from netsim.analysis.dataplane import counts_dict
-
-    dp = res.dataplane
-    return {"flows": {"pairs": [list(p) for p in dp.pairs], "rate": dp.rate},
-            "packets_initial": counts_dict(dp.at(0.0)), "packets_total": counts_dict(dp.total)}
-
-
-def dumps(results: Iterable[RunResult]) -> str:
-    return json.dumps([result_dict(r) for r in results], indent=2, sort_keys=False) + "\n"
-
-
-# -- text table ----------------------------------------------------------------------------------
-COLUMNS = ("protocol", "event", "converged", "correct", "changes", "flaps", "msgs", "loop", "blackhole")
-#: Extra columns when the scenario has probe flows: packets sent, dropped (no route or a dead
-#: link), expired in a loop, lost at random on lossy links, and the mean path stretch.
-PACKET_COLUMNS = ("pkts", "dropped", "looped", "lost", "stretch")
-
-
-def fmt_s(x: float | None) -> str:
-    """Seconds for humans: ``never`` for None, ms below one second."""
-    if x is None:
-        return "never"
-    if x == 0:
-        return "0"
-    if x < 1:
-        return f"{x * 1000:.1f} ms"
-    return f"{x:.2f} s"
-
-
-def compare_rows(results: Sequence[RunResult]) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for res in results:
-        m = res.metrics
-        rows.append((res.protocol, "initial (cold start)", fmt_s(m.initial_convergence), fmt_s(m.initial_convergence),
-                     "", "", "", "", ""))
-        for e in m.events:
-            rows.append((res.protocol, f"t={e.time:g} {e.description}", fmt_s(e.convergence_time),
-                         fmt_s(e.correct_time), str(e.route_changes), str(e.flaps), str(e.messages),
-                         fmt_s(e.loop_time), fmt_s(e.blackhole_time)))
-    if any(r.dataplane is not None for r in results):
-        rows = _with_packet_columns(results, rows)
-    return rows
-
-
-def _with_packet_columns(results: Sequence[RunResult], rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    out = []
-    it = iter(rows)
-    for res in results:
         dp = res.dataplane
-        for start in (0.0, *(e.time for e in res.metrics.events)):
-            row = next(it)
-            if dp is None:
-                out.append((*row, "", "", "", "", ""))
-                continue
-            c = dp.at(start)
-            out.append((*row, str(c.sent), str(c.no_route + c.link_down), str(c.ttl_expired), str(c.lost),
-                        "-" if c.stretch is None else f"{c.stretch:.3f}"))
+        out.update({"flows": {"pairs": [list(p) for p in dp.pairs], "rate": dp.rate},
+                    "packets_initial": packets_json(dp.at(0.0)), "packets_total": packets_json(dp.total)})
     return out
 
 
-def render_table(rows: Sequence[Sequence[str]], header: Sequence[str] = COLUMNS) -> str:
+def dumps(results: Iterable[RunResult]) -> str:
+    return json.dumps([result_dict(r) for r in results], indent=2, sort_keys=False, allow_nan=False) + "\n"
+
+
+# -- text table ----------------------------------------------------------------------------------
+def _table_metrics(results: Sequence[RunResult]) -> list[Metric]:
+    """Metrics with a column that apply to at least one result, in definition order."""
+    seen: dict[str, Metric] = {}
+    for res in results:
+        for d in event_metrics_for(_context(res)):
+            if d.columns:
+                seen.setdefault(d.name, d)
+    return list(seen.values())
+
+
+def compare_rows(results: Sequence[RunResult]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """(header, rows): an initial row and one row per event for each protocol."""
+    metrics = _table_metrics(results)
+    columns: list[tuple[Metric, Column]] = [(d, c) for d in metrics for c in d.columns]
+    header = ("protocol", "event", *(c.header for _d, c in columns))
+    rows: list[tuple[str, ...]] = []
+    for res in results:
+        m = res.metrics
+        applies = {d.name for d in event_metrics_for(_context(res))}
+        init = human_seconds(m.initial_convergence)
+        cells = [init if d.name in ("convergence_time", "correct_time") else
+                 (c.show(res.dataplane.at(0.0)) if d.name == "packets" and res.dataplane is not None else "")
+                 for d, c in columns]
+        rows.append((res.protocol, "initial (cold start)", *cells))
+        for e in m.events:
+            rows.append((res.protocol, f"t={e.time:g} {e.description}",
+                         *(c.show(e.values[d.name]) if d.name in applies else "" for d, c in columns)))
+    return header, rows
+
+
+def render_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     numeric = {i for i, h in enumerate(header) if h not in ("protocol", "event")}
 
@@ -157,17 +123,23 @@ def render_table(rows: Sequence[Sequence[str]], header: Sequence[str] = COLUMNS)
     return "\n".join(out)
 
 
+def legend(metrics: Sequence[Metric]) -> str:
+    """What each column means, from the metric definitions."""
+    parts = []
+    for d in metrics:
+        headers = " / ".join(c.header for c in d.columns)
+        null = f" ({human_seconds(None)}: {d.null})" if d.null else ""
+        parts.append(f"{headers} = {d.meaning}{null}")
+    return "\n".join(textwrap.fill(p, 110, subsequent_indent="    ") for p in parts)
+
+
 def compare_text(results: Sequence[RunResult]) -> str:
     sc = results[0].scenario if results else None
     head = f"scenario {sc.name}: {sc.graph.number_of_nodes()} routers, {sc.graph.number_of_edges()} links, " \
            f"seed {results[0].seed}" if sc else ""
-    legend = ("converged = event → last FIB change it caused; correct = event → every FIB matches shortest paths "
-              "and stays so (never: not within the window);\nloop / blackhole = time some forwarding walk loops "
-              "/ dead-ends while the destination is reachable; msgs = protocol packets in the window.")
-    header = COLUMNS
-    if any(r.dataplane is not None for r in results):
-        header = (*COLUMNS, *PACKET_COLUMNS)
-        legend += ("\npkts = probe packets sent in the window; dropped = no route or a dead link / crashed router "
-                   "on the way; looped = TTL expired;\nlost = random loss on lossy links; stretch = mean delivered "
-                   "path cost / shortest-path cost at send time.")
-    return f"{head}\n\n{render_table(compare_rows(results), header)}\n\n{legend}\n"
+    header, rows = compare_rows(results)
+    return f"{head}\n\n{render_table(rows, header)}\n\n{legend(_table_metrics(results))}\n"
+
+
+# For code that builds Route tables to print.
+__all__ = ["Route", "compare_rows", "compare_text", "dumps", "fmt_s", "render_table", "result_dict", "table_json"]

@@ -3,7 +3,7 @@
 The convergence bars and the CDF only need the per-event figures of the results JSON
 (DESIGN §4.3), so they can be redrawn from a file written yesterday or by a sweep on another
 machine, without simulating again.  :class:`RunSummary` is that common shape; it is built from
-a live :class:`~netsim.runner.RunResult` or from one JSON object, and nothing else.
+a live :class:`~netsim.analysis.result.RunResult` or from one JSON object, and nothing else.
 """
 
 from __future__ import annotations

@@ -2,20 +2,25 @@
 
 A protocol instance runs inside one router and sees the world only through a
 :class:`RouterPort`: its own interfaces, messages that arrive on them, timers, and the FIB it
-installs routes into.  It never sees the graph, other routers or the oracle (DESIGN §2.1).
-Adding a protocol is one new module that subclasses :class:`Protocol` and calls
-:func:`register`.
+installs routes into.  It never sees the graph, other routers or the oracle.  Its configuration
+(:class:`RouterConfig`) is what an operator would type into that router: the protocol's options,
+per-interface settings, the prefixes it originates, its AS number.
+
+Adding a protocol is one package (or module) that subclasses :class:`Protocol` and decorates it
+with :func:`register`.  Everything else -- the CLI, ``netsim protocols``, sweeps, scenario
+validation -- finds it through :data:`PROTOCOLS`.
 """
 
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from typing import Protocol as TypingProtocol
 
-import numpy as np
+from netsim.trace import Note
 
 
 class Timer(TypingProtocol):
@@ -26,12 +31,50 @@ class Timer(TypingProtocol):
 
 @dataclass(frozen=True, slots=True)
 class Interface:
-    """What a router knows about one of its interfaces: who is on the other end, its cost,
-    and whether the carrier is up *as this router sees it* (a silent failure keeps it up)."""
+    """What a router knows about one of its interfaces: who is on the other end, the cost of
+    sending on it, and whether the carrier is up *as this router sees it* (a silent failure
+    keeps it up)."""
 
     neighbor: str
     cost: float
     up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """A destination a router originates besides its own loopback: ``10.1.0.0/24`` at ``metric``."""
+
+    dest: str
+    metric: float = 0.0
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    """One router's configuration for one protocol: what an operator would configure on it.
+
+    ``options`` are the protocol's options for this router (network-wide values overridden by
+    the router's own); ``interface_options`` the options of each interface (by neighbour) that
+    differ from ``options``; ``prefixes`` the extra destinations it originates (its loopback,
+    named after the router, is always originated); ``asn`` its autonomous system; ``neighbors``
+    per-neighbour facts an operator configures (BGP relationships); ``extra`` what the protocol's
+    :meth:`Protocol.configure` computed for this router (static routes, a warm-start checkpoint).
+    """
+
+    name: str
+    options: Mapping[str, Any]
+    interface_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    prefixes: tuple[Prefix, ...] = ()
+    asn: int | None = None
+    neighbors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    extra: Any = None
+
+    def option(self, key: str, iface: str | None = None) -> Any:
+        """An option's value on ``iface`` (its own value if set there, else the router's)."""
+        if iface is not None:
+            per = self.interface_options.get(iface)
+            if per is not None and key in per:
+                return per[key]
+        return self.options[key]
 
 
 class RouterPort(TypingProtocol):
@@ -42,6 +85,10 @@ class RouterPort(TypingProtocol):
     @property
     def now(self) -> float: ...
 
+    @property
+    def narrating(self) -> bool:
+        """Whether notes that no metric needs are kept (skip building them when False)."""
+
     def interfaces(self) -> Mapping[str, Interface]: ...
 
     def send(self, iface: str, msg: Any, size: int, packets: int = 1) -> None:
@@ -49,22 +96,25 @@ class RouterPort(TypingProtocol):
 
     def call_later(self, delay: float, fn: Callable[..., None], *args: Any) -> Timer: ...
 
-    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: str) -> None: ...
+    def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: Note) -> None: ...
 
-    def withdraw(self, dest: str, cause: str) -> None: ...
+    def withdraw(self, dest: str, cause: Note) -> None: ...
 
     def preload(self, table: Any) -> None:
         """Start with a converged FIB at time 0 (warm start), recorded as the trace's initial table."""
 
     def fib(self) -> Mapping[str, Any]: ...
 
-    def decide(self, kind: str, text: str) -> None:
+    def decide(self, note: Note) -> None:
         """Record a decision worth narrating in ``netsim explain``."""
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One tunable of a protocol: its default, documentation, and validation bounds."""
+    """One tunable of a protocol: its default, documentation, and validation bounds.
+
+    ``per_interface`` options may also be set per interface (``routers: {r1: {interfaces: ...}}``).
+    """
 
     default: float | int | str | bool
     doc: str
@@ -72,6 +122,9 @@ class Option:
     positive: bool = False
     choices: tuple[str, ...] = ()
     integer: bool = False
+    per_interface: bool = False
+    #: Largest sensible value (a guard against typos that would make a run explode).
+    maximum: float | None = None
 
 
 class Protocol(abc.ABC):
@@ -81,13 +134,16 @@ class Protocol(abc.ABC):
     aliases: ClassVar[tuple[str, ...]] = ()
     summary: ClassVar[str] = ""
     options_spec: ClassVar[Mapping[str, Option]] = {}
+    #: The correctness model its FIBs are judged against (:mod:`netsim.analysis.oracle`).
+    correctness: ClassVar[str] = "shortest_paths"
+    #: Metric a FIB cost means, for tables and docs ("path cost", "AS-path length", ...).
+    cost_meaning: ClassVar[str] = "path cost"
 
-    def __init__(self, port: RouterPort, options: Mapping[str, Any], rng: np.random.Generator,
-                 config: Any = None) -> None:
+    def __init__(self, port: RouterPort, config: RouterConfig, rng: Any) -> None:
         self.port = port
-        self.opts = dict(options)
-        self.rng = rng
         self.config = config
+        self.opts = config.options
+        self.rng = rng
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod
@@ -106,7 +162,7 @@ class Protocol(abc.ABC):
         """The configured cost of ``iface`` changed; the port already reports the new cost."""
 
     def stop(self) -> None:  # noqa: B027 - optional hook
-        """The router crashed: the instance is discarded; timers are cancelled by the router."""
+        """The router crashed: the instance is discarded; its timers die with it."""
 
     # -- class-level helpers ------------------------------------------------------------------
     @classmethod
@@ -114,10 +170,21 @@ class Protocol(abc.ABC):
         return {k: o.default for k, o in cls.options_spec.items()}
 
     @classmethod
+    def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Rules that tie several options together: (key, message) for each one broken.
+
+        Single values are checked against their :class:`Option`; this is for the rest (a dead
+        interval must exceed the hello interval, ...).  Every entry point calls it through
+        :func:`validate_options`, per router and per interface.
+        """
+        return []
+
+    @classmethod
     def configure(cls, graph: Any, options: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """Per-router configuration an operator would write by hand (static routes).
 
-        Called once before the run with the *initial* topology; dynamic protocols return None.
+        Called once before the run with the *initial* topology; returns router -> value (given
+        to that router as ``RouterConfig.extra``), or None.
         """
         return None
 
@@ -125,6 +192,11 @@ class Protocol(abc.ABC):
     def quiet_period(cls, options: Mapping[str, Any]) -> float:
         """How long without route changes counts as "settled" when no duration is given."""
         return 10.0
+
+    @classmethod
+    def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
+        """The shortest periodic timer these options set (for work estimates), or None."""
+        return None
 
 
 PROTOCOLS: dict[str, type[Protocol]] = {}
@@ -141,6 +213,8 @@ def register(cls: type[Protocol]) -> type[Protocol]:
 
 def canonical_name(name: str) -> str | None:
     """``ospf`` → ``linkstate``; unknown names → None."""
+    if not isinstance(name, str):
+        return None
     name = name.lower()
     if name in PROTOCOLS:
         return name
@@ -158,34 +232,57 @@ def known_names() -> list[str]:
     return sorted(PROTOCOLS) + sorted(_ALIASES)
 
 
-def validate_options(cls: type[Protocol], given: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Merge ``given`` over the defaults; return (options, error) with error naming the key."""
-    opts = cls.defaults()
+def validate_options(cls: type[Protocol], given: Mapping[str, Any], *, base: Mapping[str, Any] | None = None,
+                     interface: bool = False) -> tuple[dict[str, Any], str | None]:
+    """Merge ``given`` over ``base`` (default: the protocol's defaults); return (options, error).
+
+    The error is ``"key: message"`` naming the first bad key: an unknown option, a bad value,
+    an option that cannot be set per interface (``interface=True``), or a broken cross-option
+    rule of :meth:`Protocol.validate` on the merged result.
+    """
+    opts = dict(base) if base is not None else cls.defaults()
     for key, value in given.items():
         spec = cls.options_spec.get(key)
         if spec is None:
             known = ", ".join(sorted(cls.options_spec)) or "none"
             return opts, f"{key}: unknown option of {cls.name} (known: {known})"
+        if interface and not spec.per_interface:
+            per = ", ".join(sorted(k for k, o in cls.options_spec.items() if o.per_interface)) or "none"
+            return opts, f"{key}: not a per-interface option of {cls.name} (per-interface: {per})"
         err = _check_value(spec, value)
         if err:
             return opts, f"{key}: {err}"
-        opts[key] = type(spec.default)(value) if not isinstance(spec.default, bool) else value
+        opts[key] = value if isinstance(spec.default, (bool, str)) else type(spec.default)(value)
+    for key, message in cls.validate(opts):
+        return opts, f"{key}: {message}"
     return opts, None
 
 
 def _check_value(spec: Option, value: Any) -> str | None:
     if spec.choices:
         if value not in spec.choices:
-            return f"must be one of {', '.join(spec.choices)}, got {value!r}"
+            return f"must be one of {', '.join(spec.choices)}, got {_short(value)}"
         return None
     if isinstance(spec.default, bool):
-        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+        return None if isinstance(value, bool) else f"must be true or false, got {_short(value)}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"must be a number, got {value!r}"
+        return f"must be a number, got {_short(value)}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value!r}"
+    if isinstance(value, int) and abs(value) > 10**15:
+        return f"is out of range, got {_short(value)}"
     if spec.integer and not float(value).is_integer():
-        return f"must be a whole number, got {value!r}"
+        return f"must be a whole number, got {_short(value)}"
     if spec.positive and value <= 0:
-        return f"must be > 0, got {value!r}"
+        return f"must be > 0, got {_short(value)}"
     if spec.minimum is not None and value < spec.minimum:
-        return f"must be >= {spec.minimum:g}, got {value!r}"
+        return f"must be >= {spec.minimum:g}, got {_short(value)}"
+    if spec.maximum is not None and value > spec.maximum:
+        return f"must be <= {spec.maximum:g}, got {_short(value)}"
     return None
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A user's value for an error message, cut short: never echo a huge input back."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

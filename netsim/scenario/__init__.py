@@ -1,1 +1,6 @@
-"""netsim.scenario."""
+"""Scenarios: YAML files describing a network, its protocols and a script of events."""
+
+from netsim.scenario.loader import load_scenario, parse_scenario
+from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
+
+__all__ = ["DEFAULT_PROTOCOLS", "RouterSpec", "Scenario", "load_scenario", "parse_scenario"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from netsim.engine.link import link_key
+from netsim.topology.common import link_key
 
 #: BFD defaults when a scenario says ``bfd: true`` (aggressive but common: 50 ms × 3).
 BFD_INTERVAL = 0.05
@@ -32,10 +32,6 @@ class BfdSpec:
     interval: float = BFD_INTERVAL
     multiplier: int = BFD_MULTIPLIER
     slow_interval: float = BFD_SLOW_INTERVAL
-
-    @property
-    def detection_time(self) -> float:
-        return self.interval * self.multiplier
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +72,6 @@ def loss_timeline(graph: nx.Graph, events: Any) -> dict[tuple[str, str], list[tu
     for u, v, data in graph.edges(data=True):
         out[link_key(str(u), str(v))] = [(0.0, dict(data.get("loss") or {}))]
     for ev in events:
-        if ev.kind == "set_loss" and ev.loss is not None:
-            out[link_key(*ev.target)].append((ev.time, dict(ev.loss)))
+        for link, time, loss in ev.loss_changes():
+            out[link_key(*link)].append((time, dict(loss)))
     return out

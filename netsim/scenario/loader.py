@@ -1,136 +1,69 @@
-"""Scenario files (DESIGN §4.1): YAML in, a validated :class:`Scenario` out.
+"""Scenario files: YAML in, a validated :class:`~netsim.scenario.model.Scenario` out.
 
 Validation happens entirely before anything runs, and every problem is one line naming the
 file, the line and the key: ``scenarios/ring.yaml:14: events[2].link_down: no link r3–r9
-(links of r3: r2, r4)``.
+(links of r3: r2, r4)``.  The format is documented in ``docs/scenario-format.md``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from netsim.engine.link import link_key
 from netsim.errors import NetsimError, ScenarioError
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
+from netsim.scenario.config import router_configs
+from netsim.scenario.events import EVENT_KINDS, Event
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
-from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml
+from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
+from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
+from netsim.topology.common import DEFAULT_DELAY, link_key
 
-DEFAULT_DELAY = 0.001
-DEFAULT_PROTOCOLS = ("static", "linkstate", "distvector")
-EVENT_KINDS = ("link_down", "link_up", "node_down", "node_up", "set_cost", "flap", "srlg", "set_loss")
 TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay",
-            "bfd", "flows", "loss", "jitter")
+            "bfd", "flows", "loss", "jitter", "routers", "prefixes")
 #: Keys a link written as a mapping may carry.
-LINK_KEYS = ("a", "b", "cost", "delay", "loss", "jitter", "bfd")
-EVENT_MODIFIERS = {
-    "link_down": ("silent", "carrier_delay"),
-    "link_up": ("carrier_delay",),
-    "node_down": (),
-    "node_up": (),
-    "set_cost": ("cost",),
-    "flap": ("period", "count", "down_time", "silent", "carrier_delay"),
-    "srlg": ("silent", "carrier_delay"),
-    "set_loss": ("loss",),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class EventSpec:
-    """One scripted event, validated.  ``target`` is a link (two routers) or one router."""
-
-    index: int
-    time: float
-    kind: str
-    target: tuple[str, ...]
-    silent: bool = False
-    carrier_delay: float = 0.0
-    cost: float | None = None
-    period: float | None = None
-    count: int | None = None
-    down_time: float | None = None
-    line: int = 0
-    #: The links of a shared-risk event (srlg, or link_down/link_up naming several links).
-    links: tuple[tuple[str, str], ...] = ()
-    #: set_loss: the new loss per sending router.
-    loss: tuple[tuple[str, float], ...] | None = None
-
-    @property
-    def end_time(self) -> float:
-        """When the event's last change happens (a flap spans several)."""
-        if self.kind == "flap":
-            assert self.period is not None and self.count is not None and self.down_time is not None
-            return self.time + (self.count - 1) * self.period + self.down_time
-        return self.time
-
-    def describe(self) -> str:
-        tgt = "–".join(self.target)
-        if self.links:
-            names = ", ".join("–".join(k) for k in self.links)
-            state = "up" if self.kind == "link_up" else f"down ({'silent' if self.silent else 'carrier loss'})"
-            return f"links {names} {state} (shared risk)"
-        if self.kind == "set_loss":
-            assert self.loss is not None
-            return f"link {tgt} loss → " + ", ".join(f"{p:g} from {n}" for n, p in self.loss)
-        if self.kind == "link_down":
-            return f"link {tgt} down ({'silent' if self.silent else 'carrier loss'})"
-        if self.kind == "link_up":
-            return f"link {tgt} up"
-        if self.kind == "node_down":
-            return f"router {tgt} crashes"
-        if self.kind == "node_up":
-            return f"router {tgt} restarts"
-        if self.kind == "set_cost":
-            return f"link {tgt} cost → {self.cost:g}"
-        return f"link {tgt} flaps {self.count}× every {self.period:g} s"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    graph: nx.Graph
-    protocols: dict[str, dict[str, Any]]
-    events: tuple[EventSpec, ...]
-    seed: int = 0
-    duration: float | None = None
-    description: str = ""
-    carrier_delay: float = 0.0
-    path: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: BFD on every link (a link's own ``bfd`` key overrides it); None: no BFD.
-    bfd: BfdSpec | None = None
-    #: Probe traffic for the data plane; None: no data-plane figures.
-    flows: FlowSpec | None = None
-
-    @property
-    def routers(self) -> list[str]:
-        return sorted(self.graph.nodes)
+LINK_KEYS = ("a", "b", "cost", "delay", "loss", "jitter", "bfd", "relationship", "bandwidth", "eigrp_delay")
+ROUTER_KEYS = ("as", "prefixes", "interfaces")
+RELATIONSHIPS = ("p2c", "c2p", "p2p")
+#: Characters a router name may not contain: they would break tables, the a–b link notation or
+#: one-line messages.
+FORBIDDEN_NAMES = ("-", "–")
 
 
 # ----------------------------------------------------------------------------------------------
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` with one clear line."""
+    if not isinstance(path, (str, Path)) or str(path) == "":
+        raise ScenarioError(f"load_scenario: expected a path to a scenario file, got {_short(path)}")
     p = Path(path)
     display = str(path)
     doc = load_yaml(p, display, ScenarioError)
     return _Validator(display, p.parent).scenario(doc, default_name=p.stem, path=p)
 
 
-def parse_scenario(text: str, *, display: str = "<scenario>", base_dir: str | Path = ".") -> Scenario:
-    """Validate a scenario given as YAML text (tests, notebooks)."""
+def parse_scenario(text: str, *, display: str = "<scenario>", base_dir: str | Path = ".",
+                   name: str = "scenario") -> Scenario:
+    """Validate a scenario given as YAML text (tests, notebooks, sweeps)."""
+    if not isinstance(text, str):
+        raise ScenarioError(f"parse_scenario: expected YAML text, got {type(text).__name__}")
     doc = parse_yaml(text, display, ScenarioError)
-    return _Validator(display, Path(base_dir)).scenario(doc, default_name="scenario", path=None)
+    return _Validator(display, Path(base_dir)).scenario(doc, default_name=name, path=None)
 
 
 class _Validator:
+    """Checks a parsed scenario document; also the :class:`~netsim.scenario.events.Checker`
+    events use to parse themselves."""
+
     def __init__(self, display: str, base_dir: Path) -> None:
         self.display = display
         self.base_dir = base_dir
+        self.graph: nx.Graph = nx.Graph()
+        self.sources: list[Path] = []
 
     def fail(self, line: int, key: str, message: str) -> ScenarioError:
         where = f"{self.display}:{line}" if line else self.display
@@ -142,16 +75,16 @@ class _Validator:
             raise self.fail(1, "", "a scenario must be a YAML mapping with at least a 'topology' key")
         for key in doc:
             if key not in TOP_KEYS:
-                raise self.fail(doc.line_of(key), str(key),
+                raise self.fail(doc.line_of(key), str(key)[:40],
                                 f"unknown key (expected one of: {', '.join(TOP_KEYS)})")
         if "topology" not in doc:
             raise self.fail(doc.line, "topology", "missing (every scenario needs a topology)")
         name = doc.get("name", default_name)
-        if not isinstance(name, str) or not name:
-            raise self.fail(doc.line_of("name"), "name", f"must be a non-empty string, got {name!r}")
+        if not isinstance(name, str) or not name or any(c in name for c in "\n\r\t"):
+            raise self.fail(doc.line_of("name"), "name", f"must be a non-empty one-line string, got {_short(name)}")
         seed = doc.get("seed", 0)
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise self.fail(doc.line_of("seed"), "seed", f"must be a whole number >= 0, got {seed!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+            raise self.fail(doc.line_of("seed"), "seed", f"must be a whole number >= 0, got {_short(seed)}")
         duration = doc.get("duration")
         if duration is not None:
             duration = self.number(doc, "duration", "duration", positive=True)
@@ -160,35 +93,48 @@ class _Validator:
         if not isinstance(description, str):
             raise self.fail(doc.line_of("description"), "description", "must be a string")
         graph = self.topology(doc["topology"], doc.line_of("topology"))
+        self.graph = graph
         self.fault_defaults(doc, graph)
         bfd = self.bfd_spec(doc["bfd"], doc.line_of("bfd"), "bfd") if "bfd" in doc else None
         bfd = bfd if isinstance(bfd, BfdSpec) else None
         flows = self.flows(doc["flows"], doc.line_of("flows"), graph) if "flows" in doc else None
         protocols = self.protocols(doc.get("protocols"), doc.line_of("protocols"))
-        events = self.events(doc.get("events"), doc.line_of("events"), graph, carrier_delay)
+        routers = self.routers(doc.get("routers"), doc.line_of("routers"), graph, protocols)
+        self.top_prefixes(doc.get("prefixes"), doc.line_of("prefixes"), graph)
+        self.check_prefixes(graph)
+        events = self.events(doc.get("events"), doc.line_of("events"), carrier_delay)
         if duration is not None:
             for ev in events:
-                if ev.end_time > duration:
+                if ev.end_time >= duration:
                     raise self.fail(ev.line, f"events[{ev.index}]",
-                                    f"happens at {ev.end_time:g} s, after the scenario's duration "
-                                    f"({duration:g} s)")
-        return Scenario(name=name, graph=graph, protocols=protocols, events=tuple(events), seed=seed,
-                        duration=duration, description=description.strip(), carrier_delay=carrier_delay,
-                        path=path, bfd=bfd, flows=flows)
+                                    f"happens at {ev.end_time:g} s, not before the scenario's duration "
+                                    f"({duration:g} s): it would not be measured")
+        sc = Scenario(name=name, graph=graph, protocols=protocols, events=tuple(events), seed=seed,
+                      duration=duration, description=description.strip(), carrier_delay=carrier_delay,
+                      path=path, bfd=bfd, flows=flows, router_config=routers, sources=tuple(self.sources))
+        self.check_router_options(sc, doc)
+        return sc
 
     def number(self, mapping: Mapping[str, Any], key: str, label: str, *, positive: bool = False,
                integer: bool = False) -> float:
         value = mapping[key]
         line = mapping.line_of(key) if isinstance(mapping, LDict) else 0
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) \
-                or math.isinf(value):
-            raise self.fail(line, label, f"must be a number, got {value!r}")
+        return self.number_value(value, line, label, positive=positive, integer=integer)
+
+    def number_value(self, value: Any, line: int, label: str, *, positive: bool = False,
+                     integer: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(line, label, f"must be a number, got {_short(value)}")
+        if isinstance(value, int) and abs(value) > 10**15:
+            raise self.fail(line, label, f"is out of range, got {_short(value)}")
+        if math.isnan(value) or math.isinf(value):
+            raise self.fail(line, label, f"must be a finite number, got {_short(value)}")
         if integer and not float(value).is_integer():
-            raise self.fail(line, label, f"must be a whole number, got {value!r}")
+            raise self.fail(line, label, f"must be a whole number, got {_short(value)}")
         if positive and value <= 0:
-            raise self.fail(line, label, f"must be > 0, got {value!r}")
+            raise self.fail(line, label, f"must be > 0, got {_short(value)}")
         if value < 0:
-            raise self.fail(line, label, f"must be >= 0, got {value!r}")
+            raise self.fail(line, label, f"must be >= 0, got {_short(value)}")
         return value
 
     # -- topology ------------------------------------------------------------------------------
@@ -209,6 +155,10 @@ class _Validator:
             graph = self.external_topology(spec, sources[0])
         if graph.number_of_nodes() == 0:
             raise self.fail(spec.line, "topology", "has no routers")
+        for n in graph.nodes:
+            problem = name_problem(str(n))
+            if problem:
+                raise self.fail(spec.line, "topology", f"router name {_short(str(n))}: {problem}")
         return graph
 
     def inline_topology(self, spec: LDict) -> nx.Graph:
@@ -242,15 +192,17 @@ class _Validator:
                         raise self.fail(line, label, f"unknown router {n} (not in topology.nodes){_suggest(n, g)}")
             if g.has_edge(a, b):
                 raise self.fail(line, label, f"duplicate link {a}–{b}")
-            g.add_edge(a, b, cost=cost, delay=delay)
+            g.add_edge(a, b, delay=delay)
+            self.set_costs(g, a, b, cost, line, f"{label}.cost")
             if isinstance(item, LDict):
                 g.edges[a, b].update(self.link_faults(item, label, a, b))
+                g.edges[a, b].update(self.link_attributes(item, label, a, b))
         return g
 
-    def link_item(self, item: Any, line: int, label: str) -> tuple[str, str, float, float]:
+    def link_item(self, item: Any, line: int, label: str) -> tuple[str, str, Any, float]:
         if isinstance(item, list):
             if len(item) not in (2, 3):
-                raise self.fail(line, label, f"a link is [a, b] or [a, b, cost], got {list(item)!r}")
+                raise self.fail(line, label, f"a link is [a, b] or [a, b, cost], got {_short(list(item))}")
             a = self.router_name(item[0], line, label)
             b = self.router_name(item[1], line, label)
             cost = self.cost_value(item[2], line, label) if len(item) == 3 else 1
@@ -258,33 +210,81 @@ class _Validator:
         if isinstance(item, LDict):
             for key in item:
                 if key not in LINK_KEYS:
-                    raise self.fail(item.line_of(key), f"{label}.{key}",
+                    raise self.fail(item.line_of(key), f"{label}.{str(key)[:40]}",
                                     f"unknown key (expected {', '.join(LINK_KEYS)})")
             for key in ("a", "b"):
                 if key not in item:
                     raise self.fail(item.line, label, f"missing '{key}' (a link names routers a and b)")
             a = self.router_name(item["a"], item.line_of("a"), f"{label}.a")
             b = self.router_name(item["b"], item.line_of("b"), f"{label}.b")
-            cost = self.cost_value(item["cost"], item.line_of("cost"), f"{label}.cost") if "cost" in item else 1
+            cost: Any = item.get("cost", 1)
             delay = self.number(item, "delay", f"{label}.delay") if "delay" in item else DEFAULT_DELAY
             return a, b, cost, float(delay)
-        raise self.fail(line, label, f"a link is [a, b], [a, b, cost] or {{a, b, cost, delay}}, got {item!r}")
+        raise self.fail(line, label, f"a link is [a, b], [a, b, cost] or {{a, b, cost, delay}}, got {_short(item)}")
+
+    def set_costs(self, g: nx.Graph, a: str, b: str, cost: Any, line: int, label: str) -> None:
+        """``cost: 5`` (both directions) or ``cost: {a: 5, b: 7}`` (per sending end)."""
+        costs = self.cost_map(cost, line, label, (a, b))
+        data = g.edges[a, b]
+        if costs[a] == costs[b]:
+            data["cost"] = costs[a]
+            data.pop("costs", None)
+        else:
+            data["cost"] = min(costs.values())
+            data["costs"] = costs
+
+    def cost_map(self, value: Any, line: int, label: str, link: tuple[str, str]) -> dict[str, float]:
+        a, b = link
+        if isinstance(value, Mapping):
+            ends = {str(k) for k in value}
+            if ends != {a, b}:
+                raise self.fail(line, label, f"a cost per direction names both ends, {a} and {b} "
+                                             f"(got {', '.join(sorted(ends)) or 'none'})")
+            return {a: self.cost_value(value[_key_for(value, a)], line, label),
+                    b: self.cost_value(value[_key_for(value, b)], line, label)}
+        c = self.cost_value(value, line, label)
+        return {a: c, b: c}
 
     def cost_value(self, value: Any, line: int, label: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.fail(line, label, f"cost must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or abs(value) > 1e12:
+            raise self.fail(line, label, f"cost must be a finite number up to 1e12, got {_short(value)}")
         if value <= 0:
-            raise self.fail(line, label, f"cost must be > 0, got {value!r}")
+            raise self.fail(line, label, f"cost must be > 0, got {_short(value)}")
         return int(value) if float(value).is_integer() else float(value)
 
     def router_name(self, value: Any, line: int, label: str) -> str:
-        if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
-            raise self.fail(line, label, f"a router name must be a string, got {value!r}")
-        return str(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(line, label, f"a router name must be a string, got {_short(value)}")
+        name = source_text(value)
+        problem = name_problem(name)
+        if problem:
+            raise self.fail(line, label, f"router name {_short(name)}: {problem}")
+        return name
+
+    def link_attributes(self, item: LDict, label: str, a: str, b: str) -> dict[str, Any]:
+        """Business relationship (BGP) and interface bandwidth / delay (EIGRP)."""
+        out: dict[str, Any] = {}
+        if "relationship" in item:
+            rel = item["relationship"]
+            if rel not in RELATIONSHIPS:
+                raise self.fail(item.line_of("relationship"), f"{label}.relationship",
+                                f"must be one of {', '.join(RELATIONSHIPS)} (p2c: a is b's provider), "
+                                f"got {_short(rel)}")
+            out["relationship"] = "p2p" if rel == "p2p" else "p2c"
+            if rel != "p2p":
+                out["provider"] = a if rel == "p2c" else b
+        if "bandwidth" in item:
+            out["bandwidth"] = float(self.number(item, "bandwidth", f"{label}.bandwidth", positive=True))
+        if "eigrp_delay" in item:
+            out["eigrp_delay"] = float(self.number(item, "eigrp_delay", f"{label}.eigrp_delay", positive=True))
+        return out
 
     def external_topology(self, spec: LDict, source: str) -> nx.Graph:
         from netsim.topology import load as topology  # only needed for external sources
 
+        if source == "file" and isinstance(spec.get("file"), str):
+            self.sources.append(Path(self.base_dir) / spec["file"])
         try:
             return topology.load_any(dict(spec), base_dir=self.base_dir)
         except NetsimError as exc:
@@ -317,10 +317,10 @@ class _Validator:
         """``p`` for both directions, or ``[p_ab, p_ba]``; each a probability in [0, 1]."""
         items = list(value) if isinstance(value, list) else [value]
         if isinstance(value, list) and len(items) != 2:
-            raise self.fail(line, label, f"must be a probability or [a→b, b→a], got {value!r}")
+            raise self.fail(line, label, f"must be a probability or [a→b, b→a], got {_short(value)}")
         for x in items:
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1:
-                raise self.fail(line, label, f"must be a probability between 0 and 1, got {x!r}")
+                raise self.fail(line, label, f"must be a probability between 0 and 1, got {_short(x)}")
         return (float(items[0]), float(items[1])) if isinstance(value, list) else float(value)
 
     def bfd_spec(self, value: Any, line: int, label: str) -> BfdSpec | bool:
@@ -328,7 +328,7 @@ class _Validator:
         if isinstance(value, bool):
             return BfdSpec() if value else False
         if not isinstance(value, LDict):
-            raise self.fail(line, label, f"must be true, false or {{interval, multiplier}}, got {value!r}")
+            raise self.fail(line, label, f"must be true, false or {{interval, multiplier}}, got {_short(value)}")
         for key in value:
             if key not in ("interval", "multiplier", "slow_interval"):
                 raise self.fail(value.line_of(key), f"{label}.{key}",
@@ -360,8 +360,8 @@ class _Validator:
             for i, item in enumerate(pairs):
                 lbl = f"flows.pairs[{i}]"
                 if not isinstance(item, list) or len(item) != 2:
-                    raise self.fail(pairs.line_of(i), lbl, f"a flow is [source, dest], got {item!r}")
-                a, b = (self.router_name(x, pairs.line_of(i), lbl) for x in item)
+                    raise self.fail(pairs.line_of(i), lbl, f"a flow is [source, dest], got {_short(item)}")
+                a, b = (self.router(x, pairs.line_of(i), lbl) for x in item)
                 for n in (a, b):
                     if n not in graph:
                         raise self.fail(pairs.line_of(i), lbl, f"unknown router {n}{_suggest(n, graph)}")
@@ -396,40 +396,182 @@ class _Validator:
         for name, opts, ln in items:
             canon = canonical_name(str(name)) if isinstance(name, str) else None
             if canon is None:
-                raise self.fail(ln, f"protocols.{name}", f"unknown protocol (known: {', '.join(known_names())})")
+                raise self.fail(ln, f"protocols.{str(name)[:40]}",
+                                f"unknown protocol (known: {', '.join(known_names())})")
             if canon in out:
                 raise self.fail(ln, f"protocols.{name}", f"{canon} is listed twice")
             if opts is None:
                 opts = {}
             if not isinstance(opts, Mapping):
                 raise self.fail(ln, f"protocols.{name}", "options must be a mapping of timer → value")
-            merged, err = validate_options(PROTOCOLS[canon], opts)
-            if err:
-                key = err.split(":", 1)[0]
-                opt_line = opts.line_of(key) if isinstance(opts, LDict) else ln
-                raise self.fail(opt_line, f"protocols.{name}.{key}", err.split(": ", 1)[1])
-            self.check_protocol_consistency(canon, merged, ln, name)
-            out[canon] = merged
+            out[canon] = self.options(PROTOCOLS[canon], opts, None, ln, f"protocols.{name}")
         return out
 
-    def check_protocol_consistency(self, canon: str, o: dict[str, Any], line: int, name: str) -> None:
-        if canon == "linkstate" and o["dead_interval"] <= o["hello_interval"]:
-            raise self.fail(line, f"protocols.{name}.dead_interval",
-                            f"must be greater than hello_interval ({o['hello_interval']:g} s)")
-        if canon == "distvector" and o["triggered_min"] > o["triggered_max"]:
-            raise self.fail(line, f"protocols.{name}.triggered_min", "must not exceed triggered_max")
+    def options(self, cls: Any, opts: Mapping[str, Any], base: Mapping[str, Any] | None, line: int, label: str,
+                interface: bool = False) -> dict[str, Any]:
+        merged, err = validate_options(cls, opts, base=base, interface=interface)
+        if err:
+            key, message = err.split(": ", 1)
+            opt_line = opts.line_of(key) if isinstance(opts, LDict) and key in opts else line
+            raise self.fail(opt_line, f"{label}.{key[:40]}", message)
+        return merged
+
+    # -- routers: AS, prefixes, per-router and per-interface options -------------------------------
+    def routers(self, spec: Any, line: int, graph: nx.Graph, protocols: dict[str, dict[str, Any]]
+                ) -> dict[str, RouterSpec]:
+        if spec is None:
+            return {}
+        if not isinstance(spec, LDict):
+            raise self.fail(line, "routers", "must be a mapping router → {as, prefixes, interfaces, <protocol>: ...}")
+        out: dict[str, RouterSpec] = {}
+        for raw, body in spec.items():
+            ln = spec.line_of(raw)
+            name = self.router_name(raw, ln, "routers")
+            label = f"routers.{name}"
+            if name not in graph:
+                raise self.fail(ln, label, f"unknown router{_suggest(name, graph)}")
+            if not isinstance(body, LDict):
+                raise self.fail(ln, label, "must be a mapping like {as: 65001, linkstate: {spf_delay: 0.1}}")
+            asn = None
+            options: dict[str, dict[str, Any]] = {}
+            interfaces: dict[str, dict[str, dict[str, Any]]] = {}
+            for key, value in body.items():
+                kl = body.line_of(key)
+                if key == "as":
+                    asn = int(self.number_value(value, kl, f"{label}.as", positive=True, integer=True))
+                    if asn >= 2**32:
+                        raise self.fail(kl, f"{label}.as", f"must be below 2^32, got {asn}")
+                    graph.nodes[name]["asn"] = asn
+                elif key == "prefixes":
+                    self.add_prefixes(graph, name, value, kl, f"{label}.prefixes")
+                elif key == "interfaces":
+                    interfaces = self.interfaces(value, kl, label, name, graph, protocols)
+                else:
+                    canon = canonical_name(str(key))
+                    if canon is None:
+                        raise self.fail(kl, f"{label}.{str(key)[:40]}",
+                                        f"unknown key (expected {', '.join(ROUTER_KEYS)} or a protocol name)")
+                    if not isinstance(value, LDict):
+                        raise self.fail(kl, f"{label}.{key}", "must be a mapping of option → value")
+                    base = protocols.get(canon) or PROTOCOLS[canon].defaults()
+                    self.options(PROTOCOLS[canon], value, base, kl, f"{label}.{key}")
+                    options[canon] = dict(value)
+            out[name] = RouterSpec(asn, tuple(graph.nodes[name].get("prefixes", ())), options, interfaces)
+        return out
+
+    def interfaces(self, value: Any, line: int, label: str, router: str, graph: nx.Graph,
+                   protocols: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+        if not isinstance(value, LDict):
+            raise self.fail(line, f"{label}.interfaces", "must be a mapping neighbour → {cost, <protocol>: ...}")
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for raw, body in value.items():
+            ln = value.line_of(raw)
+            nb = self.router_name(raw, ln, f"{label}.interfaces")
+            lbl = f"{label}.interfaces.{nb}"
+            if not graph.has_edge(router, nb):
+                nbrs = ", ".join(sorted(str(n) for n in graph[router])) or "none"
+                raise self.fail(ln, lbl, f"no link {router}–{nb} (links of {router}: {nbrs})")
+            if not isinstance(body, LDict):
+                raise self.fail(ln, lbl, "must be a mapping like {cost: 5, linkstate: {hello_interval: 1}}")
+            per: dict[str, dict[str, Any]] = {}
+            for key, opts in body.items():
+                kl = body.line_of(key)
+                if key == "cost":
+                    c = self.cost_value(opts, kl, f"{lbl}.cost")
+                    data = graph.edges[router, nb]
+                    costs = dict(data.get("costs") or {router: data["cost"], nb: data["cost"]})
+                    costs[router] = c
+                    a, b = link_key(router, nb)
+                    self.set_costs(graph, a, b, costs, kl, f"{lbl}.cost")
+                    continue
+                canon = canonical_name(str(key))
+                if canon is None:
+                    raise self.fail(kl, f"{lbl}.{str(key)[:40]}", "unknown key (expected cost or a protocol name)")
+                if not isinstance(opts, LDict):
+                    raise self.fail(kl, f"{lbl}.{key}", "must be a mapping of option → value")
+                base = protocols.get(canon) or PROTOCOLS[canon].defaults()
+                self.options(PROTOCOLS[canon], opts, base, kl, f"{lbl}.{key}", interface=True)
+                per[canon] = dict(opts)
+            out[nb] = per
+        return out
+
+    def check_router_options(self, sc: Scenario, doc: LDict) -> None:
+        """Per-router and per-interface values merged over the network-wide ones must still obey
+        each protocol's cross-option rules (checked by the same code the runner uses)."""
+        for name in sc.protocols:
+            try:
+                router_configs(sc, PROTOCOLS[name], sc.protocols[name])
+            except NetsimError as exc:
+                raise self.fail(doc.line_of("routers"), "", str(exc)) from None
+
+    # -- prefixes ------------------------------------------------------------------------------------
+    def top_prefixes(self, spec: Any, line: int, graph: nx.Graph) -> None:
+        """``prefixes: {r1: [10.1.0.0/24, {prefix: 10.2.0.0/16, metric: 5}]}``."""
+        if spec is None:
+            return
+        if not isinstance(spec, LDict):
+            raise self.fail(line, "prefixes", "must be a mapping router → list of prefixes")
+        for raw, value in spec.items():
+            ln = spec.line_of(raw)
+            name = self.router_name(raw, ln, "prefixes")
+            if name not in graph:
+                raise self.fail(ln, f"prefixes.{name}", f"unknown router{_suggest(name, graph)}")
+            self.add_prefixes(graph, name, value, ln, f"prefixes.{name}")
+
+    def add_prefixes(self, graph: nx.Graph, router: str, value: Any, line: int, label: str) -> None:
+        if not isinstance(value, list):
+            raise self.fail(line, label, "must be a list like [10.1.0.0/24, {prefix: 10.2.0.0/16, metric: 5}]")
+        have = dict(graph.nodes[router].get("prefixes", ()))
+        for i, item in enumerate(value):
+            ln = value.line_of(i) if isinstance(value, LList) else line
+            lbl = f"{label}[{i}]"
+            metric = 0.0
+            if isinstance(item, LDict):
+                for key in item:
+                    if key not in ("prefix", "metric"):
+                        raise self.fail(item.line_of(key), f"{lbl}.{str(key)[:40]}",
+                                        "unknown key (expected prefix, metric)")
+                if "prefix" not in item:
+                    raise self.fail(item.line, lbl, "missing 'prefix'")
+                if "metric" in item:
+                    metric = float(self.number(item, "metric", f"{lbl}.metric"))
+                item = item["prefix"]
+            if not isinstance(item, str):
+                raise self.fail(ln, lbl, f"a prefix is written like 10.1.0.0/24, got {_short(item)}")
+            try:
+                net = ipaddress.ip_network(item, strict=True)
+            except ValueError as exc:
+                raise self.fail(ln, lbl, f"not a prefix: {_short(str(exc), 80)}") from None
+            dest = str(net)
+            if dest in have:
+                raise self.fail(ln, lbl, f"{dest} is listed twice for {router}")
+            have[dest] = metric
+        graph.nodes[router]["prefixes"] = tuple(sorted(have.items()))
+
+    def check_prefixes(self, graph: nx.Graph) -> None:
+        names = {str(n) for n in graph.nodes}
+        for n, data in graph.nodes(data=True):
+            for dest, _m in data.get("prefixes", ()):
+                if dest in names:
+                    raise self.fail(0, f"prefixes of {n}", f"{dest} is also a router's name")
 
     # -- events -------------------------------------------------------------------------------------
-    def events(self, spec: Any, line: int, graph: nx.Graph, carrier_delay: float) -> list[EventSpec]:
+    def events(self, spec: Any, line: int, carrier_delay: float) -> list[Event]:
         if spec is None:
             return []
         if not isinstance(spec, LList):
             raise self.fail(line, "events", "must be a list of events")
-        out = [self.event(i, item, spec.line_of(i), graph, carrier_delay) for i, item in enumerate(spec)]
-        out.sort(key=lambda e: (e.time, e.index))
-        return [EventSpec(**{**_fields(e), "index": i}) for i, e in enumerate(out)]
+        out = [self.event(i, item, spec.line_of(i), carrier_delay) for i, item in enumerate(spec)]
+        order = sorted(range(len(out)), key=lambda k: (out[k].time, k))
+        if order != list(range(len(out))):
+            import warnings
 
-    def event(self, index: int, item: Any, line: int, graph: nx.Graph, carrier_delay: float) -> EventSpec:
+            first = next(k for pos, k in enumerate(order) if k != pos)
+            warnings.warn(f"{self.display}:{out[first].line}: events are not in time order; they run sorted by "
+                          f"time", stacklevel=2)
+        return [out[k].with_index(i) for i, k in enumerate(order)]
+
+    def event(self, index: int, item: Any, line: int, carrier_delay: float) -> Event:
         label = f"events[{index}]"
         if not isinstance(item, LDict):
             raise self.fail(line, label, "an event is a mapping like {at: 60, link_down: [r1, r2]}")
@@ -440,87 +582,72 @@ class _Validator:
         if len(kinds) != 1:
             raise self.fail(item.line, label,
                             f"needs exactly one of {', '.join(EVENT_KINDS)}; found {', '.join(kinds) or 'none'}")
-        kind = kinds[0]
-        allowed = ("at", kind, *EVENT_MODIFIERS[kind])
+        cls = EVENT_KINDS[kinds[0]]
+        allowed = ("at", cls.kind, *cls.modifiers)
         for key in item:
             if key not in allowed:
-                raise self.fail(item.line_of(key), f"{label}.{key}",
-                                f"not valid for {kind} (allowed: {', '.join(allowed)})")
-        kl = item.line_of(kind)
-        kw: dict[str, Any] = {"silent": bool(item.get("silent", False)),
-                              "carrier_delay": carrier_delay}
-        if kind in ("node_down", "node_up"):
-            node = self.router_name(item[kind], kl, f"{label}.{kind}")
-            if node not in graph:
-                raise self.fail(kl, f"{label}.{kind}", f"unknown router {node}{_suggest(node, graph)}")
-            target: tuple[str, ...] = (node,)
-        elif kind == "srlg" or (kind in ("link_down", "link_up") and _is_link_list(item[kind])):
-            links = self.link_list(item[kind], kl, f"{label}.{kind}", graph)
-            kw["links"] = links
-            target = tuple(n for k in links for n in k)
-        else:
-            target = self.link_target(item[kind], kl, f"{label}.{kind}", graph)
-        if kind == "set_loss":
-            if "loss" not in item:
-                raise self.fail(item.line, label, "set_loss needs 'loss'")
-            value = self.loss_value(item["loss"], item.line_of("loss"), f"{label}.loss")
-            given = (self.router_name(item[kind][0], kl, label), self.router_name(item[kind][1], kl, label))
-            kw["loss"] = tuple(sorted(loss_map(*given, value).items()))
-        if "silent" in item and not isinstance(item["silent"], bool):
-            raise self.fail(item.line_of("silent"), f"{label}.silent", "must be true or false")
-        if "carrier_delay" in item:
-            kw["carrier_delay"] = self.number(item, "carrier_delay", f"{label}.carrier_delay")
-        if kind == "set_cost":
-            if "cost" not in item:
-                raise self.fail(item.line, label, "set_cost needs 'cost'")
-            kw["cost"] = self.cost_value(item["cost"], item.line_of("cost"), f"{label}.cost")
-        if kind == "flap":
-            for key in ("period", "count"):
-                if key not in item:
-                    raise self.fail(item.line, label, f"flap needs '{key}'")
-            kw["period"] = self.number(item, "period", f"{label}.period", positive=True)
-            kw["count"] = int(self.number(item, "count", f"{label}.count", positive=True, integer=True))
-            down = self.number(item, "down_time", f"{label}.down_time", positive=True) \
-                if "down_time" in item else kw["period"] / 2
-            if down >= kw["period"]:
-                raise self.fail(item.line_of("down_time"), f"{label}.down_time",
-                                f"must be shorter than the period ({kw['period']:g} s)")
-            kw["down_time"] = down
-        return EventSpec(index=index, time=float(at), kind=kind, target=target, line=line, **kw)
+                raise self.fail(item.line_of(key), f"{label}.{str(key)[:40]}",
+                                f"not valid for {cls.kind} (allowed: {', '.join(allowed)})")
+        return cls.parse(self, item, label, float(at), line, carrier_delay)
 
-    def link_list(self, value: Any, line: int, label: str, graph: nx.Graph) -> tuple[tuple[str, str], ...]:
+    # -- the Checker interface events parse with ----------------------------------------------------
+    def router(self, value: Any, line: int, label: str) -> str:
+        node = self.router_name(value, line, label)
+        if node not in self.graph:
+            raise self.fail(line, label, f"unknown router {node}{_suggest(node, self.graph)}")
+        return node
+
+    def links(self, value: Any, line: int, label: str) -> tuple[tuple[str, str], ...]:
         """A shared-risk group: ``[[a, b], [c, d], ...]``, each a distinct existing link."""
-        if not _is_link_list(value):
-            raise self.fail(line, label, f"must list links as [[a, b], [c, d], ...], got {value!r}")
-        links = tuple(self.link_target(x, line, f"{label}[{i}]", graph) for i, x in enumerate(value))
+        if not (isinstance(value, list) and value and all(isinstance(x, list) for x in value)):
+            raise self.fail(line, label, f"must list links as [[a, b], [c, d], ...], got {_short(value)}")
+        links = tuple(self.link(x, line, f"{label}[{i}]") for i, x in enumerate(value))
         if len(set(links)) != len(links):
             raise self.fail(line, label, "names a link twice")
         return links
 
-    def link_target(self, value: Any, line: int, label: str, graph: nx.Graph) -> tuple[str, str]:
+    def link(self, value: Any, line: int, label: str) -> tuple[str, str]:
         if not isinstance(value, list) or len(value) != 2:
-            raise self.fail(line, label, f"must name a link as [a, b], got {value!r}")
-        a = self.router_name(value[0], line, label)
-        b = self.router_name(value[1], line, label)
-        for n in (a, b):
-            if n not in graph:
-                raise self.fail(line, label, f"unknown router {n}{_suggest(n, graph)}")
-        if not graph.has_edge(a, b):
-            nbrs = ", ".join(sorted(graph[a])) or "none"
+            raise self.fail(line, label, f"must name a link as [a, b], got {_short(value)}")
+        a = self.router(value[0], line, label)
+        b = self.router(value[1], line, label)
+        if not self.graph.has_edge(a, b):
+            nbrs = ", ".join(sorted(str(n) for n in self.graph[a])) or "none"
             raise self.fail(line, label, f"no link {a}–{b} (links of {a}: {nbrs})")
         return link_key(a, b)
 
+    def loss_map(self, value: Any, line: int, label: str, link: tuple[str, str]) -> dict[str, float]:
+        return loss_map(*link, self.loss_value(value, line, label))
 
-def _is_link_list(value: Any) -> bool:
-    return isinstance(value, list) and len(value) > 0 and all(isinstance(x, list) for x in value)
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a router's name, or None."""
+    if not name:
+        return "must not be empty"
+    if name in FORBIDDEN_NAMES:
+        return "is the mark tables use for a missing entry; choose another name"
+    if any(c in name for c in "\n\r\t") or not name.isprintable():
+        return "must be one line of printable characters"
+    if len(name) > 200:
+        return "is longer than 200 characters"
+    return None
 
 
-def _fields(e: EventSpec) -> dict[str, Any]:
-    return {f: getattr(e, f) for f in EventSpec.__slots__}
+def _key_for(mapping: Mapping[Any, Any], name: str) -> Any:
+    for k in mapping:
+        if str(k) == name:
+            return k
+    raise KeyError(name)
+
+
+_short = short
 
 
 def _suggest(name: str, graph: nx.Graph) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, [str(n) for n in graph.nodes], n=3)
+    close = difflib.get_close_matches(name, [str(n) for n in graph.nodes], n=3, cutoff=0.6)
+    if not close:
+        lower = {str(n).lower(): str(n) for n in graph.nodes}
+        close = [lower[k] for k in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.6)]
     return f" (did you mean {', '.join(close)}?)" if close else ""

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from netsim.engine.link import link_key
+from netsim.topology.common import link_key
 
 FAMILIES = ("ring", "grid", "barabasi_albert")
 DEFAULT_REAL = ("topozoo/Abilene", "topozoo/Geant2012", "caida/2024-08/8151")

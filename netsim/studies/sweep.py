@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from netsim.engine.link import link_key
 from netsim.errors import NetsimError
+from netsim.topology.common import link_key
 
 RUNS_FILE = "runs.jsonl"
 SUMMARY_FILE = "summary.csv"
@@ -233,10 +233,13 @@ def apply_failure(scenario: Any, failure: Failure | None) -> Any:
     """The scenario with its events replaced by the one failure (unchanged when None)."""
     if failure is None:
         return scenario
-    from netsim.scenario.loader import EventSpec
+    from netsim.scenario.events import LinkDown, NodeDown
 
-    ev = EventSpec(index=0, time=failure.at, kind=failure.kind, target=failure.target,
-                   carrier_delay=scenario.carrier_delay)
+    if failure.kind == "link_down":
+        a, b = failure.target
+        ev: Any = LinkDown(0, failure.at, 0, ((a, b),), scenario.carrier_delay)
+    else:
+        ev = NodeDown(0, failure.at, 0, failure.target[0])
     return dataclasses.replace(scenario, events=(ev,))
 
 

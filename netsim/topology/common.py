@@ -17,7 +17,7 @@ import math
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn
@@ -35,6 +35,24 @@ FIBRE_KM_PER_S: float = 200_000.0
 EARTH_RADIUS_KM: float = 6371.0
 
 Connectivity = Literal["refuse", "largest"]
+
+
+def link_key(a: str, b: str) -> tuple[str, str]:
+    """Canonical (sorted) key of the undirected link a–b."""
+    return (a, b) if a <= b else (b, a)
+
+
+def link_costs(data: Mapping[str, Any], u: str, v: str) -> tuple[float, float]:
+    """The costs u→v and v→u of a link from its edge attributes.
+
+    A link's ``cost`` holds for both directions unless ``costs`` (sender → cost) gives one per
+    direction; every routing part reads costs through here so asymmetric links are seen alike.
+    """
+    per = data.get("costs")
+    if per:
+        return per[u], per[v]
+    c = data.get("cost", 1)
+    return c, c
 
 
 class TopologyWarning(UserWarning):

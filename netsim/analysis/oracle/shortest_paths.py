@@ -1,6 +1,12 @@
-"""Shortest paths on the physical topology: the truth FIBs are judged against.
+"""Shortest paths on the physical topology: the truth IGP FIBs are judged against.
 
-For tests and observer metrics only; protocols never import this module (DESIGN §2.4).
+For tests and observer metrics only; protocols never import this module.  Costs are directed
+(a link may cost more one way than the other), so every matrix here is indexed [from, to].
+Destinations are the routers (each router's loopback, named after it) and the prefixes routers
+originate (graph node attribute ``prefixes`` = ((prefix, metric), ...)): a prefix is reached
+through its nearest originators, at their distance plus the prefix metric, and a router that
+originates a prefix itself has no FIB entry for it (the route is local).
+
 Distances come from scipy's compiled Dijkstra, so judging a network of a few hundred routers
 after every topology change stays cheap.  :class:`Distances` keeps the all-pairs matrix of a
 network of thousands of routers current across a run: after a change it re-runs Dijkstra only
@@ -10,97 +16,164 @@ from the sources whose shortest-path DAG the change can touch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra, shortest_path
 
+from netsim.analysis.oracle import CorrectnessModel, Expected, LinkState, NetworkState, Tables, register_model
+from netsim.numeric import EPS, SLACK
 from netsim.trace import Route
 
-EPS = 1e-9
-#: Deliberately much looser than EPS: a source whose distances a change comes even close to
-#: touching is recomputed (being conservative costs only time, never correctness).
-SLACK = 1e-6
+Origins = Mapping[str, tuple[tuple[str, float], ...]]
+
 #: Above this fraction of sources to recompute, one all-pairs run is cheaper than the bookkeeping.
 FULL_FRACTION = 0.75
 
 
+def prefix_origins(graph: Any) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Prefix -> its originators ((router, metric), ...), from the graph's node attributes."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for n, data in graph.nodes(data=True):
+        for dest, metric in data.get("prefixes", ()):
+            out.setdefault(dest, []).append((str(n), float(metric)))
+    return {d: tuple(sorted(v)) for d, v in sorted(out.items())}
+
+
+def directed_matrix(n: int, usable: Mapping[tuple[int, int], float]) -> csr_matrix:
+    """The sparse graph of usable directed edges (index pairs -> cost)."""
+    rows = [a for a, _b in usable]
+    cols = [b for _a, b in usable]
+    vals = [float(c) for c in usable.values()]
+    return csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+
+def usable_edges(index: Mapping[str, int], links: Mapping[tuple[str, str], LinkState], down: set[str] | frozenset[str]
+                 ) -> dict[tuple[int, int], float]:
+    """Directed edges that can carry traffic (link up, both ends up), in ``links`` order."""
+    usable: dict[tuple[int, int], float] = {}
+    for (a, b), st in links.items():
+        if not st.up or a in down or b in down:
+            continue
+        ia, ib = index[a], index[b]
+        usable[(ia, ib)] = st.cost_ab
+        usable[(ib, ia)] = st.cost_ba
+    return usable
+
+
+def prefix_distances(dist: np.ndarray, index: Mapping[str, int], origins: Origins,
+                     down: set[str] | frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distances from every router to every prefix (columns in ``origins`` order), and the mask
+    of (router, prefix) pairs where the router originates the prefix itself (local: no entry)."""
+    n = dist.shape[0]
+    out = np.full((n, len(origins)), np.inf)
+    local = np.zeros((n, len(origins)), dtype=bool)
+    for k, (_dest, orig) in enumerate(origins.items()):
+        for router, metric in orig:
+            if router in down:
+                continue
+            i = index[router]
+            np.minimum(out[:, k], dist[:, i] + metric, out=out[:, k])
+            local[i, k] = True
+    return out, local
+
+
 class Oracle:
-    """All-pairs shortest-path costs for one topology state.
+    """All-pairs shortest-path costs for one topology state (directed costs, prefixes)."""
 
-    ``links`` maps (a, b) to (cost, up); ``down`` is the set of crashed routers.  A down router,
-    or a link that is down, carries no traffic.
-    """
-
-    def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], tuple[float, bool]],
-                 down: Iterable[str] = ()) -> None:
+    def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], LinkState],
+                 down: Iterable[str] = (), origins: Origins | None = None) -> None:
         self.routers = list(routers)
         self.index = {r: i for i, r in enumerate(self.routers)}
         self.down = set(down)
+        self.origins = dict(origins or {})
         n = len(self.routers)
+        usable = usable_edges(self.index, links, self.down)
         self.adj: dict[str, dict[str, float]] = {r: {} for r in self.routers}
-        rows, cols, vals = [], [], []
-        for (a, b), (cost, up) in links.items():
-            if not up or a in self.down or b in self.down:
-                continue
-            self.adj[a][b] = cost
-            self.adj[b][a] = cost
-            ia, ib = self.index[a], self.index[b]
-            rows += [ia, ib]
-            cols += [ib, ia]
-            vals += [float(cost), float(cost)]
-        graph = csr_matrix((vals, (rows, cols)), shape=(n, n))
-        self.dist = shortest_path(graph, method="D", directed=True) if n else np.zeros((0, 0))
+        for (ia, ib), c in usable.items():
+            self.adj[self.routers[ia]][self.routers[ib]] = c
+        self.dist = shortest_path(directed_matrix(n, usable), method="D", directed=True) if n else np.zeros((0, 0))
+        self.prefix_index = {d: n + k for k, d in enumerate(self.origins)}
+        pd, self.local = prefix_distances(self.dist, self.index, self.origins, self.down)
+        #: Distances to every destination: routers first, then prefixes.
+        self.dest_dist = np.hstack([self.dist, pd]) if self.origins else self.dist
+
+    @property
+    def destinations(self) -> list[str]:
+        return self.routers + list(self.origins)
+
+    def _col(self, dst: str) -> int:
+        j = self.index.get(dst)
+        return j if j is not None else self.prefix_index[dst]
+
+    def _is_local(self, src: str, dst: str) -> bool:
+        if src == dst:
+            return True
+        k = self.prefix_index.get(dst)
+        return k is not None and bool(self.local[self.index[src], k - len(self.routers)])
 
     def cost(self, src: str, dst: str) -> float:
-        return float(self.dist[self.index[src], self.index[dst]])
+        return float(self.dest_dist[self.index[src], self._col(dst)])
 
     def reachable(self, src: str, dst: str) -> bool:
         if src in self.down or dst in self.down:
             return False
-        return bool(np.isfinite(self.dist[self.index[src], self.index[dst]]))
+        return bool(np.isfinite(self.dest_dist[self.index[src], self._col(dst)]))
 
     def next_hops(self, src: str, dst: str) -> tuple[str, ...]:
         """Every neighbour that starts a shortest path (ECMP set)."""
-        if not self.reachable(src, dst) or src == dst:
+        if not self.reachable(src, dst) or self._is_local(src, dst):
             return ()
-        d = self.dist[:, self.index[dst]]
+        d = self.dest_dist[:, self._col(dst)]
         best = d[self.index[src]]
         return tuple(sorted(n for n, c in self.adj[src].items()
                             if abs(c + d[self.index[n]] - best) <= EPS * max(1.0, best)))
 
+    def expected(self, src: str, dst: str) -> Expected | None:
+        """The correct entry of ``src`` for ``dst``, or None when it must have none."""
+        if src in self.down or self._is_local(src, dst) or not self.reachable(src, dst):
+            return None
+        return Expected(self.cost(src, dst), frozenset(self.next_hops(src, dst)))
+
     def entry_ok(self, src: str, dst: str, route: Route | None) -> bool:
-        """DESIGN §4.3: right cost, next hops a non-empty subset of the shortest-path ones, and
-        no entry at all for an unreachable destination."""
-        i, j = self.index[src], self.index[dst]
-        best = self.dist[i, j]
-        if src in self.down or dst in self.down or not np.isfinite(best):
-            return route is None
-        if route is None or not route.next_hops:
-            return False
-        if abs(route.cost - best) > EPS * max(1.0, best):
-            return False
-        col = self.dist[:, j]
-        adj = self.adj[src]
-        for n in route.next_hops:
-            c = adj.get(n)
-            if c is None or abs(c + col[self.index[n]] - best) > EPS * max(1.0, best):
-                return False
-        return True
+        """Right cost, next hops a non-empty subset of the shortest-path ones, and no entry at
+        all for an unreachable (or local) destination."""
+        want = self.expected(src, dst)
+        return route is None if want is None else want.accepts(route)
 
     def expected_table(self, src: str) -> dict[str, Route]:
         """The correct FIB of ``src`` (all equal-cost next hops)."""
-        if src in self.down:
-            return {}
         out = {}
-        for dst in self.routers:
-            if dst != src and self.reachable(src, dst):
-                out[dst] = Route(self.next_hops(src, dst), _clean(self.cost(src, dst)))
+        for dst in self.destinations:
+            want = self.expected(src, dst)
+            if want is not None:
+                out[dst] = want.as_route()
         return out
 
 
-def _clean(x: float) -> float:
-    return int(x) if float(x).is_integer() else x
+@register_model
+class ShortestPaths(CorrectnessModel):
+    """Shortest paths on the link costs (with ECMP): the IGPs' correct tables."""
+
+    name = "shortest_paths"
+
+    def __init__(self, graph: Any, options: Mapping[str, Any]) -> None:
+        super().__init__(graph, options)
+        self.routers = sorted(str(n) for n in graph.nodes)
+        self.origins = prefix_origins(graph)
+
+    def oracle(self, state: NetworkState) -> Oracle:
+        return Oracle(self.routers, state.links, state.down, self.origins)
+
+    def tables(self, state: NetworkState) -> Tables:
+        o = self.oracle(state)
+        out: Tables = {}
+        for r in self.routers:
+            if r in state.down:
+                continue
+            out[r] = {d: e for d in o.destinations if (e := o.expected(r, d)) is not None}
+        return out
 
 
 class Distances:
@@ -114,7 +187,7 @@ class Distances:
     ``Oracle(routers, links, down).dist`` would hold.  For observers only, like :class:`Oracle`.
     """
 
-    def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], tuple[float, bool]],
+    def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], LinkState],
                  down: Iterable[str] = (), hint: np.ndarray | None = None) -> None:
         """``hint``, if given, is a matrix claimed to be the answer (e.g. the costs of FIBs a run
         was started with); it is used only when :func:`bellman_certified` proves it exact."""
@@ -130,34 +203,22 @@ class Distances:
         self.full_runs = 0 if hint is not None and self.dist is hint else 1
         self.source_runs = 0
 
-    def _edges(self, links: Mapping[tuple[str, str], tuple[float, bool]], down: set[str]
+    def _edges(self, links: Mapping[tuple[str, str], LinkState], down: set[str]
                ) -> tuple[dict[tuple[int, int], float], list[dict[int, float]]]:
-        """Usable links (up, both ends up) as index pairs in ``links`` order, and adjacency."""
-        usable: dict[tuple[int, int], float] = {}
+        """Usable directed edges as index pairs, and adjacency (``adj[a][b]``: cost a→b)."""
+        usable = usable_edges(self.index, links, down)
         adj: list[dict[int, float]] = [{} for _ in range(self.n)]
-        index = self.index
-        for (a, b), (cost, up) in links.items():
-            if not up or a in down or b in down:
-                continue
-            ia, ib = index[a], index[b]
-            usable[(ia, ib)] = cost
-            adj[ia][ib] = cost
-            adj[ib][ia] = cost
+        for (ia, ib), c in usable.items():
+            adj[ia][ib] = c
         return usable, adj
 
     def _matrix(self) -> csr_matrix:
-        """The directed sparse graph, built exactly as :class:`Oracle` builds it."""
-        rows, cols, vals = [], [], []
-        for (ia, ib), cost in self.usable.items():
-            rows += [ia, ib]
-            cols += [ib, ia]
-            vals += [float(cost), float(cost)]
-        return csr_matrix((vals, (rows, cols)), shape=(self.n, self.n))
+        return directed_matrix(self.n, self.usable)
 
     def _all_pairs(self) -> np.ndarray:
         return shortest_path(self._matrix(), method="D", directed=True) if self.n else np.zeros((0, 0))
 
-    def update(self, links: Mapping[tuple[str, str], tuple[float, bool]], down: Iterable[str]) -> np.ndarray:
+    def update(self, links: Mapping[tuple[str, str], LinkState], down: Iterable[str]) -> np.ndarray:
         """Bring the matrix to the new topology; return the (sorted) rows whose distances changed."""
         usable, adj = self._edges(links, set(down))
         inf = float("inf")
@@ -176,13 +237,12 @@ class Distances:
         # Sources whose distances may change: an edge that got worse was tight in their DAG, or an
         # edge that got better is (nearly) a shortcut for them.  Both tests read the old matrix:
         # a source that passes neither keeps its old row through the worse edges, and the better
-        # edges cannot improve that row (DESIGN: positive costs).
+        # edges cannot improve that row (costs are positive).
         touched = np.zeros(self.n, dtype=bool)
         with np.errstate(invalid="ignore"):
-            for a, b, c in worse + better:
+            for a, b, c in worse + better:  # directed edge a→b of cost c (old or new)
                 da, db = old[:, a], old[:, b]
                 touched |= (da + c <= db + SLACK * np.maximum(1.0, db)) & np.isfinite(da)
-                touched |= (db + c <= da + SLACK * np.maximum(1.0, da)) & np.isfinite(db)
         rows = np.flatnonzero(touched)
         if len(rows) > FULL_FRACTION * self.n:
             self.dist = self._all_pairs()

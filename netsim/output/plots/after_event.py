@@ -17,10 +17,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from netsim.analysis.replay import world_at
+from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
 from netsim.output.plots.convergence import PALETTE, STYLE
 from netsim.output.plots.network_map import layout
-from netsim.runner import RunResult
 
 LABEL_LIMIT = 60
 #: viridis is perceptually uniform and readable with every common colour-vision deficiency.

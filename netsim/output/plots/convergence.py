@@ -19,10 +19,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from netsim.analysis.result import RunResult  # noqa: E402
 from netsim.errors import NetsimError  # noqa: E402
 from netsim.files import atomic_write  # noqa: E402
 from netsim.output.summary import RunSummary, summarize  # noqa: E402
-from netsim.runner import RunResult  # noqa: E402
 from netsim.trace import ScriptedEvent  # noqa: E402
 
 #: Image formats matplotlib writes and we promise (chosen by the output file's extension).

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from netsim.analysis.result import RunResult
 from netsim.output.plots.convergence import STYLE, colour, mark_events
-from netsim.runner import RunResult
 
 
 def nice_bin(span: float, target_bins: int = 150) -> float:

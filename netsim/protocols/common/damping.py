@@ -10,8 +10,9 @@ Pure code, no SimPy: the protocol passes the clock in.  Why both:
   advertised until the penalty decays below ``reuse``; the penalty is capped so that no route
   stays suppressed longer than ``max_suppress`` after its last flap.
 
-The Decision texts written for damping are built and parsed here, so the per-event
-``suppressed_time`` is computed from the trace by the same module that writes it.
+The protocol records each flap, suppression and reuse as a typed note
+(:class:`~netsim.trace.RouteFlapped`, :class:`~netsim.trace.RouteSuppressed`,
+:class:`~netsim.trace.RouteReused`); the damping metrics read those notes' fields.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from netsim.trace import Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,60 +112,3 @@ class Holddown:
             else:
                 kept.append((dest, metric))
         return kept, ignored
-
-
-# -- Decision texts (written by the protocol, read back by the reports) -------------------------
-FLAP, SUPPRESS, REUSE = "flap", "suppress", "reuse"
-
-
-def flap_text(dest: str, via: str, flaps: int, penalty: float) -> str:
-    return f"{FLAP}: route to {dest} via {via} flap {flaps}, penalty {penalty:.0f}"
-
-
-def suppress_text(dest: str, via: str, penalty: float, reuse_at: float) -> str:
-    return (f"{SUPPRESS}: route to {dest} via {via} suppressed (penalty {penalty:.0f}), "
-            f"reuse expected at t={reuse_at:.3f}")
-
-
-def reuse_text(dest: str, via: str, penalty: float) -> str:
-    return f"{REUSE}: route to {dest} via {via} reused (penalty {penalty:.0f})"
-
-
-def _parse(d: Decision) -> tuple[str, str, str] | None:
-    """(verb, dest, via) of a damping decision."""
-    verb, _, rest = d.text.partition(": route to ")
-    words = rest.split(" ")
-    if verb not in (FLAP, SUPPRESS, REUSE) or len(words) < 3 or words[1] != "via":
-        return None
-    return verb, words[0], words[2]
-
-
-def suppression_intervals(decisions: Iterable[Decision], end: float) -> list[tuple[str, str, str, float, float]]:
-    """(router, dest, via, from, to) for every suppression in the trace (open ones end at ``end``)."""
-    open_: dict[tuple[str, str, str], float] = {}
-    out = []
-    for d in decisions:
-        if d.kind != "damping":
-            continue
-        parsed = _parse(d)
-        if parsed is None:
-            continue
-        verb, dest, via = parsed
-        key = (d.router, dest, via)
-        if verb == SUPPRESS:
-            open_.setdefault(key, d.time)
-        elif verb == REUSE and key in open_:
-            out.append((*key, open_.pop(key), d.time))
-    out.extend((*key, t, end) for key, t in open_.items())
-    return sorted(out, key=lambda x: (x[3], x[0], x[1], x[2]))
-
-
-def suppressed_time(intervals: Iterable[tuple[str, str, str, float, float]], start: float, stop: float) -> float:
-    """Route-seconds of suppression inside [start, stop) (two routes suppressed 1 s count 2 s)."""
-    return sum(max(0.0, min(b, stop) - max(a, start)) for *_, a, b in intervals)
-
-
-def flap_count(decisions: Iterable[Decision], start: float, stop: float) -> int:
-    """Damping flaps recorded with ``start <= time < stop``."""
-    return sum(1 for d in decisions if d.kind == "damping" and start <= d.time < stop
-               and (p := _parse(d)) is not None and p[0] == FLAP)

@@ -17,13 +17,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Mapping
 
-SpfResult = dict[str, tuple[float, tuple[str, ...]]]
+from netsim.numeric import EPS, SLACK
 
-#: Relative tolerance when comparing float path costs for equality (ECMP ties).
-EPS = 1e-9
-#: Tolerance of :func:`spf_needed`: deliberately much looser than EPS, so a change that is even
-#: close to a tie counts as relevant and gets a full run (being conservative only costs time).
-SLACK = 1e-6
+SpfResult = dict[str, tuple[float, tuple[str, ...]]]
 
 
 def spf(lsdb: Mapping[str, Mapping[str, float]], root: str) -> SpfResult:
@@ -171,13 +167,6 @@ class Overlay(Mapping[str, Route]):
         return sum(1 for _ in self)
 
 
-def spf_incremental(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
-                    root: str, last: Mapping[str, Route]) -> SpfResult | None:
-    """:func:`spf_repair` as a plain result dict (for callers that want one)."""
-    repaired = spf_repair(lsdb, before, root, last)
-    return None if repaired is None else {d: repaired[0][d] for d in sorted(repaired[0])}
-
-
 def spf_repair(lsdb: Mapping[str, Mapping[str, float]], before: Mapping[str, Mapping[str, float] | None],
                root: str, last: Mapping[str, Route]) -> tuple[Mapping[str, Route], set[str]] | None:
     """The new SPF result, and the destinations it may differ in, when every change since
@@ -281,9 +270,29 @@ def _repair(lsdb: Mapping[str, Mapping[str, float]], root: str, last: Mapping[st
     return Overlay(last, changes)
 
 
-def diff_routes(old: Mapping[str, tuple[float, tuple[str, ...]]],
-                new: Mapping[str, tuple[float, tuple[str, ...]]]) -> tuple[list[str], list[str]]:
-    """Destinations whose route changed or appeared, and destinations that disappeared."""
-    changed = [d for d, r in new.items() if old.get(d) != r]
-    gone = [d for d in old if d not in new]
-    return changed, gone
+def prefix_routes(lsdb: Mapping[str, object], routers: Mapping[str, Route], root: str) -> dict[str, Route]:
+    """Routes to the stub prefixes the LSAs carry, given the routes to their originators.
+
+    A prefix's cost is its originator's distance plus the prefix metric; when several routers
+    originate it (anycast), the nearest win and their next hops are merged (ECMP).  A prefix the
+    root originates itself is local: no route.  ``lsdb`` maps origin -> LSA with ``prefixes``.
+    """
+    best: dict[str, tuple[float, set[str]]] = {}
+    mine = {p for p, _m in getattr(lsdb.get(root), "prefixes", ())}
+    for origin in sorted(lsdb):
+        prefixes = getattr(lsdb[origin], "prefixes", ())
+        if not prefixes or origin == root:
+            continue
+        to_origin = routers.get(origin)
+        if to_origin is None:
+            continue
+        for dest, metric in prefixes:
+            if dest in mine:
+                continue
+            cost = to_origin[0] + metric
+            have = best.get(dest)
+            if have is None or cost < have[0] - EPS * max(1.0, have[0]):
+                best[dest] = (cost, set(to_origin[1]))
+            elif abs(cost - have[0]) <= EPS * max(1.0, have[0]):
+                have[1].update(to_origin[1])
+    return {d: (c, tuple(sorted(h))) for d, (c, h) in sorted(best.items())}

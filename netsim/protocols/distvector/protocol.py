@@ -7,37 +7,36 @@ triggered updates, the first sent at once and later ones damped by a random 1–
 (RFC 2453 §3.10.1).  Split horizon is ``none``, ``simple`` or ``poison`` (poisoned reverse).
 
 The decision rules themselves are pure functions in :mod:`netsim.protocols.distvector.rules`.
-Optional flap control (``holddown``, ``damping``) is pure code in :mod:`netsim.protocols.common.damping`.
+Optional flap control (``holddown``, ``damping``) is pure code in
+:mod:`netsim.protocols.common.damping`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from netsim.protocols.base import Option, Protocol, Timer, register
-from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping, flap_text, reuse_text, suppress_text
+from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
+from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
+from netsim.protocols.distvector.notes import (
+    DvGarbage,
+    DvMetricRises,
+    DvTimeout,
+    DvUnreachable,
+    DvUpdate,
+    HolddownIgnored,
+    HolddownStarted,
+)
+from netsim.protocols.distvector.packets import (
+    REQUEST_SIZE,
+    RipRequest,
+    RipResponse,
+    response_packets,
+    response_size,
+)
 from netsim.protocols.distvector.rules import DvChange, DvRoute, advertise, apply_response
-from netsim.trace import _num
-
-#: Bytes on the wire: IPv4 (20) + UDP (8) + RIP header (4), then 20 per route entry;
-#: at most 25 entries per packet (RFC 2453 §4).
-RIP_OVERHEAD = 32
-RIP_ENTRY = 20
-RIP_MAX_ENTRIES = 25
-
-
-@dataclass(frozen=True, slots=True)
-class RipResponse:
-    entries: tuple[tuple[str, float], ...]
-    triggered: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RipRequest:
-    """"Send me your whole table" (sent at boot and when an interface comes up)."""
+from netsim.trace import CostChanged, InterfaceChanged, Note, RouteFlapped, RouteReused, RouteSuppressed
 
 
 @register
@@ -45,10 +44,11 @@ class DistanceVector(Protocol):
     name = "distvector"
     aliases = ("rip", "dv")
     summary = "RIP-like distance vector (RFC 2453): periodic + triggered updates, timeout, split horizon"
+    cost_meaning = "hop count (metric)"
     options_spec = {
         "update_interval": Option(30.0, "seconds between full updates (RFC 2453: 30)", positive=True),
         "update_jitter": Option(1 / 6, "± fraction of the update interval drawn at random each time "
-                                       "(±5 s at 30 s), so routers do not synchronise", minimum=0.0),
+                                       "(±5 s at 30 s), so routers do not synchronise", minimum=0.0, maximum=0.99),
         "timeout": Option(180.0, "seconds without refresh before a route becomes unreachable", positive=True),
         "garbage": Option(120.0, "seconds an unreachable route is still advertised before deletion",
                           minimum=0.0),
@@ -71,13 +71,29 @@ class DistanceVector(Protocol):
     }
 
     @classmethod
+    def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+        out = []
+        if options["triggered_min"] > options["triggered_max"]:
+            out.append(("triggered_min", f"must not exceed triggered_max ({options['triggered_max']:g} s)"))
+        if options["damping_reuse"] >= options["damping_suppress"]:
+            out.append(("damping_reuse", f"must be below damping_suppress ({options['damping_suppress']:g})"))
+        return out
+
+    @classmethod
     def quiet_period(cls, options: Mapping[str, Any]) -> float:
         return float(options["timeout"] + options["garbage"] + 2 * options["update_interval"])
 
-    def __init__(self, port: Any, options: Mapping[str, Any], rng: Any, config: Any = None) -> None:
-        super().__init__(port, options, rng, config)
+    @classmethod
+    def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
+        return float(options["update_interval"]) * (1.0 - float(options["update_jitter"]))
+
+    def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
+        super().__init__(port, config, rng)
         o = self.opts
         self.me = port.name
+        #: What this router originates: its loopback (metric 0) and its prefixes.
+        self.own = [(self.me, 0.0), *((p.dest, float(p.metric)) for p in config.prefixes)]
+        self.local = frozenset(d for d, _m in self.own)
         self.table: dict[str, DvRoute] = {}
         self.inf = float(o["infinity"])
         self.timeout = float(o["timeout"])
@@ -101,7 +117,7 @@ class DistanceVector(Protocol):
     def start(self) -> None:
         for iface, info in self.port.interfaces().items():
             if info.up:
-                self.port.send(iface, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+                self.port.send(iface, RipRequest(), REQUEST_SIZE)
         self._schedule_periodic()
 
     def _schedule_periodic(self) -> None:
@@ -123,13 +139,11 @@ class DistanceVector(Protocol):
                 self._send_vector(iface, only, triggered)
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
-        entries = advertise(self.table, self.me, iface, self.mode, self.inf, only)
+        entries = advertise(self.table, self.own, iface, self.mode, self.inf, only)
         if not entries:
             return
         n = len(entries)
-        packets = -(-n // RIP_MAX_ENTRIES)
-        self.port.send(iface, RipResponse(tuple(entries), triggered),
-                       packets * RIP_OVERHEAD + n * RIP_ENTRY, packets)
+        self.port.send(iface, RipResponse(tuple(entries), triggered), response_size(n), response_packets(n))
 
     def _trigger(self) -> None:
         if not self.opts["triggered"] or not self._changed:
@@ -157,7 +171,7 @@ class DistanceVector(Protocol):
         info = self.port.interfaces().get(iface)
         if info is None or not info.up:
             return
-        if isinstance(msg, RipRequest):
+        if type(msg) is RipRequest:
             self._send_vector(iface, None, False)
             return
         now = self.port.now
@@ -165,36 +179,31 @@ class DistanceVector(Protocol):
         if self.hold.until:
             entries, ignored = self.hold.filter(entries, iface, now)
             if ignored:
-                self.port.decide("holddown", f"ignored routes to {', '.join(ignored)} from {iface}: held down")
+                self.port.decide(HolddownIgnored(tuple(ignored), iface))
         if self.suppressed:  # damped routes from this neighbour are not used until reused
             entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
-        changes = apply_response(self.table, self.me, iface, info.cost, entries, now,
-                                 self.timeout, self.inf)
-        kind = "triggered update" if msg.triggered else "update"
+        changes = apply_response(self.table, self.local, iface, info.cost, entries, now, self.timeout, self.inf)
         for ch in changes:
-            self._apply_change(ch, f"{kind} from {iface}: {ch.dest} metric {_num(ch.advertised)} "
-                                   f"+ link {_num(info.cost)} ({ch.rule})")
+            self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
             self._ensure_sweep(now + self.timeout)
             self._trigger()
 
-    def _apply_change(self, ch: DvChange, cause: str) -> None:
+    def _apply_change(self, ch: DvChange, cause: Note) -> None:
         metric, hop = ch.new
         self._changed[ch.dest] = None
         if metric >= self.inf:
             route = self.table[ch.dest]
             route.gc_at = self.port.now + self.garbage
             self._ensure_sweep(route.gc_at)
-            self.port.decide("dv-unreachable", f"route to {ch.dest} unreachable: {cause}; "
-                                               f"garbage collection in {_num(self.garbage)} s")
+            self.port.decide(DvUnreachable(ch.dest, cause, self.garbage))
             self.port.withdraw(ch.dest, cause)
             if ch.old is not None and ch.old[0] < self.inf:
                 self._lost_route(ch.dest, ch.old[1])
         else:
             old = ch.old
-            if old is not None and old[1] == hop and metric > old[0]:
-                self.port.decide("dv-count", f"route to {ch.dest} metric rises {_num(old[0])} → "
-                                             f"{_num(metric)} via {hop} (counting to infinity?)")
+            if old is not None and old[1] == hop and metric > old[0] and self.port.narrating:
+                self.port.decide(DvMetricRises(ch.dest, old[0], metric, hop))
             self.port.install(ch.dest, (hop,), metric, cause)
 
     # -- flap control (optional) ----------------------------------------------------------------
@@ -203,17 +212,16 @@ class DistanceVector(Protocol):
         now = self.port.now
         if self.holddown > 0:
             self.hold.start(dest, source, now, self.holddown)
-            self.port.decide("holddown", f"route to {dest} held down for {_num(self.holddown)} s "
-                                         f"(only {source} is believed meanwhile)")
+            self.port.decide(HolddownStarted(dest, self.holddown, source))
         if self.damping is None:
             return
         st = self.damp.setdefault((dest, source), RouteDamping())
         newly = st.flap(now, self.damping)
-        self.port.decide("damping", flap_text(dest, source, st.flaps, st.penalty))
+        self.port.decide(RouteFlapped(dest, source, st.flaps, st.penalty))
         if newly:
             self.suppressed.add((dest, source))
             at = st.reuse_at(self.damping)
-            self.port.decide("damping", suppress_text(dest, source, st.penalty, at))
+            self.port.decide(RouteSuppressed(dest, source, st.penalty, at))
             self.port.call_later(max(0.0, at - now), self._reuse, dest, source)
 
     def _reuse(self, dest: str, source: str) -> None:
@@ -225,10 +233,10 @@ class DistanceVector(Protocol):
                 self.port.call_later(max(1e-6, st.reuse_at(self.damping) - now), self._reuse, dest, source)
             return
         self.suppressed.discard((dest, source))
-        self.port.decide("damping", reuse_text(dest, source, st.penalty_at(now, self.damping)))
+        self.port.decide(RouteReused(dest, source, st.penalty_at(now, self.damping)))
         info = self.port.interfaces().get(source)
         if info is not None and info.up:  # ask at once rather than wait for the next periodic update
-            self.port.send(source, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+            self.port.send(source, RipRequest(), REQUEST_SIZE)
 
     # -- timeouts and garbage collection --------------------------------------------------------
     def _ensure_sweep(self, at: float) -> None:
@@ -250,8 +258,7 @@ class DistanceVector(Protocol):
                 if route.gc_at <= now:
                     del self.table[dest]
                     self._changed.pop(dest, None)
-                    self.port.decide("dv-garbage", f"route to {dest} deleted: garbage-collection "
-                                                   f"timer ({_num(self.garbage)} s) expired")
+                    self.port.decide(DvGarbage(dest, self.garbage))
                     continue
                 nxt = min(nxt, route.gc_at)
             elif route.expires <= now:
@@ -261,8 +268,7 @@ class DistanceVector(Protocol):
                 nxt = min(nxt, route.gc_at)
                 expired = True
                 self._apply_change(DvChange(dest, old, (self.inf, route.next_hop), "timeout", self.inf),
-                                   f"timeout: no update for {dest} from {route.next_hop} "
-                                   f"in {_num(self.timeout)} s")
+                                   DvTimeout(dest, route.next_hop, self.timeout))
             else:
                 nxt = min(nxt, route.expires)
         if nxt < math.inf:
@@ -273,19 +279,18 @@ class DistanceVector(Protocol):
     # -- interface events ---------------------------------------------------------------------
     def on_link_change(self, iface: str, up: bool) -> None:
         if up:
-            self.port.decide("interface", f"interface to {iface} up: asking {iface} for its table")
-            self.port.send(iface, RipRequest(), RIP_OVERHEAD + RIP_ENTRY)
+            self.port.decide(InterfaceChanged(iface, True, f"asking {iface} for its table"))
+            self.port.send(iface, RipRequest(), REQUEST_SIZE)
             self._send_vector(iface, None, False)
             return
-        self.port.decide("interface", f"interface to {iface} down: routes via {iface} unreachable")
+        note = InterfaceChanged(iface, False, f"routes via {iface} unreachable")
+        self.port.decide(note)
         for dest, route in list(self.table.items()):
             if route.next_hop == iface and route.metric < self.inf:
                 old = (route.metric, route.next_hop)
                 route.metric = self.inf
-                self._apply_change(DvChange(dest, old, (self.inf, iface), "interface down", self.inf),
-                                   f"interface to {iface} down")
+                self._apply_change(DvChange(dest, old, (self.inf, iface), "interface down", self.inf), note)
         self._trigger()
 
     def on_cost_change(self, iface: str, cost: float) -> None:
-        self.port.decide("interface", f"cost of interface to {iface} now {_num(cost)}: "
-                                      f"applies from its next update")
+        self.port.decide(CostChanged(iface, cost, "applies from its next update"))

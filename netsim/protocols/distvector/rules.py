@@ -9,7 +9,7 @@ under the three split-horizon modes.  The timers that decide *when* these run li
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -46,7 +46,7 @@ SAME_HOP = "same next hop changed its metric"
 SAME_HOP_UNREACHABLE = "same next hop now advertises infinity"
 
 
-def apply_response(table: dict[str, DvRoute], me: str, neighbor: str, link_cost: float,
+def apply_response(table: dict[str, DvRoute], local: Container[str], neighbor: str, link_cost: float,
                    entries: Iterable[tuple[str, float]], now: float, timeout: float,
                    infinity: float) -> list[DvChange]:
     """Apply one received vector to ``table`` in place (RFC 2453 §3.9.2).
@@ -70,7 +70,7 @@ def apply_response(table: dict[str, DvRoute], me: str, neighbor: str, link_cost:
             if metric < infinity:  # the common case: a refresh from the current next hop
                 cur.expires = expires
             continue
-        if dest == me:
+        if dest in local:  # our own loopback or a prefix we originate
             continue
         if cur is None:
             if metric < infinity:
@@ -96,16 +96,17 @@ def apply_response(table: dict[str, DvRoute], me: str, neighbor: str, link_cost:
     return changes
 
 
-def advertise(table: Mapping[str, DvRoute], me: str, neighbor: str, mode: str, infinity: float,
-              only: Iterable[str] | None = None) -> list[tuple[str, float]]:
-    """The vector ``me`` sends to ``neighbor``.
+def advertise(table: Mapping[str, DvRoute], own: Sequence[tuple[str, float]], neighbor: str, mode: str,
+              infinity: float, only: Iterable[str] | None = None) -> list[tuple[str, float]]:
+    """The vector a router sends to ``neighbor``: its own destinations ``own`` (its loopback at
+    metric 0, its prefixes at theirs) and its table.
 
     ``mode`` is ``none`` (advertise everything), ``simple`` (omit routes learned from that
     neighbour) or ``poison`` (advertise them with metric infinity: poisoned reverse).
     ``only`` restricts the vector to some destinations (triggered updates).
     """
     if only is None:
-        head: list[tuple[str, float]] = [(me, 0)]
+        head: list[tuple[str, float]] = list(own)
         items: Iterable[tuple[str, DvRoute]] = table.items()
     else:
         head = []

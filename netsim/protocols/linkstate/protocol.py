@@ -1,24 +1,25 @@
 """Link-state routing in the style of OSPFv2 on point-to-point links (RFC 2328).
 
-What is modelled:
+What is modelled, one module per mechanism of the RFC:
 
-* **Adjacencies**: hellos every ``hello_interval``; a neighbour silent for ``dead_interval``
-  is declared down; carrier loss takes the adjacency down at once.  The neighbour state
-  machine (Down, Init, ExStart, Loading, Full) is the table :data:`NEIGHBOR_FSM`.
+* **Adjacencies** (:mod:`.neighbor`): hellos every ``hello_interval``; a neighbour silent for
+  ``dead_interval`` is declared down; carrier loss takes the adjacency down at once.  Both
+  timers (and ``rxmt_interval``) can be set per interface.  The neighbour state machine (Down,
+  Init, ExStart, Loading, Full) is the table ``NEIGHBOR_FSM``.
 * **Database exchange**: on two-way, each side sends a database description (the headers of
   its LSDB); each side then pushes the LSAs the other lacks; the adjacency is Full when every
   LSA the neighbour announced as newer has arrived.
-* **Router-LSAs** with sequence numbers and origination time (for age), listing Full
-  neighbours with the interface cost.  Origination is limited by ``min_ls_interval``
-  (MinLSInterval), acceptance by ``min_ls_arrival`` (MinLSArrival); refreshed every
-  ``ls_refresh`` seconds.
+* **Router-LSAs** (:mod:`.packets`) with sequence numbers and origination time, listing Full
+  neighbours with the interface cost and the stub prefixes the router originates.  Origination
+  is limited by ``min_ls_interval`` (MinLSInterval), acceptance by ``min_ls_arrival``
+  (MinLSArrival); refreshed every ``ls_refresh`` seconds.
 * **Reliable flooding**: LSAs go out in link-state updates, at once after a quiet spell and then
   at most one per ``flood_pacing`` per neighbour (LSAs queued meanwhile share it); each is kept
   on a retransmission list until acknowledged (explicitly, with ``ack_delay``-batched acks, or
   implicitly by the neighbour flooding it back) and resent every ``rxmt_interval``.
-* **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.common.spf_throttle`) with
-  a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.common.spf`), with modelled
-  ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are all kept.
+* **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.common.spf_throttle`)
+  with a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.common.spf`), with
+  modelled ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are all kept.
 
 Simplified: one area, point-to-point links only (no DR election, no network-LSAs), no MaxAge
 flushing (a crashed router's stale LSA stays but fails the two-way check), no checksums.
@@ -27,121 +28,55 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from netsim.protocols.base import Option, Protocol, Timer, register
-from netsim.protocols.common.spf import spf, spf_needed, spf_repair
+from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
+from netsim.protocols.common.spf import prefix_routes, spf, spf_needed, spf_repair
 from netsim.protocols.common.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
+from netsim.protocols.linkstate.neighbor import (
+    ADJACENCY_FULL,
+    DOWN,
+    EXCHANGE_DONE,
+    EXCHANGE_PENDING,
+    EXSTART,
+    FLOODING,
+    FULL,
+    HELLO_1WAY,
+    HELLO_2WAY,
+    INACTIVITY,
+    INIT,
+    LINK_DOWN,
+    LOADING,
+    LOADING_DONE,
+    RESET,
+    START_EXCHANGE,
+    STATE_RANK,
+    Neighbor,
+    transition,
+)
+from netsim.protocols.linkstate.notes import (
+    AdjacencyChanged,
+    LsaOriginated,
+    OriginationDeferred,
+    SpfRun,
+    Trigger,
+    WarmStart,
+)
+from netsim.protocols.linkstate.packets import (
+    DbDescription,
+    Hello,
+    Lsa,
+    LsAck,
+    LsUpdate,
+    ack_size,
+    dbd_size,
+    hello_size,
+    update_size,
+)
 from netsim.protocols.linkstate.warm import SpfView, WarmState, warm_state
-from netsim.trace import _num
+from netsim.trace import CostChanged, InterfaceChanged
 
-# --- packets (sizes in bytes include the 20-byte IPv4 header and the 24-byte OSPF header) -------
-OSPF_HDR = 44
-
-
-@dataclass(frozen=True, slots=True)
-class Lsa:
-    """A router-LSA: who originated it, its sequence number, its links, and when it was born."""
-
-    origin: str
-    seq: int
-    links: tuple[tuple[str, float], ...]
-    born: float
-    #: Derived once at origination and shared by every router that installs this instance:
-    #: flooding handles each LSA millions of times in a large network.
-    size: int = field(init=False, compare=False, repr=False)
-    link_map: dict[str, float] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "size", 24 + 12 * len(self.links))
-        object.__setattr__(self, "link_map", dict(self.links))
-
-
-@dataclass(frozen=True, slots=True)
-class Hello:
-    sees_you: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DbDescription:
-    headers: tuple[tuple[str, int], ...]
-    have_yours: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LsUpdate:
-    lsas: tuple[Lsa, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LsAck:
-    keys: tuple[tuple[str, int], ...]
-
-
-# --- neighbour state machine ---------------------------------------------------------------------
-DOWN, INIT, EXSTART, LOADING, FULL = "Down", "Init", "ExStart", "Loading", "Full"
-STATE_RANK = {DOWN: 0, INIT: 1, EXSTART: 2, LOADING: 3, FULL: 4}
-HELLO_1WAY = "1-WayReceived"         # a hello that does not list us (new, or restarted, neighbour)
-HELLO_2WAY = "2-WayReceived"         # a hello (or DBD) showing the neighbour sees us
-EXCHANGE_DONE = "ExchangeDone"       # neighbour's DBD processed, nothing newer to wait for
-EXCHANGE_PENDING = "ExchangeDone(pending)"
-LOADING_DONE = "LoadingDone"
-INACTIVITY = "InactivityTimer"
-LINK_DOWN = "LinkDown"
-
-#: (state, event) -> (next state, action).  Events missing from the table leave the state alone.
-NEIGHBOR_FSM: dict[tuple[str, str], tuple[str, str | None]] = {
-    (DOWN, HELLO_1WAY): (INIT, None),
-    (DOWN, HELLO_2WAY): (EXSTART, "start_exchange"),
-    (INIT, HELLO_2WAY): (EXSTART, "start_exchange"),
-    (EXSTART, EXCHANGE_DONE): (FULL, "adjacency_full"),
-    (EXSTART, EXCHANGE_PENDING): (LOADING, None),
-    (LOADING, LOADING_DONE): (FULL, "adjacency_full"),
-    (EXSTART, HELLO_1WAY): (INIT, "reset"),
-    (LOADING, HELLO_1WAY): (INIT, "reset"),
-    (FULL, HELLO_1WAY): (INIT, "reset"),
-    **{(s, INACTIVITY): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
-    **{(s, LINK_DOWN): (DOWN, "reset") for s in (INIT, EXSTART, LOADING, FULL)},
-}
-
-
-#: States in which a neighbour takes part in flooding (RFC 2328 §13.3: Exchange or greater).
-FLOODING = frozenset((EXSTART, LOADING, FULL))
-
-
-def _reason_text(reason: tuple[str, int, str | None]) -> str:
-    origin, seq, source = reason
-    if source is None:
-        return f"own LSA seq {seq}: links changed"
-    return f"LSA {origin} seq {seq} from {source}: links changed"
-
-
-class Neighbor:
-    """Per-neighbour protocol state (RFC 2328 §10)."""
-
-    __slots__ = ("name", "state", "last_hello", "last_lsu", "dead_timer", "got_dbd", "pending", "rxmt",
-                 "rxmt_timer", "dbd_timer", "out_lsas", "flush_timer", "out_acks", "ack_timer")
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.state = DOWN
-        self.last_hello = -1.0
-        self.last_lsu = -1e18
-        self.dead_timer: Timer | None = None
-        self.clear()
-
-    def clear(self) -> None:
-        self.got_dbd = False
-        self.pending: dict[str, int] = {}
-        self.rxmt: dict[str, Lsa] = {}
-        self.out_lsas: dict[str, Lsa] = {}
-        self.out_acks: list[tuple[str, int]] = []
-        for t in ("rxmt_timer", "dbd_timer", "flush_timer", "ack_timer"):
-            timer = getattr(self, t, None)
-            if timer is not None:
-                timer.cancel()
-            setattr(self, t, None)
+START, REFRESH = Trigger("start"), Trigger("refresh")
 
 
 @register
@@ -150,11 +85,11 @@ class LinkState(Protocol):
     aliases = ("ospf", "ls")
     summary = "OSPF-like link state (RFC 2328): hellos, reliable flooding, SPF with RFC 8405 back-off, ECMP"
     options_spec = {
-        "hello_interval": Option(10.0, "seconds between hellos (HelloInterval)", positive=True),
+        "hello_interval": Option(10.0, "seconds between hellos (HelloInterval)", positive=True, per_interface=True),
         "dead_interval": Option(40.0, "silence after which a neighbour is down (RouterDeadInterval)",
-                                positive=True),
+                                positive=True, per_interface=True),
         "rxmt_interval": Option(5.0, "seconds before an unacknowledged LSA is resent (RxmtInterval)",
-                                positive=True),
+                                positive=True, per_interface=True),
         "min_ls_interval": Option(5.0, "minimum seconds between two originations of our LSA (MinLSInterval)"),
         "min_ls_arrival": Option(1.0, "minimum seconds between accepting two instances of an LSA "
                                       "(MinLSArrival)"),
@@ -176,6 +111,13 @@ class LinkState(Protocol):
     }
 
     @classmethod
+    def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+        out = []
+        if options["dead_interval"] <= options["hello_interval"]:
+            out.append(("dead_interval", f"must be greater than hello_interval ({options['hello_interval']:g} s)"))
+        return out
+
+    @classmethod
     def configure(cls, graph: Any, options: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """With ``warm_start``: the converged state each router would have reached by itself.
 
@@ -193,21 +135,26 @@ class LinkState(Protocol):
         return float(o["dead_interval"] + o["min_ls_interval"] + o["rxmt_interval"] + o["spf_max_wait"]
                      + o["spf_duration"] + o["fib_delay"] + 1.0)
 
-    def __init__(self, port: Any, options: Mapping[str, Any], rng: Any, config: Any = None) -> None:
-        super().__init__(port, options, rng, config)
+    @classmethod
+    def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
+        return float(min(options["hello_interval"], options["rxmt_interval"]))
+
+    def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
+        super().__init__(port, config, rng)
         o = self.opts
         self.me = port.name
-        self.hello_interval = float(o["hello_interval"])
-        self.dead = float(o["dead_interval"])
-        self.rxmt_interval = float(o["rxmt_interval"])
-        self.nbrs: dict[str, Neighbor] = {n: Neighbor(n) for n in port.interfaces()}
+        self.nbrs: dict[str, Neighbor] = {
+            n: Neighbor(n, float(config.option("hello_interval", n)), float(config.option("dead_interval", n)),
+                        float(config.option("rxmt_interval", n)))
+            for n in port.interfaces()}
+        self.prefixes = tuple(sorted((p.dest, float(p.metric)) for p in config.prefixes))
         self.lsdb: dict[str, Lsa] = {}
         self.graph: dict[str, dict[str, float]] = {}
         self.installed_at: dict[str, float] = {}
         self.seq = 0
         self._last_orig = -1e18
         self._orig_timer: Timer | None = None
-        self._orig_reasons: list[str] = []
+        self._triggers: list[Trigger] = []
         self.backoff = SpfBackoff(float(o["spf_delay"]), float(o["spf_hold"]), float(o["spf_max_wait"]),
                                   float(o["spf_learn"]), float(o["spf_holddown"]))
         self._bo_timers: dict[str, Timer | None] = {"holddown": None, "learn": None}
@@ -215,23 +162,28 @@ class LinkState(Protocol):
         self._spf_timer: Timer | None = None
         self._spf_reasons: list[tuple[str, int, str | None]] = []
         self._spf_delay_used = 0.0
+        self._spf_mode = "initial"
         self.spf_runs = 0
         self.routes: Mapping[str, tuple[float, tuple[str, ...]]] = {}
         #: Incremental SPF: links (as of the last SPF) of every origin whose LSA changed since.
         self._spf_before: dict[str, Mapping[str, float] | None] = {}
         self._last_spf: Mapping[str, tuple[float, tuple[str, ...]]] | None = None
-        self.spf_skipped = 0
+        #: Origins whose stub prefixes changed since the last SPF (their prefix routes need a look).
+        self._prefixes_changed = False
         self._pacing = float(o["flood_pacing"])
         self._ack_delay = float(o["ack_delay"])
         self._min_ls_arrival = float(o["min_ls_arrival"])
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
-        if isinstance(self.config, WarmState) and self.port.now == 0.0:
-            self._warm(self.config)
+        warm = self.config.extra
+        if isinstance(warm, WarmState) and self.port.now == 0.0:
+            self._warm(warm)
         else:
-            self._originate("router started", force=True)
-        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
+            self._originate(START, force=True)
+        intervals = sorted({nb.hello_interval for nb in self.nbrs.values()})
+        for interval in intervals or [float(self.opts["hello_interval"])]:
+            self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, interval)
         self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
 
     def _warm(self, state: WarmState) -> None:
@@ -242,7 +194,7 @@ class LinkState(Protocol):
                 nb.state = FULL
                 nb.got_dbd = True
                 nb.last_hello = 0.0
-                nb.dead_timer = self.port.call_later(self.dead, self._check_dead, nb)
+                nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
         self.lsdb = dict(state.lsdb)
         self.graph = dict(state.graph)
         self.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
@@ -252,21 +204,22 @@ class LinkState(Protocol):
         routes = SpfView(table)
         self.routes = routes
         self._last_spf = routes
-        self.port.decide("lsa", f"warm start: {len(self.lsdb)} LSAs, {len(routes)} routes")
+        self.port.decide(WarmStart(len(self.lsdb), len(routes)))
 
     def _refresh(self) -> None:
-        self._originate("LSRefreshTime: periodic refresh", force=True)
+        self._originate(REFRESH, force=True)
         self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
 
     # ============================ hellos and adjacencies ==========================================
-    def _hello_tick(self) -> None:
-        for iface, info in self.port.interfaces().items():
-            if info.up:
-                self._send_hello(iface)
-        self.port.call_later(self.hello_interval, self._hello_tick)
+    def _hello_tick(self, interval: float) -> None:
+        ifaces = self.port.interfaces()
+        for name, nb in self.nbrs.items():
+            if nb.hello_interval == interval and ifaces[name].up:
+                self._send_hello(name)
+        self.port.call_later(interval, self._hello_tick, interval)
 
     def _send_hello(self, iface: str) -> None:
-        self.port.send(iface, Hello(self.nbrs[iface].state != DOWN), OSPF_HDR + 24)
+        self.port.send(iface, Hello(self.nbrs[iface].state != DOWN), hello_size())
 
     def on_message(self, iface: str, msg: Any) -> None:
         nb = self.nbrs.get(iface)
@@ -285,12 +238,11 @@ class LinkState(Protocol):
     def _on_hello(self, nb: Neighbor, msg: Hello) -> None:
         nb.last_hello = self.port.now
         if nb.dead_timer is None:
-            nb.dead_timer = self.port.call_later(self.dead, self._check_dead, nb)
+            nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
         was = nb.state
         if was == FULL and msg.sees_you:
             return  # steady state: NEIGHBOR_FSM has no entry for (Full, 2-WayReceived)
-        self._fsm(nb, HELLO_2WAY if msg.sees_you else HELLO_1WAY,
-                  "hello lists us" if msg.sees_you else "hello does not list us")
+        self._fsm(nb, HELLO_2WAY if msg.sees_you else HELLO_1WAY)
         if was in (DOWN, INIT) and nb.state != was or (was != DOWN and not msg.sees_you):
             self._send_hello(nb.name)  # answer at once so the neighbour reaches two-way quickly
 
@@ -299,49 +251,49 @@ class LinkState(Protocol):
         if nb.state == DOWN:
             return
         silent_for = self.port.now - nb.last_hello
-        if silent_for >= self.dead - 1e-12:
-            self._fsm(nb, INACTIVITY, f"no hello for {_num(round(silent_for, 6))} s (dead interval)")
+        if silent_for >= nb.dead - 1e-12:
+            self._fsm(nb, INACTIVITY, silent_for=silent_for)
         else:
-            nb.dead_timer = self.port.call_later(self.dead - silent_for, self._check_dead, nb)
+            nb.dead_timer = self.port.call_later(nb.dead - silent_for, self._check_dead, nb)
 
     def on_link_change(self, iface: str, up: bool) -> None:
         nb = self.nbrs[iface]
         if up:
-            self.port.decide("interface", f"interface to {iface} up: sending hello")
+            self.port.decide(InterfaceChanged(iface, True, "sending hello"))
             self._send_hello(iface)
         else:
-            self._fsm(nb, LINK_DOWN, "carrier lost")
+            self._fsm(nb, LINK_DOWN)
 
     def on_cost_change(self, iface: str, cost: float) -> None:
         if self.nbrs[iface].state == FULL:
-            self._originate(f"cost of link to {iface} now {_num(cost)}")
+            self._originate(Trigger("cost", iface, cost))
+        elif self.port.narrating:
+            self.port.decide(CostChanged(iface, cost, "no Full adjacency on it: nothing to originate"))
 
-    def _fsm(self, nb: Neighbor, event: str, why: str) -> None:
-        entry = NEIGHBOR_FSM.get((nb.state, event))
+    def _fsm(self, nb: Neighbor, event: str, *, silent_for: float = 0.0, via_dbd: bool = False) -> None:
+        entry = transition(nb.state, event)
         if entry is None:
             return
         old = nb.state
         nb.state, action = entry
+        note = AdjacencyChanged(nb.name, old, nb.state, event, silent_for, len(nb.pending), via_dbd)
         if old != nb.state:
-            self.port.decide("adjacency", f"adjacency with {nb.name} {old} → {nb.state}: {why}")
-        if action == "start_exchange":
-            self._start_exchange(nb)
-        elif action == "adjacency_full":
-            self._originate(f"adjacency with {nb.name} Full")
-        elif action == "reset":
+            self.port.decide(note)
+        if action == START_EXCHANGE:
+            self._send_dbd(nb)
+        elif action == ADJACENCY_FULL:
+            self._originate(Trigger("adjacency-full", nb.name))
+        elif action == RESET:
             nb.clear()
             if old == FULL:
-                self._originate(f"adjacency with {nb.name} down ({why})")
+                self._originate(Trigger("adjacency-down", nb.name, cause=note))
 
     # ============================ database exchange =============================================
-    def _start_exchange(self, nb: Neighbor) -> None:
-        self._send_dbd(nb)
-
     def _send_dbd(self, nb: Neighbor) -> None:
         headers = tuple((o, lsa.seq) for o, lsa in self.lsdb.items())
-        self.port.send(nb.name, DbDescription(headers, nb.got_dbd), OSPF_HDR + 8 + 20 * len(headers))
+        self.port.send(nb.name, DbDescription(headers, nb.got_dbd), dbd_size(len(headers)))
         if not nb.got_dbd and nb.dbd_timer is None:
-            nb.dbd_timer = self.port.call_later(self.rxmt_interval, self._dbd_rxmt, nb)
+            nb.dbd_timer = self.port.call_later(nb.rxmt_interval, self._dbd_rxmt, nb)
 
     def _dbd_rxmt(self, nb: Neighbor) -> None:
         nb.dbd_timer = None
@@ -352,7 +304,7 @@ class LinkState(Protocol):
         if nb.state == DOWN:
             return  # hellos will bring it up; its DBD is retransmitted
         if nb.state == INIT:
-            self._fsm(nb, HELLO_2WAY, "database description received")
+            self._fsm(nb, HELLO_2WAY, via_dbd=True)
         if not nb.got_dbd:
             nb.got_dbd = True
             theirs = dict(msg.headers)
@@ -367,9 +319,7 @@ class LinkState(Protocol):
         if not msg.have_yours:
             self._send_dbd(nb)
         if nb.state == EXSTART:
-            self._fsm(nb, EXCHANGE_PENDING if nb.pending else EXCHANGE_DONE,
-                      f"database exchanged, {len(nb.pending)} LSAs to load" if nb.pending
-                      else "database exchanged, nothing to load")
+            self._fsm(nb, EXCHANGE_PENDING if nb.pending else EXCHANGE_DONE)
 
     # ============================ flooding =======================================================
     def _queue(self, nb: Neighbor, lsa: Lsa) -> None:
@@ -387,7 +337,7 @@ class LinkState(Protocol):
             wait = nb.last_lsu + self._pacing - self.port.now
             nb.flush_timer = self.port.call_later(wait if wait > 0 else 0.0, self._flush, nb)
         if nb.rxmt_timer is None:
-            nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
+            nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
 
     def _flush(self, nb: Neighbor) -> None:
         nb.flush_timer = None
@@ -397,14 +347,14 @@ class LinkState(Protocol):
             nb.out_lsas = {}
 
     def _send_lsas(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
-        self.port.send(nb.name, LsUpdate(lsas), OSPF_HDR + 4 + sum(lsa.size for lsa in lsas))
+        self.port.send(nb.name, LsUpdate(lsas), update_size(lsas))
 
     def _retransmit(self, nb: Neighbor) -> None:
         nb.rxmt_timer = None
         if not nb.rxmt or STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
             return
         self._send_lsas(nb, tuple(nb.rxmt.values()))
-        nb.rxmt_timer = self.port.call_later(self.rxmt_interval, self._retransmit, nb)
+        nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
 
     def _ack(self, nb: Neighbor, lsa: Lsa) -> None:
         nb.out_acks.append((lsa.origin, lsa.seq))
@@ -415,7 +365,7 @@ class LinkState(Protocol):
         nb.ack_timer = None
         if nb.out_acks and STATE_RANK[nb.state] >= STATE_RANK[EXSTART]:
             keys = tuple(nb.out_acks)
-            self.port.send(nb.name, LsAck(keys), OSPF_HDR + 20 * len(keys))
+            self.port.send(nb.name, LsAck(keys), ack_size(len(keys)))
         nb.out_acks = []
 
     def _on_ack(self, nb: Neighbor, msg: LsAck) -> None:
@@ -462,7 +412,7 @@ class LinkState(Protocol):
             if origin == me:
                 # A newer instance of our own LSA survives from before a restart: jump past it.
                 self.seq = max(self.seq, seq)
-                self._originate(f"own LSA seq {seq} from before restart received", force=True)
+                self._originate(Trigger("own-newer", value=seq), force=True)
         if installed:
             self._settle_pending()
 
@@ -479,7 +429,7 @@ class LinkState(Protocol):
                 if have is not None and have.seq >= want:
                     del nb.pending[origin]
             if not nb.pending and nb.state == LOADING:
-                self._fsm(nb, LOADING_DONE, "all announced LSAs received")
+                self._fsm(nb, LOADING_DONE)
 
     def _flood(self, lsa: Lsa, exclude: str | None) -> None:
         # _queue inlined: a large cold start floods millions of (LSA, neighbour) pairs.
@@ -493,26 +443,31 @@ class LinkState(Protocol):
 
     def _install(self, lsa: Lsa, source: str | None, now: float) -> None:
         """Put ``lsa`` (from neighbour ``source``; None = our own) in the LSDB; schedule an SPF if
-        its links differ.  The SPF reason is kept as a tuple and worded only if it is shown."""
+        its links or prefixes differ.  The SPF reason is kept as data and worded only if shown."""
         origin = lsa.origin
+        old_lsa = self.lsdb.get(origin)
         self.lsdb[origin] = lsa
         self.installed_at[origin] = now
         links = lsa.link_map  # shared, never mutated
         old = self.graph.get(origin)
+        prefixes_moved = (old_lsa.prefixes if old_lsa is not None else ()) != lsa.prefixes
+        if prefixes_moved:
+            self._prefixes_changed = True
         if old != links:
             if origin not in self._spf_before:
                 self._spf_before[origin] = old
             self.graph[origin] = links
             self._schedule_spf((origin, lsa.seq, source))
+        elif prefixes_moved:
+            self._schedule_spf((origin, lsa.seq, source))
 
     # ============================ origination =====================================================
-    def _originate(self, reason: str, force: bool = False) -> None:
-        self._orig_reasons.append(reason)
+    def _originate(self, trigger: Trigger, force: bool = False) -> None:
+        self._triggers.append(trigger)
         wait = self._last_orig + float(self.opts["min_ls_interval"]) - self.port.now
         if wait > 1e-12:
             if self._orig_timer is None:
-                self.port.decide("lsa", f"router-LSA origination deferred {_num(round(wait, 6))} s "
-                                        f"(MinLSInterval): {reason}")
+                self.port.decide(OriginationDeferred(wait, trigger))
                 self._orig_timer = self.port.call_later(wait, self._originate_now, force)
             return
         self._originate_now(force)
@@ -522,16 +477,15 @@ class LinkState(Protocol):
         ifaces = self.port.interfaces()
         links = tuple(sorted((n, ifaces[n].cost) for n, nb in self.nbrs.items()
                              if nb.state == FULL and ifaces[n].up))
-        reasons = "; ".join(dict.fromkeys(self._orig_reasons))
-        self._orig_reasons = []
+        triggers = tuple(self._triggers)
+        self._triggers = []
         current = self.lsdb.get(self.me)
-        if not force and current is not None and current.links == links:
+        if not force and current is not None and current.links == links and current.prefixes == self.prefixes:
             return
         self.seq += 1
         self._last_orig = self.port.now
-        lsa = Lsa(self.me, self.seq, links, self.port.now)
-        listed = ", ".join(f"{n}({_num(c)})" for n, c in links) or "none"
-        self.port.decide("lsa", f"originated router-LSA seq {self.seq}, links {listed}: {reasons}")
+        lsa = Lsa(self.me, self.seq, links, self.port.now, self.prefixes)
+        self.port.decide(LsaOriginated(self.seq, links, triggers))
         self._install(lsa, None, self.port.now)
         self._flood(lsa, exclude=None)
 
@@ -577,16 +531,13 @@ class LinkState(Protocol):
     def _run_spf(self) -> None:
         self._spf_timer = None
         self.spf_runs += 1
-        reasons = list(dict.fromkeys(self._spf_reasons))
+        reasons = tuple(dict.fromkeys(self._spf_reasons))
         self._spf_reasons = []
-        shown = "; ".join(_reason_text(r) for r in reasons[:3]) + \
-            (f"; +{len(reasons) - 3} more" if len(reasons) > 3 else "")
         last = self._last_spf
         changed: set[str] | None = None  # None: compare every destination
         if last is not None and not spf_needed(self.graph, self._spf_before, self.me, last):
             result: Mapping[str, tuple[float, tuple[str, ...]]] = last  # same answer, no Dijkstra
             changed = set()
-            self.spf_skipped += 1
         else:
             # Links only lost or dearer: repair the part of the tree below them; else a full run.
             repaired = spf_repair(self.graph, self._spf_before, self.me, last) if last is not None else None
@@ -596,14 +547,17 @@ class LinkState(Protocol):
                 result = spf(self.graph, self.me)
         self._spf_before = {}
         self._last_spf = result
-        run = self.spf_runs
-        self.port.decide("spf", f"SPF run {run} (reason: {shown}; {self._spf_mode} delay "
-                                f"{_num(round(self._spf_delay_used * 1000, 3))} ms, state "
-                                f"{self.backoff.state})")
+        if self._prefixes_changed or any(lsa.prefixes for lsa in self.lsdb.values()):
+            # Stub prefixes: routes via their (nearest) originators; compared in full.
+            self._prefixes_changed = False
+            result = {**result, **prefix_routes(self.lsdb, result, self.me)}
+            changed = None
+        note = SpfRun(self.me, self.spf_runs, reasons, self._spf_mode, self._spf_delay_used, self.backoff.state)
+        self.port.decide(note)
         delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
-        self.port.call_later(delay, self._apply_routes, result, f"SPF run {run} at {self.me}", changed)
+        self.port.call_later(delay, self._apply_routes, result, note, changed)
 
-    def _apply_routes(self, result: Mapping[str, tuple[float, tuple[str, ...]]], cause: str,
+    def _apply_routes(self, result: Mapping[str, tuple[float, tuple[str, ...]]], cause: SpfRun,
                       changed: set[str] | None = None) -> None:
         """Push ``result`` into the FIB: installs in destination order, then withdrawals.  With
         ``changed`` (an incremental run), only those destinations can differ."""

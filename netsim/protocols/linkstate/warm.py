@@ -22,7 +22,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from netsim.protocols.common.spf import EPS
+from netsim.numeric import EPS
 from netsim.trace import FibTable
 
 WARM_SEQ = 2

@@ -1,0 +1,60 @@
+"""The engine's one scheduling path: callbacks at later simulated times, on SimPy's public API.
+
+Every timer a protocol sets, every message arrival and every scripted change is a :class:`Timer`:
+a SimPy :class:`~simpy.events.Timeout` that runs one callback when it fires.  One path means one
+ordering rule for everything that happens at the same instant -- SimPy's (time, priority, event
+id) order -- so a run is reproducible whatever its mix of timers and messages.
+
+A timer belongs optionally to a router *incarnation* (:class:`Life`): when the router crashes,
+its incarnation ends and every timer it set becomes a no-op, exactly as a real router's timers
+die with it, without walking a list of pending timers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+from simpy.events import Timeout
+
+
+class Life:
+    """One incarnation of a router: ``alive`` until the router crashes."""
+
+    __slots__ = ("alive",)
+
+    def __init__(self) -> None:
+        self.alive = True
+
+
+class Timer(Timeout):
+    """``fn(*args)`` after ``delay`` simulated seconds, unless cancelled or its owner died first."""
+
+    def __init__(self, env: simpy.Environment, delay: float, fn: Callable[..., None], args: tuple[Any, ...],
+                 life: Life | None = None) -> None:
+        super().__init__(env, delay)
+        self.fn = fn
+        self.args = args
+        self.life = life
+        self.cancelled = False
+        self.callbacks.append(_fire)
+
+    def cancel(self) -> None:
+        """Make the timer a no-op (it stays in SimPy's queue until its time)."""
+        self.cancelled = True
+
+
+def _fire(timer: Timer) -> None:
+    if timer.cancelled:
+        return
+    life = timer.life
+    if life is not None and not life.alive:
+        return
+    timer.fn(*timer.args)
+
+
+def call_later(env: simpy.Environment, delay: float, fn: Callable[..., None], *args: Any,
+               life: Life | None = None) -> Timer:
+    """Schedule ``fn(*args)`` in ``delay`` seconds (>= 0) on ``env``."""
+    return Timer(env, delay, fn, args, life)

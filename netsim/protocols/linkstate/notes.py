@@ -1,0 +1,153 @@
+"""What a link-state router decides, as typed notes (words only when displayed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from netsim.numeric import fmt_num, fmt_secs
+from netsim.protocols.linkstate import neighbor as nsm
+from netsim.trace import Note
+
+#: Why an adjacency changed state, by the neighbour-FSM event that moved it.
+_EVENT_WORDS = {
+    nsm.HELLO_2WAY: "hello lists us",
+    nsm.HELLO_1WAY: "hello does not list us",
+    nsm.LINK_DOWN: "carrier lost",
+    nsm.LOADING_DONE: "all announced LSAs received",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AdjacencyChanged(Note):
+    """The adjacency with ``neighbor`` moved from ``old`` to ``new`` on neighbour-FSM ``event``.
+
+    ``silent_for``: seconds without a hello (InactivityTimer); ``to_load``: LSAs still to load
+    after the database exchange; ``via_dbd``: two-way was learned from a database description.
+    """
+
+    kind: ClassVar[str] = "adjacency"
+    neighbor: str
+    old: str
+    new: str
+    event: str
+    silent_for: float = 0.0
+    to_load: int = 0
+    via_dbd: bool = False
+
+    def text(self) -> str:
+        return f"adjacency with {self.neighbor} {self.old} → {self.new}"
+
+    def reason(self) -> str:
+        if self.event == nsm.INACTIVITY:
+            return f"no hello for {fmt_secs(self.silent_for)} s (dead interval)"
+        if self.event in (nsm.EXCHANGE_DONE, nsm.EXCHANGE_PENDING):
+            return (f"database exchanged, {self.to_load} LSAs to load" if self.to_load
+                    else "database exchanged, nothing to load")
+        if self.via_dbd:
+            return "database description received"
+        return _EVENT_WORDS.get(self.event, self.event)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One reason to originate a new router-LSA."""
+
+    what: str  # start | refresh | own-newer | adjacency-full | adjacency-down | cost
+    neighbor: str = ""
+    value: float = 0.0
+    cause: AdjacencyChanged | None = None
+
+    def words(self) -> str:
+        if self.what == "start":
+            return "router started"
+        if self.what == "refresh":
+            return "LSRefreshTime: periodic refresh"
+        if self.what == "own-newer":
+            return f"own LSA seq {fmt_num(self.value)} from before restart received"
+        if self.what == "adjacency-full":
+            return f"adjacency with {self.neighbor} Full"
+        if self.what == "adjacency-down":
+            why = self.cause.reason() if self.cause is not None else ""
+            return f"adjacency with {self.neighbor} down ({why})"
+        return f"cost of link to {self.neighbor} now {fmt_num(self.value)}"
+
+
+def _reasons(triggers: tuple[Trigger, ...]) -> str:
+    return "; ".join(dict.fromkeys(t.words() for t in triggers))
+
+
+@dataclass(frozen=True, slots=True)
+class LsaOriginated(Note):
+    kind: ClassVar[str] = "lsa"
+    seq: int
+    links: tuple[tuple[str, float], ...]
+    triggers: tuple[Trigger, ...]
+
+    def text(self) -> str:
+        listed = ", ".join(f"{n}({fmt_num(c)})" for n, c in self.links) or "none"
+        return f"originated router-LSA seq {self.seq}, links {listed}"
+
+    def reason(self) -> str:
+        return _reasons(self.triggers)
+
+
+@dataclass(frozen=True, slots=True)
+class OriginationDeferred(Note):
+    """MinLSInterval holds back a new router-LSA for ``wait`` seconds."""
+
+    kind: ClassVar[str] = "lsa"
+    wait: float
+    trigger: Trigger
+
+    def text(self) -> str:
+        return f"router-LSA origination deferred {fmt_secs(self.wait)} s (MinLSInterval)"
+
+    def reason(self) -> str:
+        return self.trigger.words()
+
+
+@dataclass(frozen=True, slots=True)
+class WarmStart(Note):
+    kind: ClassVar[str] = "lsa"
+    lsas: int
+    routes: int
+
+    def text(self) -> str:
+        return "warm start"
+
+    def reason(self) -> str:
+        return f"{self.lsas} LSAs, {self.routes} routes"
+
+
+@dataclass(frozen=True, slots=True)
+class SpfRun(Note):
+    """SPF run ``run`` at ``router``, triggered by the LSAs in ``reasons`` ((origin, seq, source),
+    source None = our own), after ``delay`` s of the RFC 8405 ``mode`` delay in back-off ``state``."""
+
+    kind: ClassVar[str] = "spf"
+    router: str
+    run: int
+    reasons: tuple[tuple[str, int, str | None], ...]
+    mode: str
+    delay: float
+    state: str
+
+    def text(self) -> str:
+        return f"SPF run {self.run}"
+
+    def reason(self) -> str:
+        shown = "; ".join(_lsa_reason(r) for r in self.reasons[:3])
+        if len(self.reasons) > 3:
+            shown += f"; +{len(self.reasons) - 3} more"
+        return f"{shown}; {self.mode} delay {fmt_num(round(self.delay * 1000, 3))} ms, state {self.state}"
+
+    def as_cause(self, router: str) -> str:
+        return f"SPF run {self.run} at {self.router}"
+
+
+def _lsa_reason(reason: tuple[str, int, str | None]) -> str:
+    origin, seq, source = reason
+    if source is None:
+        return f"own LSA seq {seq}: links changed"
+    return f"LSA {origin} seq {seq} from {source}: links changed"
