@@ -1,5 +1,5 @@
 """``python -m netsim`` runs the command line."""
 
-from netsim.cli.main import main
+from netsim.cli import main
 
 main()

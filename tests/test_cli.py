@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim.cli.main import cli
+from netsim.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = """\

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from netsim.analysis.explain import Filter, counting_steps, narrate
-from netsim.cli.main import cli
+from netsim.cli import cli
 from netsim.errors import NetsimError
 from netsim.runner import simulate
 from netsim.scenario.loader import load_scenario

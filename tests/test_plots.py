@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
 
-import netsim.output.plots.convergence as plots
-from netsim.cli.main import cli
+import netsim.output.plots.style as plots
+from netsim.cli import cli
 from netsim.output.plots.after_event import settle_times
 from netsim.output.plots.cdf import cdf_figure, ecdf
 from netsim.output.plots.messages import binned_rates, nice_bin

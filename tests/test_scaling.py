@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 from click.testing import CliRunner
 
-from netsim.cli.main import cli
+from netsim.cli import cli
 from netsim.studies import scaling
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsim.cli.main import cli
+from netsim.cli import cli
 from netsim.output.report import result_dict
 from netsim.runner import simulate
 from netsim.studies import sweep as sw

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from netsim.analysis.tables import EXTRA, OK, WRONG, tables_at
-from netsim.cli.main import cli
+from netsim.cli import cli
 from netsim.runner import run_until, simulate
 from netsim.scenario.loader import load_scenario
 from netsim.trace import Route

@@ -9,8 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netsim.errors import TopologyError
-from netsim.topology.common import atomic_write, unique_names
+from netsim.errors import NetsimError, TopologyError
+from netsim.files import atomic_write
+from netsim.topology.common import unique_names
 from netsim.topology.load import (
     DEFAULT_DELAY,
     FORMATS,
@@ -83,9 +84,15 @@ def test_write_replaces_the_file_atomically_and_leaves_nothing_behind_on_interru
     assert [p.name for p in tmp_path.iterdir()] == ["net.yaml"]
 
 
-def test_write_into_a_missing_folder_is_one_line_naming_the_file(tmp_path: Path) -> None:
-    with pytest.raises(TopologyError, match=r"nope/net\.yaml: cannot write"):
-        write_topology(generate("line", n=2), tmp_path / "nope" / "net.yaml")
+def test_write_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
+    write_topology(generate("line", n=2), tmp_path / "new" / "net.yaml")
+    assert (tmp_path / "new" / "net.yaml").is_file()
+
+
+def test_write_below_a_file_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(NetsimError, match=r"afile/net\.yaml: cannot write"):
+        write_topology(generate("line", n=2), tmp_path / "afile" / "net.yaml")
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

@@ -98,6 +98,8 @@ class Metric:
     contract: bool = True
     cdf: bool = False
     null: str = ""
+    #: A short label for plot axes.
+    label: str = ""
 
 
 # -- computations -----------------------------------------------------------------------------
@@ -170,10 +172,11 @@ _PACKET_COLUMNS = (
 
 EVENT_METRICS: tuple[Metric, ...] = (
     Metric("convergence_time", "s", "event → the last FIB change in its window; 0 if none", _convergence,
-           summary="max", columns=(Column("converged", human_seconds),), to_json=seconds, cdf=True),
+           summary="max", columns=(Column("converged", human_seconds),), to_json=seconds, cdf=True,
+           label="convergence time after the event"),
     Metric("correct_time", "s", "event → every FIB correct and staying so to the window's end", _correct,
            summary="max", columns=(Column("correct", human_seconds),), to_json=seconds, cdf=True,
-           null="never correct within the window"),
+           null="never correct within the window", label="time until every FIB is correct"),
     Metric("route_changes", "count", "FIB entry changes in the window", lambda w: len(w.changes),
            columns=(Column("changes"),)),
     Metric("flaps", "count", "changes beyond the first per (router, destination) in the window", _flaps,

@@ -1,5 +1,5 @@
-"""The ``netsim`` command line."""
+"""The ``netsim`` command line: thin; parse, call the API, print."""
 
-from netsim.cli.main import cli, main
+from netsim.cli.app import cli, main
 
 __all__ = ["cli", "main"]

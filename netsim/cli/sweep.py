@@ -18,11 +18,6 @@ Examples:
 Re-running the same command skips the runs already in OUT/runs.jsonl (resume after Ctrl-C)."""
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(sweep)
-    cli.add_command(scale)
-
-
 @click.command(epilog=SWEEP_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-p", "--protocol", "protocols", multiple=True, metavar="PROTOCOL",

@@ -4,9 +4,7 @@ Thin like the rest of the CLI: parse, call :mod:`netsim.analysis.explain`, :mod:
 ``plots_*`` module, print.  Colour appears only on a terminal (click strips the styles when
 output is piped), so ``netsim explain ... > lesson.txt`` gives clean text.
 
-This module is attached by :data:`netsim.cli.main.COMMAND_MODULES` through :func:`register`.  It
-does not import :mod:`netsim.cli.main` at import time (that module imports this one while it is
-still being built), only inside command bodies.
+The commands are loaded by :mod:`netsim.cli.app` when invoked.
 """
 
 from __future__ import annotations
@@ -18,6 +16,8 @@ from typing import Any
 
 import click
 
+from netsim.analysis.metric_defs import cdf_metrics
+from netsim.cli.common import load, load_one, one_protocol_option, run_all
 from netsim.errors import NetsimError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -31,9 +31,7 @@ def _scenario_arg(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _one_protocol(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("-p", "--protocol", default=None, metavar="PROTOCOL",
-                        help="Protocol to run (static, linkstate/ospf, distvector/rip). "
-                             "Default: the scenario's only protocol.")(fn)
+    return one_protocol_option(fn)
 
 
 def _protocols(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,7 +45,8 @@ def _seed(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _out(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("-o", "--output", "--out", "out", required=True,
+                        type=click.Path(dir_okay=False, path_type=Path),
                         help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
 
 
@@ -58,31 +57,24 @@ def _window(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Show from simulated time T (s).")(fn)
 
 
-def _load_one(path: Path, protocol: str | None) -> tuple[Any, str]:
+def _load_one(path: Path, protocols: tuple[str, ...]) -> tuple[Any, str]:
     """The scenario and one canonical protocol name (``-p`` may be omitted when there is one)."""
-    from netsim.cli.main import load
-
-    scenario, names = load(path, (protocol,) if protocol else ())
-    if len(names) != 1:
-        raise NetsimError(f"-p/--protocol: {path} lists {', '.join(names)}; choose one")
-    return scenario, names[0]
+    return load_one(path, protocols)
 
 
 def _run(path: Path, protocols: tuple[str, ...], seed: int | None) -> list[Any]:
-    from netsim.cli.main import load, run_all
-
     scenario, names = load(path, protocols)
     return run_all(scenario, names, seed)
 
 
 def _check_out(path: Path) -> None:
-    from netsim.output.plots.convergence import check_format
+    from netsim.output.plots.style import check_format
 
     check_format(path)
 
 
 def _saved(fig: Any, path: Path) -> None:
-    from netsim.output.plots.convergence import save
+    from netsim.output.plots.style import save
 
     save(fig, path)
     click.echo(f"wrote {path}")
@@ -97,7 +89,7 @@ def _saved(fig: Any, path: Path) -> None:
 @_window
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {time, router, kind, text, cause}.")
 @_seed
-def explain(scenario: Path, protocol: str | None, router: str | None, dest: str | None, start: float | None,
+def explain(scenario: Path, protocols: tuple[str, ...], router: str | None, dest: str | None, start: float | None,
             end: float | None, as_json: bool, seed: int | None) -> None:
     """Narrate a run: every event, protocol decision and route change, in time order, with its cause.
 
@@ -107,7 +99,7 @@ def explain(scenario: Path, protocol: str | None, router: str | None, dest: str 
     from netsim.analysis import explain as ex
     from netsim.runner import simulate
 
-    sc, name = _load_one(scenario, protocol)
+    sc, name = _load_one(scenario, protocols)
     flt = ex.Filter(router, dest, start, end)
     ex.validate_filter(flt, [str(n) for n in sc.graph.nodes])
     result = simulate(sc, name, seed=seed)
@@ -128,11 +120,11 @@ def explain(scenario: Path, protocol: str | None, router: str | None, dest: str 
 @click.option("--at", "at", type=float, required=True, metavar="T", help="Simulated time (s) to show.")
 @click.option("--router", default=None, metavar="R", help="Only router R's table.")
 @_seed
-def table(scenario: Path, protocol: str | None, at: float, router: str | None, seed: int | None) -> None:
-    """Show the routing tables at time T, marking entries that differ from the shortest paths."""
+def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | None, seed: int | None) -> None:
+    """Show the routing tables at time T, marking entries that differ from the correct ones."""
     from netsim.analysis import tables
 
-    sc, name = _load_one(scenario, protocol)
+    sc, name = _load_one(scenario, protocols)
     if router is not None and router not in sc.graph:
         known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
         raise NetsimError(f"--router {router}: unknown router (known: {known})")
@@ -145,7 +137,7 @@ def table(scenario: Path, protocol: str | None, at: float, router: str | None, s
 # -- plot group -----------------------------------------------------------------------------------
 @click.group(context_settings=CONTEXT)
 def plot() -> None:
-    """Figures for papers and lectures (PNG or SVG by the output's extension)."""
+    """Figures for papers and lectures (PNG, SVG or PDF by the output's extension)."""
 
 
 @plot.command("convergence", context_settings=CONTEXT)
@@ -214,13 +206,13 @@ def plot_messages(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
 @click.option("--event", "event", type=click.IntRange(min=0), default=0, show_default=True,
               help="Which scripted event (0 = the first).")
 @_out
-def plot_topology(scenario: Path, protocol: str | None, seed: int | None, event: int, out: Path) -> None:
+def plot_topology(scenario: Path, protocols: tuple[str, ...], seed: int | None, event: int, out: Path) -> None:
     """The topology after an event: failed links marked, routers coloured by when they converged."""
     from netsim.output.plots.after_event import topology_figure
     from netsim.runner import simulate
 
     _check_out(out)
-    sc, name = _load_one(scenario, protocol)
+    sc, name = _load_one(scenario, protocols)
     _saved(topology_figure(simulate(sc, name, seed=seed, narrate=False), event), out)
 
 
@@ -228,7 +220,7 @@ def plot_topology(scenario: Path, protocol: str | None, seed: int | None, event:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", default="protocol", show_default=True,
               help="Group by this key: protocol, scenario, or an option / sweep parameter (e.g. split_horizon).")
-@click.option("--metric", type=click.Choice(["convergence_time", "correct_time"]), default="convergence_time",
+@click.option("--metric", type=click.Choice(cdf_metrics()), default="convergence_time",
               show_default=True)
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help="Only events of this kind (link_down, link_up, node_down, ...); repeat for several.")
@@ -251,8 +243,6 @@ def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, .
     for path in inputs:
         if path.suffix.lower() in SCENARIO_SUFFIXES:
             from netsim.api import run_protocols
-            from netsim.cli.main import load
-
             sc, names = load(path, protocols)
             runs += [summarize(r) for s in range(seeds) for r in run_protocols(sc, names, seed=s, narrate=False)]
         elif path.suffix.lower() in RESULT_SUFFIXES:
@@ -265,19 +255,13 @@ def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, .
 
 
 @plot.command("readme", context_settings=CONTEXT)
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("plots"),
+@click.option("-o", "--output", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("plots"),
               show_default=True, help="Directory for the figures.")
 @click.option("--scenarios", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="The shipped scenarios directory (default: the one next to the package).")
 def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
     """Regenerate every figure the README and the tutorial show."""
-    from netsim.output.plots.readme import DEFAULT_SCENARIOS, readme_figures
+    from netsim.studies.figures import DEFAULT_SCENARIOS, readme_figures
 
     readme_figures(out_dir, scenarios or DEFAULT_SCENARIOS, echo=click.echo)
-
-
-def register(cli: click.Group) -> None:
-    """Attach ``explain``, ``table`` and ``plot`` to the main command group."""
-    cli.add_command(explain)
-    cli.add_command(table)
-    cli.add_command(plot)

@@ -179,8 +179,3 @@ def generate_command(kind: str, params: tuple[str, ...], output: str, fmt: str |
     """Generate a network and save it, e.g. 'netsim topo generate isp core=8 access=5 -o isp.yaml'."""
     graph = generate(kind, **_parse_params(params))
     _export(graph, output, fmt, name, f"netsim topo generate {kind} {' '.join(params)}".rstrip())
-
-
-def register(cli: click.Group) -> None:
-    """Attach the ``topo`` group to the main command line."""
-    cli.add_command(topo)

@@ -23,10 +23,6 @@ from netsim.analysis.metric_defs import (
     seconds,
 )
 from netsim.analysis.result import RunResult
-from netsim.trace import Route
-
-# Kept for callers that format seconds for people.
-fmt_s = human_seconds
 
 
 def _cost(x: float) -> float | int:
@@ -140,6 +136,3 @@ def compare_text(results: Sequence[RunResult]) -> str:
     header, rows = compare_rows(results)
     return f"{head}\n\n{render_table(rows, header)}\n\n{legend(_table_metrics(results))}\n"
 
-
-# For code that builds Route tables to print.
-__all__ = ["Route", "compare_rows", "compare_text", "dumps", "fmt_s", "render_table", "result_dict", "table_json"]

@@ -110,7 +110,7 @@ def plot(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Three panels against router count: failure convergence time, messages, wall time."""
     import matplotlib.pyplot as plt
 
-    from netsim.output.plots.convergence import STYLE, colour, save
+    from netsim.output.plots.style import STYLE, colour, save
 
     markers = {"ring": "o", "grid": "s", "barabasi_albert": "^", "real": "*"}
     # "Correct again" rather than "last FIB change": a run that never becomes correct (RIP on a

@@ -122,7 +122,17 @@ def parse_set(text: str) -> tuple[str, str, list[Any]]:
     canon = canonical_name(proto.strip())
     if canon is None:
         raise NetsimError(f"--set {text}: unknown protocol {proto!r}")
-    parsed = [yaml.safe_load(v.strip()) for v in values.split(",") if v.strip()]
+    parsed = []
+    for v in values.split(","):
+        if not v.strip():
+            continue
+        try:
+            parsed.append(yaml.safe_load(v.strip()))
+        except yaml.YAMLError:
+            raise NetsimError(f"--set {text[:80]}: {v.strip()[:40]!r} is not a value (a number, true/false or a "
+                              f"word)") from None
+    if not parsed:
+        raise NetsimError(f"--set {text[:80]}: no values after '='")
     return canon, key.strip(), parsed
 
 
@@ -167,10 +177,10 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
     Validates everything up front (protocols, option names and values, failure times), so a bad
     grid fails before the first run rather than in the middle of a long sweep.
     """
-    from netsim.protocols import PROTOCOLS, canonical_name, validate_options
-    from netsim.scenario.loader import parse_scenario
+    from netsim.protocols import PROTOCOLS, canonical_name
+    from netsim.scenario.config import protocol_setup
 
-    scenario = parse_scenario(source.text, display=source.display, base_dir=source.base_dir)
+    scenario = _scenario(source)
     names: list[str] = []
     for p in protocols or list(scenario.protocols):
         canon = canonical_name(p)
@@ -183,11 +193,16 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
         proto, key, values = parse_set(text)
         if proto not in axes:
             raise NetsimError(f"--set {text}: {proto} is not among the protocols run ({', '.join(names)})")
-        for v in values:
-            _, err = validate_options(PROTOCOLS[proto], {key: v})
-            if err:
-                raise NetsimError(f"--set {text}: {proto}.{err}")
+        spec = PROTOCOLS[proto].options_spec.get(key)
+        if spec is None:
+            known = ", ".join(sorted(PROTOCOLS[proto].options_spec))
+            raise NetsimError(f"--set {text}: {key}: unknown option of {proto} (known: {known})")
         axes[proto].append((key, values))
+    for proto in names:  # every combination, through the protocol's own rules, per router too
+        for combo in _product(axes[proto]):
+            if combo:
+                shown = ", ".join(f"{proto}.{k}={v}" for k, v in combo)
+                protocol_setup(scenario, proto, dict(combo), where=f"--set {shown}: ")
     fails: list[Failure | None] = [None]
     if failures is not None:
         if scenario.duration is not None and fail_at >= scenario.duration:
@@ -404,34 +419,46 @@ def _dask_results(source: SweepInput, todo: list[RunSpec], scheduler: str | None
 
 
 # ============================== summary ========================================================
-SUMMARY_COLUMNS = ("key", "scenario", "protocol", "seed", "options", "failure", "initial_convergence",
-                   "convergence_time", "correct_time", "route_changes", "flaps", "messages", "bytes",
-                   "loop_time", "blackhole_time", "messages_total", "wall_s")
+def _summarised() -> tuple[Any, ...]:
+    from netsim.analysis.metric_defs import EVENT_METRICS
+
+    return tuple(m for m in EVENT_METRICS if m.summary is not None)
+
+
+def summary_columns() -> tuple[str, ...]:
+    """The CSV's columns: the run's identity, then every summarised metric definition."""
+    return ("key", "scenario", "protocol", "seed", "options", "failure", "initial_convergence",
+            *(m.name for m in _summarised()), "messages_total", "wall_s")
 
 
 def summary_rows(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per run, sorted by key fields; event figures are the worst (max) over its events."""
+    """One row per run, sorted by key fields; each metric summarised over the run's *windows*
+    as its definition says (events at the same instant share a window: counted once)."""
+    metrics = _summarised()
     rows = []
     for r in runs:
-        ev = r.get("events") or []
-
-        def worst(k: str, events: list[dict[str, Any]] = ev) -> Any:
-            vals = [e[k] for e in events]
-            if not vals:
-                return ""
-            return None if any(v is None for v in vals) else max(vals)
-
+        windows: dict[Any, dict[str, Any]] = {}
+        for e in r.get("events") or []:
+            windows.setdefault(e.get("time"), e)
+        ev = list(windows.values())
         run = r["run"]
-        rows.append({
+        row: dict[str, Any] = {
             "key": run["key"], "scenario": r["scenario"], "protocol": r["protocol"], "seed": r["seed"],
             "options": json.dumps(run["options"], sort_keys=True), "failure": run["failure"] or "",
-            "initial_convergence": r["initial_convergence"], "convergence_time": worst("convergence_time"),
-            "correct_time": worst("correct_time"), "route_changes": sum(e["route_changes"] for e in ev),
-            "flaps": sum(e["flaps"] for e in ev), "messages": sum(e["messages"] for e in ev),
-            "bytes": sum(e["bytes"] for e in ev), "loop_time": sum(e["loop_time"] or 0 for e in ev),
-            "blackhole_time": sum(e["blackhole_time"] or 0 for e in ev),
-            "messages_total": r["messages_total"], "wall_s": run.get("wall_s", ""),
-        })
+            "initial_convergence": r["initial_convergence"],
+        }
+        for m in metrics:
+            vals = [e[m.name] for e in ev if m.name in e]
+            if not vals:
+                row[m.name] = ""
+            elif m.summary == "max":
+                row[m.name] = None if any(v is None for v in vals) else max(vals)
+            else:
+                row[m.name] = round(sum(v or 0 for v in vals), 6) if any(isinstance(v, float) for v in vals) \
+                    else sum(v or 0 for v in vals)
+        row["messages_total"] = r["messages_total"]
+        row["wall_s"] = run.get("wall_s", "")
+        rows.append(row)
     rows.sort(key=lambda x: (x["protocol"], x["options"], x["seed"], x["failure"]))
     return rows
 
@@ -440,7 +467,7 @@ def write_summary(path: str | Path, runs: Iterable[dict[str, Any]]) -> None:
     from netsim.files import atomic_write_text
 
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=summary_columns(), lineterminator="\n")
     w.writeheader()
     for row in summary_rows(runs):
         w.writerow({k: ("never" if v is None else v) for k, v in row.items()})
@@ -449,7 +476,8 @@ def write_summary(path: str | Path, runs: Iterable[dict[str, Any]]) -> None:
 
 def summary_table(runs: Iterable[dict[str, Any]]) -> str:
     """Per (protocol, options): runs, mean and max convergence, never-correct count, mean messages."""
-    from netsim.output.report import fmt_s, render_table
+    from netsim.analysis.metric_defs import human_seconds as fmt_s
+    from netsim.output.report import render_table
 
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in summary_rows(runs):

@@ -14,12 +14,9 @@ attribute ``geographic`` is true); graph attributes ``name``, ``source`` and ``g
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import networkx as nx
@@ -160,43 +157,6 @@ def unique_names(labels: list[str]) -> list[str]:
         used.add(name)
         result.append(name)
     return result
-
-
-def _file_mode(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0666 less the umask.
-
-    Temporary files are created private (0600), which would otherwise leak into the result.
-    """
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``.
-
-    A crash or Ctrl-C leaves either the old file or the new one, never half of one.
-    """
-    target = Path(path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as err:
-        raise TopologyError(f"{target}: cannot write: {err.strerror}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise TopologyError(f"{target}: cannot write: {err.strerror or err}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class _Builder:

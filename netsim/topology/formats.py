@@ -32,13 +32,13 @@ from typing import Any, NoReturn
 import networkx as nx
 
 from netsim.errors import TopologyError
+from netsim.files import atomic_write
 from netsim.topology.common import (
     DEFAULT_DELAY,
     RawLink,
     RawNode,
     RawTopology,
     as_number,
-    atomic_write,
     build_graph,
     show,
 )

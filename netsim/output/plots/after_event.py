@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from netsim.analysis.replay import world_at
 from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
-from netsim.output.plots.convergence import PALETTE, STYLE
 from netsim.output.plots.network_map import layout
+from netsim.output.plots.style import PALETTE, STYLE
 
 LABEL_LIMIT = 60
 #: viridis is perceptually uniform and readable with every common colour-vision deficiency.

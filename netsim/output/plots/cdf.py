@@ -15,11 +15,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from netsim.output.plots.convergence import STYLE, colour
+from netsim.analysis.metric_defs import EVENT_METRICS
+from netsim.output.plots.style import STYLE, colour
 from netsim.output.summary import RunSummary
 
-METRICS = {"convergence_time": "convergence time after the event (s)",
-           "correct_time": "time until every FIB is correct (s)"}
+#: Metrics a CDF can show, with their axis labels: every metric definition marked ``cdf``.
+METRICS = {m.name: f"{m.label} ({m.unit})" for m in EVENT_METRICS if m.cdf}
 
 
 def samples(runs: Sequence[RunSummary], by: str, metric: str,

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from netsim.analysis.result import RunResult
-from netsim.output.plots.convergence import STYLE, colour, mark_events
+from netsim.output.plots.style import STYLE, colour, mark_events
 
 
 def nice_bin(span: float, target_bins: int = 150) -> float:

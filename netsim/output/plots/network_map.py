@@ -18,7 +18,7 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from netsim.errors import TopologyError
-from netsim.topology.common import atomic_write
+from netsim.files import atomic_write
 
 LABEL_LIMIT = 60
 """Above this many routers labels overlap into noise, so they are hidden unless asked for."""

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from netsim.analysis.explain import COUNTING_PROTOCOLS, counting_steps
 from netsim.analysis.result import RunResult
-from netsim.output.plots.convergence import PALETTE, STYLE, mark_events
+from netsim.output.plots.style import PALETTE, STYLE, mark_events
 
 #: Change kinds, in legend order, with their Okabe–Ito colour and marker size.
 KINDS = (("new route", PALETTE[2], 140), ("route changed", PALETTE[0], 140),

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
+from netsim.errors import NetsimError
 from netsim.numeric import EPS
+from netsim.topology.common import link_costs
 from netsim.trace import FibTable
 
 WARM_SEQ = 2
@@ -117,13 +117,18 @@ class SpfView(Mapping[str, tuple[float, tuple[str, ...]]]):
 
 def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
     """The converged state of ``graph`` (a networkx graph with ``cost`` on links)."""
+    from scipy.sparse import csr_matrix  # only a warm start needs all-pairs distances
+    from scipy.sparse.csgraph import dijkstra
+
     names = sorted(str(n) for n in graph.nodes)
+    if any(graph.nodes[n].get("prefixes") for n in graph.nodes):
+        raise NetsimError("linkstate.warm_start: not available with originated prefixes yet (use a cold start)")
     index = {n: i for i, n in enumerate(names)}
     links: dict[str, dict[str, float]] = {n: {} for n in names}
     for u, v, data in graph.edges(data=True):
-        c = data.get("cost", 1)
-        links[str(u)][str(v)] = c
-        links[str(v)][str(u)] = c
+        c_uv, c_vu = link_costs(data, str(u), str(v))
+        links[str(u)][str(v)] = c_uv
+        links[str(v)][str(u)] = c_vu
     # Sequence number 2: a converged router has originated at least twice (once at boot, listing no
     # neighbour, once its adjacencies were Full), so a router that restarts and originates seq 1
     # meets a newer copy of its own LSA, exactly as after a real cold start.

@@ -13,14 +13,15 @@ from netsim.api import run_protocols
 from netsim.errors import NetsimError
 from netsim.output.plots.after_event import topology_figure
 from netsim.output.plots.cdf import cdf_figure
-from netsim.output.plots.convergence import convergence_figure, save
+from netsim.output.plots.convergence import convergence_figure
 from netsim.output.plots.messages import messages_figure
+from netsim.output.plots.style import save
 from netsim.output.plots.timeline import timeline_figure
 from netsim.output.summary import summarize
-from netsim.scenario.loader import load_scenario
+from netsim.scenario import load_scenario
 
 #: Where the scenarios live when netsim runs from a source checkout.
-DEFAULT_SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
+DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: Seeds for the convergence-time distribution: enough for a visible spread, a few seconds to run.
 CDF_SEEDS = 20
 
