@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/netsim compare scenarios/demo.yaml --plot plots/demo.png
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check netsim tests benchmarks
 	CI=$${CI:-1} $(BIN)/python -m pytest -p no:cacheprovider tests
 
 # Every figure the README shows, regenerated from the shipped scenarios.

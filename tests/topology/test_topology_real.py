@@ -21,7 +21,7 @@ from netsim.topology.load import (
     read_topology,
 )
 
-TOPOLOGIES = Path(__file__).resolve().parent.parent / "topologies"
+TOPOLOGIES = Path(__file__).resolve().parents[2] / "topologies"
 
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:

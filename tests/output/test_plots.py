@@ -23,7 +23,7 @@ from netsim.output.summary import parse_results, summarize
 from netsim.runner import simulate
 from netsim.scenario.loader import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 CTI = str(SCENARIOS / "count-to-infinity.yaml")
 ECMP = str(SCENARIOS / "ecmp.yaml")
 

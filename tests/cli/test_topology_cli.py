@@ -12,7 +12,7 @@ from netsim.cli.topo import topo
 from netsim.errors import TopologyError
 from netsim.topology.load import load_topohub, read_topology
 
-TOPOLOGIES = Path(__file__).resolve().parent.parent / "topologies"
+TOPOLOGIES = Path(__file__).resolve().parents[2] / "topologies"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from netsim.runner import run_until, simulate
 from netsim.scenario.loader import load_scenario
 from netsim.trace import Route
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 CTI = SCENARIOS / "count-to-infinity.yaml"
 
 

@@ -13,7 +13,7 @@ from netsim.api import run_protocols
 from netsim.runner import simulate
 from netsim.scenario.loader import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 CASES = [(f, p) for f in FILES for p in load_scenario(f).protocols]
 

@@ -21,7 +21,7 @@ from netsim.runner import simulate
 from netsim.scenario.loader import load_scenario
 from netsim.trace import Route, RouteChange
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 CTI = SCENARIOS / "count-to-infinity.yaml"
 
 
