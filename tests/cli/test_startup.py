@@ -1,0 +1,61 @@
+"""The command line starts fast: nothing heavy is imported for --help/--version, and every
+command listed by --help exists and says what the listing says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from netsim import __version__
+from netsim.cli import cli
+from netsim.cli.app import COMMANDS
+
+HEAVY = ("numpy", "scipy", "matplotlib", "networkx", "simpy", "topohub", "yaml")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("LOADED:")][-1]
+    return [m for m in line.removeprefix("LOADED:").split(",") if m]
+
+
+def test_the_command_line_imports_no_scientific_library() -> None:
+    assert _loaded_after("import netsim.cli") == []
+    assert _loaded_after("import netsim") == []
+
+
+def test_help_and_version_load_nothing_heavy() -> None:
+    code = ("from netsim.cli import cli\n"
+            "try:\n    cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "try:\n    cli(['--version'], standalone_mode=False)\nexcept SystemExit:\n    pass")
+    assert _loaded_after(code) == []
+
+
+def test_protocols_load_neither_matplotlib_nor_scipy() -> None:
+    loaded = _loaded_after("import netsim.protocols")
+    assert "matplotlib" not in loaded and "scipy" not in loaded
+
+
+def test_version_is_the_package_version() -> None:
+    res = CliRunner().invoke(cli, ["--version"])
+    assert res.exit_code == 0 and __version__ in res.output
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_listed_command_exists_and_its_summary_is_its_docstring(name: str) -> None:
+    """The listing is kept apart for speed; this keeps it true (a missing module fails here)."""
+    ctx = click.Context(cli, info_name="netsim")
+    command = cli.get_command(ctx, name)
+    assert command is not None
+    first = (command.help or "").strip().splitlines()[0]
+    assert first == COMMANDS[name][2]
+
+
+def test_an_unknown_command_is_one_line_exit_2() -> None:
+    res = CliRunner().invoke(cli, ["frobnicate"])
+    assert res.exit_code == 2 and "No such command" in res.output
