@@ -2,7 +2,7 @@
 
 Why a replay rather than packets inside the simulation: probes must not disturb the protocols
 (no queueing model, no shared random streams), and every figure must be a pure function of the
-trace (DESIGN §1).  A packet sent at time t from a router is looked up in the FIB that router
+trace.  A packet sent at time t from a router is looked up in the FIB that router
 had at t, crosses the chosen link in the link's delay, is looked up again in the next router's
 FIB *at its arrival time*, and so on, until it is delivered, finds no route (a black hole),
 runs out of TTL (a loop), or meets a link that is down, or went down while it was on it, or a

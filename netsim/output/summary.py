@@ -1,7 +1,7 @@
 """What the summary plots need from a run, whether it was just simulated or saved as JSON.
 
 The convergence bars and the CDF only need the per-event figures of the results JSON
-(DESIGN §4.3), so they can be redrawn from a file written yesterday or by a sweep on another
+(the results-JSON contract), so they can be redrawn from a file written yesterday or by a sweep on another
 machine, without simulating again.  :class:`RunSummary` is that common shape; it is built from
 a live :class:`~netsim.analysis.result.RunResult` or from one JSON object, and nothing else.
 """

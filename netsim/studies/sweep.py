@@ -259,7 +259,7 @@ def apply_failure(scenario: Any, failure: Failure | None) -> Any:
 
 
 def execute(source: SweepInput, spec: RunSpec) -> str:
-    """Run one spec; return its complete JSON line (DESIGN §4.3 object + ``run``), newline included."""
+    """Run one spec; return its complete JSON line (a results-JSON object + ``run``), newline included."""
     from netsim.output.report import result_dict
     from netsim.runner import simulate
 
