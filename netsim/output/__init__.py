@@ -1,0 +1,1 @@
+"""Writing a run's results in formats other tools read."""
