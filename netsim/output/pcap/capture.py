@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -166,10 +167,14 @@ class PcapRecorder:
         self._buffered = 0
 
     def _links_index(self) -> str:
+        """One row per link; addresses read through the packed cache (parsing them anew per
+        link would dominate closing a large capture)."""
         rows: list[tuple[object, ...]] = [LINKS_HEADER]
-        addressing = self.addressing
+        addr = self._addresses
         for (a, b), name in self._names.items():
-            rows.append((name, a, b, addressing.link_subnet(a, b), addressing.interface_address(a, b),
-                         addressing.interface_address(b, a), addressing.router_id(a), addressing.router_id(b),
-                         self._files[(a, b)].packets))
+            network, mask = addr.subnet(a, b)
+            prefix = bin(int.from_bytes(mask, "big")).count("1")
+            rows.append((name, a, b, f"{IPv4Address(network)}/{prefix}", IPv4Address(addr.interface(a, b)),
+                         IPv4Address(addr.interface(b, a)), IPv4Address(addr.router_id(a)),
+                         IPv4Address(addr.router_id(b)), self._files[(a, b)].packets))
         return tsv(rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from netsim.output.pcap.fields import int_field
 
@@ -26,29 +25,22 @@ _HEADER = struct.Struct("!BBH")
 _ENTRY = struct.Struct("!HH4s4s4sI")
 
 
-@dataclass(frozen=True, slots=True)
-class RipEntry:
-    """One route entry; addresses as 4 packed octets.  Next hop 0.0.0.0 means "via the sender"."""
-
-    address: bytes
-    metric: int
-    mask: bytes = HOST_MASK
-    next_hop: bytes = NO_NEXT_HOP
-    route_tag: int = 0
-    family: int = AFI_INET
+def route_entry(address: bytes, metric: int, *, mask: bytes = HOST_MASK, next_hop: bytes = NO_NEXT_HOP,
+                route_tag: int = 0, family: int = AFI_INET) -> bytes:
+    """One 20-octet route entry; addresses as 4 packed octets.  Next hop 0.0.0.0 means "via the sender"."""
+    return _ENTRY.pack(family, route_tag, address, mask, next_hop, metric)
 
 
-def rip_message(command: int, entries: Sequence[RipEntry]) -> bytes:
-    """One RIPv2 message; at most :data:`MAX_ENTRIES` entries (the caller splits)."""
+def rip_message(command: int, entries: Sequence[bytes]) -> bytes:
+    """One RIPv2 message of encoded entries; at most :data:`MAX_ENTRIES` (the caller splits)."""
     if len(entries) > MAX_ENTRIES:
         raise ValueError(f"{len(entries)} entries in one RIP message (at most {MAX_ENTRIES})")
-    return _HEADER.pack(command, VERSION, 0) + b"".join(
-        _ENTRY.pack(e.family, e.route_tag, e.address, e.mask, e.next_hop, e.metric) for e in entries)
+    return _HEADER.pack(command, VERSION, 0) + b"".join(entries)
 
 
 def whole_table_request() -> bytes:
     """RFC 2453 §3.9.1: a request with one entry, family 0 and metric 16, asks for everything."""
-    return rip_message(REQUEST, [RipEntry(bytes(4), INFINITY, mask=bytes(4), family=AFI_UNSPECIFIED)])
+    return rip_message(REQUEST, [route_entry(bytes(4), INFINITY, mask=bytes(4), family=AFI_UNSPECIFIED)])
 
 
 def rip_metric(value: float, infinity: float = INFINITY) -> int:
@@ -64,6 +56,6 @@ def rip_metric(value: float, infinity: float = INFINITY) -> int:
     return int_field(value, 0, INFINITY - 1)
 
 
-def split_entries(entries: Sequence[RipEntry]) -> list[list[RipEntry]]:
+def split_entries(entries: Sequence[bytes]) -> list[Sequence[bytes]]:
     """Consecutive runs of at most 25 entries, as netsim counts packets (none for no entries)."""
-    return [list(entries[i:i + MAX_ENTRIES]) for i in range(0, len(entries), MAX_ENTRIES)]
+    return [entries[i:i + MAX_ENTRIES] for i in range(0, len(entries), MAX_ENTRIES)]

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from netsim.output.pcap import bfd, ospf, rip
 from netsim.output.pcap.addresses import PackedAddresses
@@ -67,12 +67,13 @@ class UnencodableMessage(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Transmission:
+class Transmission(NamedTuple):
     """One message leaving ``sender`` towards ``receiver`` at simulated ``time``.
 
     ``options`` are the sender's protocol options (a mapping, or an object with attributes);
     ``lsdb`` is the sender's link-state database (origin → LSA) when the engine can pass it.
+    An immutable named tuple rather than a frozen dataclass: one is made per message sent,
+    and a frozen dataclass takes several times longer to build.
     """
 
     time: float
@@ -82,9 +83,10 @@ class Transmission:
     lsdb: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class IpPayload:
-    """What goes inside one IPv4 packet; the recorder adds the header (source, identification)."""
+class IpPayload(NamedTuple):
+    """What goes inside one IPv4 packet; the recorder adds the header (source, identification).
+
+    A named tuple for the same reason as :class:`Transmission`: one per packet."""
 
     protocol: int
     destination: bytes
@@ -128,7 +130,7 @@ def option(options: Any, key: str, default: Any) -> Any:
     """``options[key]`` from a mapping or ``options.key`` from an object; ``default`` when absent."""
     if options is None:
         return default
-    if isinstance(options, Mapping):
+    if type(options) is dict or isinstance(options, Mapping):
         return options.get(key, default)
     return getattr(options, key, default)
 
@@ -147,6 +149,11 @@ class PacketEncoder:
         self._lsa_octets: dict[int, tuple[Any, bytes]] = {}
         self._seen: dict[tuple[str, int], Any] = {}
         self._dd_sequence: dict[tuple[str, str], int] = {}
+        #: Hellos and BFD packets repeat, octet for octet, for the whole run: built once each.
+        self._repeated: dict[tuple[Any, ...], list[IpPayload]] = {}
+        #: Encoded RIP route entries by (destination, metric, infinity): tables repeat every update.
+        self._rip_entries: dict[tuple[str, float, Any], bytes] = {}
+        self._kinds: dict[type, MessageKind | None] = {}
         self._methods: dict[str, Callable[[Any, Transmission], list[IpPayload]]] = {
             kind.method: getattr(self, kind.method) for kind in MESSAGE_KINDS}
 
@@ -157,7 +164,11 @@ class PacketEncoder:
         :class:`netsim.errors.TopologyError` when a router or link has no address (a caller bug:
         every router and link of the topology has one).
         """
-        kind = kind_of(msg)
+        cls = type(msg)
+        if cls in self._kinds:
+            kind = self._kinds[cls]
+        else:  # judged once per class: the fields of a message class do not come and go
+            kind = self._kinds[cls] = kind_of(msg)
         if kind is None:
             return None
         try:
@@ -169,11 +180,18 @@ class PacketEncoder:
 
     # -- OSPF ------------------------------------------------------------------------------------
     def hello(self, msg: Any, tx: Transmission) -> list[IpPayload]:
-        mask = self.addr.subnet(tx.sender, tx.receiver)[1]
-        hello_interval = int_field(option(tx.options, "hello_interval", 10.0), 1, 0xFFFF)
-        dead_interval = int_field(option(tx.options, "dead_interval", 40.0), 1, 0xFFFFFFFF)
-        neighbors = [self.addr.router_id(tx.receiver)] if msg.sees_you else []
-        return [self._ospf(ospf.HELLO, tx, ospf.hello_body(mask, hello_interval, dead_interval, neighbors))]
+        raw_hello = option(tx.options, "hello_interval", 10.0)
+        raw_dead = option(tx.options, "dead_interval", 40.0)
+        key = ("hello", tx.sender, tx.receiver, bool(msg.sees_you), raw_hello, raw_dead)
+        packets = self._repeated.get(key)
+        if packets is None:
+            hello_interval = int_field(raw_hello, 1, 0xFFFF)
+            dead_interval = int_field(raw_dead, 1, 0xFFFFFFFF)
+            mask = self.addr.subnet(tx.sender, tx.receiver)[1]
+            neighbors = [self.addr.router_id(tx.receiver)] if msg.sees_you else []
+            body = ospf.hello_body(mask, hello_interval, dead_interval, neighbors)
+            packets = self._repeated[key] = [self._ospf(ospf.HELLO, tx, body)]
+        return packets
 
     def db_description(self, msg: Any, tx: Transmission) -> list[IpPayload]:
         headers = [self._header(origin, seq, tx) for origin, seq in msg.headers]
@@ -252,8 +270,14 @@ class PacketEncoder:
     # -- RIP ---------------------------------------------------------------------------------------
     def rip_response(self, msg: Any, tx: Transmission) -> list[IpPayload]:
         infinity = option(tx.options, "infinity", rip.INFINITY)
-        entries = [rip.RipEntry(self.addr.router_id(dest), rip.rip_metric(metric, infinity))
-                   for dest, metric in msg.entries]
+        cache = self._rip_entries
+        entries = []
+        for dest, metric in msg.entries:
+            octets = cache.get((dest, metric, infinity))
+            if octets is None:
+                octets = cache[(dest, metric, infinity)] = rip.route_entry(self.addr.router_id(dest),
+                                                                           rip.rip_metric(metric, infinity))
+            entries.append(octets)
         return [self._rip(tx, rip.rip_message(rip.RESPONSE, group)) for group in rip.split_entries(entries)]
 
     def rip_request(self, msg: Any, tx: Transmission) -> list[IpPayload]:
@@ -269,15 +293,19 @@ class PacketEncoder:
         state = BFD_STATES.get(str(msg.state))
         if state is None:
             raise UnencodableMessage(f"BFD state {msg.state!r} has no wire code")
-        mine = self.addr.interface(tx.sender, tx.receiver)
-        theirs = self.addr.interface(tx.receiver, tx.sender)
-        my_discriminator = int.from_bytes(mine, "big")
         interval = bfd.microseconds(msg.interval)
-        packet = bfd.bfd_control(
-            state, detect_mult=int_field(option(tx.options, "multiplier", 3), 1, 255),
-            my_discriminator=my_discriminator,
-            your_discriminator=0 if state in (bfd.DOWN, bfd.ADMIN_DOWN) else int.from_bytes(theirs, "big"),
-            desired_min_tx_us=interval, required_min_rx_us=interval)
-        sport = bfd.SOURCE_PORT_BASE + my_discriminator % bfd.SOURCE_PORTS
-        datagram = udp_datagram(mine, theirs, sport, bfd.BFD_CONTROL_PORT, packet)
-        return [IpPayload(PROTO_UDP, theirs, bfd.TTL, datagram)]
+        detect_mult = int_field(option(tx.options, "multiplier", 3), 1, 255)
+        key = ("bfd", tx.sender, tx.receiver, state, interval, detect_mult)
+        packets = self._repeated.get(key)
+        if packets is None:
+            mine = self.addr.interface(tx.sender, tx.receiver)
+            theirs = self.addr.interface(tx.receiver, tx.sender)
+            my_discriminator = int.from_bytes(mine, "big")
+            packet = bfd.bfd_control(
+                state, detect_mult=detect_mult, my_discriminator=my_discriminator,
+                your_discriminator=0 if state in (bfd.DOWN, bfd.ADMIN_DOWN) else int.from_bytes(theirs, "big"),
+                desired_min_tx_us=interval, required_min_rx_us=interval)
+            sport = bfd.SOURCE_PORT_BASE + my_discriminator % bfd.SOURCE_PORTS
+            datagram = udp_datagram(mine, theirs, sport, bfd.BFD_CONTROL_PORT, packet)
+            packets = self._repeated[key] = [IpPayload(PROTO_UDP, theirs, bfd.TTL, datagram)]
+        return packets
