@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from netsim.bfd import BFD_PACKET_SIZE, BfdPacket
 from netsim.errors import NetsimError
+from netsim.faults import BfdSpec
 from netsim.output.pcap import PcapRecorder
 from netsim.output.pcap.checksums import fletcher_checksum, internet_checksum
 from netsim.output.pcap.naming import link_file_names, safe_name
@@ -99,6 +100,14 @@ def record_all(directory: Path, graph: nx.Graph, sends: list[tuple], **kwargs) -
 def test_internet_checksum_rfc1071_worked_example() -> None:
     # RFC 1071 §3: the words 0001 f203 f4f5 f6f7 sum to ddf2, whose complement is 220d.
     assert internet_checksum(bytes.fromhex("0001f203f4f5f6f7")) == 0x220D
+
+
+@given(st.binary(max_size=200), st.data())
+def test_internet_checksum_makes_the_sum_all_ones(data: bytes, draw: st.DataObject) -> None:
+    at = 2 * draw.draw(st.integers(0, len(data) // 2))  # a 16-bit aligned checksum field
+    blank = data[:at] + b"\0\0" + data[at:]
+    stamped = data[:at] + internet_checksum(blank).to_bytes(2, "big") + data[at:]
+    assert folds_to_ones(stamped)
 
 
 # Two router-LSAs as captured from real routers (published in scapy's OSPF regression tests):
@@ -362,6 +371,16 @@ def test_unknown_messages_are_skipped_and_counted(tmp_path: Path) -> None:
     assert dict(summary.skipped) == {"object: unknown message type": 1, "Hello: unknown message type": 1,
                                      "BfdPacket: BFD state 'Sideways' has no wire code": 1,
                                      "RipRequest: no link a–c": 1}
+
+
+def test_bfd_options_may_be_the_bfd_spec(tmp_path: Path) -> None:
+    """The engine may pass the link's BfdSpec itself: options are read as attributes too."""
+    rec = record_all(tmp_path, line_abc(), [(1.0, "a", "b", BfdPacket("Init", 0.3), BfdSpec(0.3, 4, 1.0))])
+    packet = read_pcap(tmp_path / rec.file_name("a", "b"))[1][0][2]
+    version_diag, state_flags, mult, length, mine, yours, tx, rx, echo = struct.unpack_from("!BBBBIIIII", packet, 28)
+    assert (version_diag >> 5, state_flags >> 6, mult, length) == (1, 2, 4, 24)
+    assert (mine, yours) == (0x0A000000, 0x0A000001)  # a's and b's addresses on a–b
+    assert (tx, rx, echo) == (300_000, 300_000, 0)
 
 
 def conversation() -> list[tuple]:

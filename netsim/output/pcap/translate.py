@@ -12,7 +12,8 @@ RIP to 224.0.0.9, RFC 2453 §4.1):
   priority 0, no DR/BDR, and the neighbour's router ID listed when ``sees_you``.
 * ``DbDescription(headers, have_yours)``: netsim exchanges databases in one message each
   way, not RFC 2328's master/slave polling.  It becomes one DD packet with every header
-  (more only when it would exceed an IPv4 packet; then M is set on all but the last), MTU
+  (more only beyond the packet limit, IPv4's 65,535 octets unless the recorder is given a
+  smaller one; then M is set on all but the last), MTU
   1500, MS set by the router with the higher router ID (the master, §10.8), I set when
   ``have_yours`` is false (the message that opens the exchange).  DD sequence numbers count
   the DD packets each router sent on the link, from 1: netsim has none.
