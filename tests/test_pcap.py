@@ -51,7 +51,7 @@ def line_abc() -> nx.Graph:
 
 
 # ---------------------------------------------------------------------------------------------
-# Independent helpers: a pcap reader from the file-format description, the checks' own sums.
+# Independent checks: a pcap reader from the file-format description, the RFCs' own sums.
 # ---------------------------------------------------------------------------------------------
 def read_pcap(path: Path) -> tuple[tuple[int, ...], list[tuple[int, int, bytes]]]:
     """(global header fields, [(seconds, nanoseconds, packet)]) of a little-endian capture."""
