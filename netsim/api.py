@@ -7,6 +7,7 @@ naming the argument -- never as a TypeError from deep inside.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
@@ -19,11 +20,14 @@ __all__ = ["RunResult", "Scenario", "load_scenario", "parse_scenario", "run_prot
 
 def run_protocols(scenario: Scenario, protocols: Iterable[str] | None = None, *, seed: int | None = None,
                   narrate: bool = True,
-                  progress: Callable[[str], Callable[[float, float], None] | None] | None = None) -> list[RunResult]:
+                  progress: Callable[[str], Callable[[float, float], None] | None] | None = None,
+                  on_network: Callable[[str], Callable[[Any], None] | None] | None = None) -> list[RunResult]:
     """Run each protocol (default: the scenario's) and return the results in that order.
 
     Without a scenario duration each dynamic protocol runs until it is quiet; static routing
     then runs as long as the longest of them, so its black-hole time covers the same windows.
+    ``progress(name)`` and ``on_network(name)`` give per-protocol progress and network hooks
+    (packet capture attaches through the latter).
     """
     if not isinstance(scenario, Scenario):
         raise NetsimError(f"run_protocols: expected a Scenario (from load_scenario), got {type(scenario).__name__}")
@@ -39,9 +43,11 @@ def run_protocols(scenario: Scenario, protocols: Iterable[str] | None = None, *,
     results: dict[str, RunResult] = {}
     dynamic = [p for p in names if p != "static"]
     for p in dynamic:
-        results[p] = simulate(scenario, p, seed=seed, narrate=narrate, progress=progress(p) if progress else None)
+        results[p] = simulate(scenario, p, seed=seed, narrate=narrate, progress=progress(p) if progress else None,
+                              on_network=on_network(p) if on_network else None)
     if "static" in names:
         end = max((r.metrics.end_time for r in results.values()), default=None)
         results["static"] = simulate(scenario, "static", seed=seed, narrate=narrate, min_end=end,
-                                     progress=progress("static") if progress else None)
+                                     progress=progress("static") if progress else None,
+                                     on_network=on_network("static") if on_network else None)
     return [results[p] for p in names]

@@ -2,14 +2,19 @@
 
 CI must be deterministic, so the ``ci`` profile (chosen when the CI variable is set, or with
 ``HYPOTHESIS_PROFILE=ci``) derandomises and bounds the examples; ``dev`` explores more.
+
+Tests marked ``tshark`` decode packet captures with Wireshark's dissectors; without tshark
+installed they are skipped (``.ci/install-tshark`` installs it).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Test helpers (``fakeport``) live next to this file; tests are grouped in one folder per part.
@@ -20,3 +25,16 @@ settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None
 settings.register_profile("dev", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "tshark: decodes captures with Wireshark's tshark (skipped when absent)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if shutil.which("tshark") is not None:
+        return
+    skip = pytest.mark.skip(reason="tshark is not installed (.ci/install-tshark installs it)")
+    for item in items:
+        if "tshark" in item.keywords:
+            item.add_marker(skip)

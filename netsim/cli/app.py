@@ -75,6 +75,11 @@ class NetsimGroup(click.Group):
         except NetsimError as exc:
             click.echo(f"netsim: error: {exc}", err=True)
             ctx.exit(2)
+        except click.UsageError as exc:  # one line, like every other error
+            where = exc.ctx.command_path if exc.ctx is not None else "netsim"
+            message = " ".join(exc.format_message().split())
+            click.echo(f"netsim: error: {message} (see '{where} --help')", err=True)
+            ctx.exit(2)
         except _Terminated:
             click.echo("netsim: terminated (no output file was left half-written)", err=True)
             ctx.exit(143)

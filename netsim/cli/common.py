@@ -103,13 +103,34 @@ class SimProgress:
             bar.close()
 
 
-def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False) -> list[Any]:
-    """Run each protocol, showing progress on stderr."""
+def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False,
+            pcap: Path | None = None) -> list[Any]:
+    """Run each protocol, showing progress on stderr; with ``pcap``, capture every message into
+    ``pcap/<protocol>/`` (one file per link)."""
     from netsim.api import run_protocols
 
     progress = SimProgress(quiet)
+    recorders: list[Any] = []
+
+    def capture(name: str) -> Callable[[Any], None] | None:
+        if pcap is None:
+            return None
+        from netsim.output.pcap import PcapRecorder
+        from netsim.output.pcap.tap import network_tap
+
+        recorder = PcapRecorder.for_graph(pcap / name, scenario.graph)
+        recorders.append(recorder)
+        return lambda net: net.taps.append(network_tap(recorder, net))
+
     try:
-        return run_protocols(scenario, names, seed=seed, progress=progress)
+        results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture)
+        for recorder in recorders:
+            recorder.close()
+        return results
+    except BaseException:
+        for recorder in recorders:
+            recorder.abort()
+        raise
     finally:
         progress.close()
 

@@ -26,20 +26,27 @@ from netsim.cli.common import (
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON array on stdout.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write DIR/results.json and DIR/convergence.png (both or neither).")
-def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: bool, out: Path | None) -> None:
+@click.option("--pcap", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Write every protocol message as packets Wireshark reads: DIR/PROTOCOL/A--B.pcap per link.")
+def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: bool, out: Path | None,
+        pcap: Path | None) -> None:
     """Run SCENARIO with one or more protocols and report convergence per event."""
     from netsim.output import report
 
     if out is not None:
         check_output_dir(out)
+    if pcap is not None:
+        check_output_dir(pcap, "--pcap")
     sc, names = load(scenario, protocols)
-    results = run_all(sc, names, seed, quiet=as_json)
+    results = run_all(sc, names, seed, quiet=as_json, pcap=pcap)
     if as_json:
         click.echo(report.dumps(results), nl=False)
     else:
         click.echo(report.compare_text(results))
     if out is not None:
         write_outputs(results, out, quiet=as_json)
+    if pcap is not None and not as_json:
+        click.echo(f"wrote packet captures under {pcap}/ (one file per link and protocol; links.tsv maps them)")
 
 
 def write_outputs(results: list[Any], out: Path, quiet: bool = False) -> None:

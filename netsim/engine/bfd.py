@@ -227,4 +227,6 @@ class BfdDriver:
 
 def install_bfd(net: Network, specs: Mapping[tuple[str, str], BfdSpec]) -> BfdDriver | None:
     """Attach BFD to ``net`` for the given links (nothing when none is configured)."""
-    return BfdDriver(net, specs) if specs else None
+    driver = BfdDriver(net, specs) if specs else None
+    net.bfd = driver
+    return driver

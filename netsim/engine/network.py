@@ -58,6 +58,8 @@ class Network:
         self.boot_hooks: list[Callable[[str], None]] = []
         #: Observers of every transmitted message (packet capture).
         self.taps: list[Tap] = []
+        #: The BFD driver, when the scenario runs BFD (set by ``install_bfd``).
+        self.bfd: Any = None
         self.routers: dict[str, Router] = {n: Router(n, i, self) for i, n in enumerate(names)}
         for name, router in self.routers.items():
             router.ifaces = self._physical_ifaces(name)
