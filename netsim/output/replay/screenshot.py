@@ -1,0 +1,60 @@
+"""A picture of a replay at one instant, for the README and for checking the design by eye.
+
+The figure is the viewer itself rendered by a headless Chromium, so it shows exactly what a
+student sees when opening the file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from netsim.fsutil import atomic_write
+from netsim.output.replay.browser import chromium, open_replay
+from netsim.output.replay.html import write_html
+
+#: The README's instant of the demo: the link is down, Chicago has re-routed and Indianapolis
+#: has not yet, so correct and incorrect routers, a black hole and the narration all show.
+DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "demo.yaml"
+DEMO_PROTOCOL = "linkstate"
+DEMO_AT = 60.053
+DEMO_ROUTER = "New York"
+
+
+def screenshot(html: str | Path, png: str | Path, *, at: float | None = None, router: str | None = None,
+               window: tuple[float, float] | None = None, width: int = 1600, height: int = 900,
+               scale: float = 1.0) -> Path:
+    """Render the replay page ``html`` at time ``at`` (with ``router``'s table open) into ``png``."""
+    parts = []
+    if at is not None:
+        parts.append(f"t={at!r}")
+    if router is not None:
+        parts.append(f"router={router}")
+    if window is not None:
+        parts.append(f"window={window[0]!r},{window[1]!r}")
+    target = Path(png)
+    with chromium(width, height, scale) as page:
+        open_replay(page, html, "&".join(parts))
+        page.wait_for_timeout(150)  # let the layout settle after the first resize
+        atomic_write(target, lambda tmp: tmp.write_bytes(page.screenshot(type="png")))
+    return target
+
+
+def document_screenshot(doc: Mapping[str, Any], png: str | Path, **kwargs: Any) -> Path:
+    """:func:`screenshot` of a document (written to a temporary page first)."""
+    with tempfile.TemporaryDirectory(prefix="netsim-replay-") as tmp:
+        page = write_html(doc, Path(tmp) / "replay.html")
+        return screenshot(page, png, **kwargs)
+
+
+def demo_screenshot(png: str | Path = "plots/replay.png", scenario: str | Path = DEMO_SCENARIO) -> Path:
+    """The README's replay figure: the demo's fibre cut under link-state, 51.5 ms after the cut."""
+    from netsim.output.replay.build import build_document
+    from netsim.scenario import load_scenario
+    from netsim.simulate import simulate
+
+    result = simulate(load_scenario(scenario), DEMO_PROTOCOL)
+    return document_screenshot(build_document(result), png, at=DEMO_AT, router=DEMO_ROUTER,
+                               window=(59.95, 60.25))
