@@ -18,7 +18,16 @@ from replay_docs import ring_document
 
 from netsim.output.replay import write_html
 from netsim.output.replay.browser import chromium, find_chromium, open_replay, playwright_available
-from netsim.output.replay.model import MARKS, describe, statuses_at, table_at
+from netsim.output.replay.model import (
+    MARKS,
+    describe,
+    down_at,
+    entry_status,
+    expected_at,
+    fibs_at,
+    statuses_at,
+    table_at,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,6 +88,18 @@ def _python_colours(doc: dict, t: float) -> dict[str, str]:
     return statuses_at(doc, t)
 
 
+def _python_arrows(doc: dict, dest: str, t: float) -> list[tuple[str, str, str]]:
+    fibs, (expected, _) = fibs_at(doc, t), expected_at(doc, t)
+    down = down_at(doc, t)
+    out = []
+    for router, fib in fibs.items():
+        if router == dest or router in down or dest not in fib:
+            continue
+        status = entry_status(fib[dest], expected.get(router, {}).get(dest))
+        out += [(router, hop, "ok" if status == "ok" else "bad") for hop in fib[dest][0]]
+    return sorted(out)
+
+
 def _time(page: Any) -> float:
     return float(page.get_attribute("#time-display", "data-time"))
 
@@ -122,6 +143,13 @@ def test_demo_link_failure_turns_chicago_wrong_then_right(browser_page, demo_doc
     assert any(row[1] != "ok" for row in _dom_table(page))
     assert page.locator("#fault-list li[data-kind='blackhole']").count() > 0
 
+    # clicking a destination in the table draws every router's next hops towards it, judged
+    page.click('#router-table tr[data-dest="Atlanta"] td.dest')
+    arrows = page.eval_on_selector_all("#forwarding line.fwd", "ls => ls.map(l => [l.dataset.from, l.dataset.to,"
+                                       " l.classList.contains('ok') ? 'ok' : 'bad'])")
+    assert sorted(map(tuple, arrows)) == _python_arrows(doc, "Atlanta", 60.0)
+    assert ("Chicago", "Indianapolis", "bad") in map(tuple, arrows)  # into the cut link
+
     # Step FIB change by FIB change (the → key) until Chicago is right again: exactly when Python says.
     changes = sorted({t for t in doc["fib"]["time"] if t > 60.0})
     fixed = next(t for t in changes if _python_colours(doc, t)["Chicago"] == "correct")
@@ -161,9 +189,9 @@ def test_messages_names_crashes_and_keys_in_a_synthetic_run(browser_page, tmp_pa
     for t in (1.004, 10.0025, 10.505):
         page.evaluate(f"netsimReplay.seek({t})")
         want = sum(1 for t0, t1 in zip(m["t0"], ends, strict=True) if t0 <= t < t1)
-        drawn = page.eval_on_selector_all("#messages use", "us => us.filter(u => u.style.display !== 'none').length")
+        drawn = int(page.get_attribute("#msg-canvas", "data-drawn"))
         assert want > 0 and drawn == want == page.evaluate("netsimReplay.state().inFlight")
-    assert page.locator("#messages use.lost").count() >= 1  # the one lost at 10.5
+    assert page.get_attribute("#msg-canvas", "data-lost") == "1"  # the one lost at 10.5
 
     # Shift+→ goes to the next message's half-way point
     page.evaluate("netsimReplay.seek(10.0025)")

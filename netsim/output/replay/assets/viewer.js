@@ -338,7 +338,14 @@
     if (down) res.status = "down";
     else if (this.epoch < 0) res.status = "unjudged";
     else {
-      this.table(r).forEach(function (row) { if (row.status !== "ok") res[row.status]++; });
+      // the counts of table(r) without building and sorting its rows: this runs for every router that changed
+      var fib = this.fibs[r], want = this.expectedTables(this.epoch).tables.get(this.names[r]) || new Map();
+      fib.forEach(function (a, d) {
+        var w = want.get(d);
+        var st = entryStatus(a, w === undefined ? null : w);
+        if (st !== "ok") res[st]++;
+      });
+      want.forEach(function (_w, d) { if (!fib.has(d)) res.missing++; });
       res.status = res.wrong + res.extra ? "wrong" : res.missing ? "missing" : "correct";
     }
     this.judged[r] = res;
@@ -365,10 +372,10 @@
   var M, doc;
   var view = {
     playing: false, speed: DEFAULT_SPEED, lastTs: null, selected: null, showCosts: false,
-    zoom: 1, panX: 0, panY: 0, w0: 0, w1: 1, focusFault: null, filterNarration: false,
+    zoom: 1, panX: 0, panY: 0, w0: 0, w1: 1, focusFault: null, filterNarration: false, dest: null,
     drawn: {}, pos: [], radius: 12
   };
-  var nodes = { links: [], routers: [], msgPool: [], linkGroup: null, faultLayer: null, msgLayer: null, routerLayer: null };
+  var nodes = { links: [], routers: [], linkGroup: null, faultLayer: null, routerLayer: null };
 
   function start() {
     var raw = $("replay-data").textContent;
@@ -383,6 +390,7 @@
     buildSpeeds();
     buildSvg();
     buildLegend();
+    buildDestSelect();
     bindControls();
     var first = M.eventTimes.length ? M.eventTimes[0] : 0;
     var t0 = Math.max(0, first - Math.min(1, first));
@@ -395,6 +403,7 @@
     if (hash.t !== undefined) t0 = Math.min(Math.max(0, hash.t), M.end);
     if (hash.router && M.index.has(hash.router)) view.selected = hash.router;
     if (hash.window) setWindow(hash.window[0], hash.window[1]);
+    if (hash.dest) showDest(hash.dest);
     new ResizeObserver(function () { layout(); render(true); drawTrack(); }).observe($("net-box"));
     new ResizeObserver(function () { drawTrack(); }).observe($("track-box"));
     layout();
@@ -417,6 +426,7 @@
       var i = kv.indexOf("="), k = i < 0 ? kv : kv.slice(0, i), v = i < 0 ? "" : decodeURIComponent(kv.slice(i + 1));
       if (k === "t" && isFinite(parseFloat(v))) out.t = parseFloat(v);
       else if (k === "router") out.router = v;
+      else if (k === "dest") out.dest = v;
       else if (k === "speed" && parseFloat(v) > 0) out.speed = nearestSpeed(parseFloat(v));
       else if (k === "costs") out.costs = v !== "0";
       else if (k === "window") {
@@ -450,6 +460,8 @@
     var defs = svg("defs");
     defs.appendChild(marker("arrow-loop", "#D55E00"));
     defs.appendChild(marker("arrow-blackhole", "#000000"));
+    defs.appendChild(marker("arrow-fwd-ok", "#009E73", 4.2));
+    defs.appendChild(marker("arrow-fwd-bad", "#D55E00", 4.2));
     var shapes = {
       hello: svg("circle", { r: 5.5 }),
       flood: svg("path", { d: "M0,-7 L7,0 L0,7 L-7,0 Z" }),
@@ -462,10 +474,10 @@
     var bg = svg("rect", { id: "net-bg", x: 0, y: 0, width: "100%", height: "100%", fill: "transparent" });
     root.appendChild(bg);
     nodes.linkGroup = svg("g", { id: "links" });
+    nodes.fwdLayer = svg("g", { id: "forwarding" });
     nodes.faultLayer = svg("g", { id: "fault-layer" });
-    nodes.msgLayer = svg("g", { id: "messages" });
     nodes.routerLayer = svg("g", { id: "routers" });
-    [nodes.linkGroup, nodes.faultLayer, nodes.msgLayer, nodes.routerLayer].forEach(function (g) { root.appendChild(g); });
+    [nodes.linkGroup, nodes.fwdLayer, nodes.faultLayer, nodes.routerLayer].forEach(function (g) { root.appendChild(g); });
     nodes.links = M.links.map(function (l) {
       var g = svg("g", { "class": "link", "data-link": l.a + "|" + l.b, "data-state": "up" });
       var hit = svg("line", { "class": "link-hit" });
@@ -500,8 +512,8 @@
     });
     bindPanZoom(root);
   }
-  function marker(id, colour) {
-    var m = svg("marker", { id: id, viewBox: "0 0 10 10", refX: 7, refY: 5, markerWidth: 3.4, markerHeight: 3.4,
+  function marker(id, colour, size) {
+    var m = svg("marker", { id: id, viewBox: "0 0 10 10", refX: 7, refY: 5, markerWidth: size || 3.4, markerHeight: size || 3.4,
       orient: "auto-start-reverse", markerUnits: "strokeWidth" });
     m.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
     return m;
@@ -556,7 +568,9 @@
       o.badge.setAttribute("transform", "translate(" + (p[0] + R * 0.85) + " " + (p[1] - R * 0.85) + ")");
       placeLabel(i, p, R);
     });
-    view.drawn.faults = null; // positions changed: redraw fault paths
+    view.drawn.faults = null; // positions changed: redraw fault paths and forwarding arrows
+    view.drawn.forwarding = null;
+    sizeMessageCanvas();
   }
   /* Label below the router, or above it when its links leave mostly downwards. */
   function placeLabel(i, p, R) {
@@ -630,6 +644,8 @@
       var fg = svg("g", { "class": "fault " + value });
       fg.appendChild(svg("line", { x1: -13, y1: 0, x2: 9, y2: 0, "class": "fault-seg", "marker-end": "url(#arrow-" + value + ")" }));
       s.appendChild(fg);
+    } else if (kind === "fwd") {
+      s.appendChild(svg("line", { x1: -13, y1: 0, x2: 8, y2: 0, "class": "fwd " + value, "marker-end": "url(#arrow-fwd-" + value + ")" }));
     } else {
       var u = svg("use", { href: "#msg-" + value, "class": "msg fam-" + value });
       s.appendChild(u);
@@ -655,12 +671,22 @@
       item(legendSwatch("fault", "loop"), "loop");
       item(legendSwatch("fault", "blackhole"), "black hole");
     }
+    head("Next hops");
+    box.id = "legend-forwarding";
+    box.hidden = true;
+    item(legendSwatch("fwd", "ok"), "right");
+    item(legendSwatch("fwd", "bad"), "wrong");
     if (M.msgN) {
       head("Messages");
       FAMILIES.forEach(function (f) {
         var labels = M.kinds.filter(function (k) { return k.family === f; }).map(function (k) { return k.label; });
         if (labels.length) item(legendSwatch("msg", f), labels.join(", "));
       });
+      if (M.msgLost.some(function (x) { return x; })) {
+        var hollow = legendSwatch("msg", "control");
+        hollow.firstChild.setAttribute("class", "msg lost fam-control");
+        item(hollow, "lost on the way (hollow)");
+      }
     }
   }
 
@@ -724,7 +750,7 @@
     else if (k === "End") { pause(); seek(M.end); }
     else if (k === "c" || k === "C") setCosts(!view.showCosts);
     else if (k === "f" || k === "F") fitView();
-    else if (k === "Escape") { if (!$("help").hidden) $("help").hidden = true; else selectRouter(null); }
+    else if (k === "Escape") { if (!$("help").hidden) $("help").hidden = true; else if (view.dest !== null) showDest(null); else selectRouter(null); }
     else if (k === "?") $("help").hidden = !$("help").hidden;
     else handled = false;
     if (handled) ev.preventDefault();
@@ -770,6 +796,8 @@
     view.playing = false;
     $("controls").classList.remove("playing");
     $("play-label").textContent = "Play";
+    renderNarration(); // it is throttled while playing: bring it up to date
+    scrollNarration();
   }
   function frame(ts) {
     if (!view.playing) return;
@@ -816,12 +844,14 @@
     renderClock();
     renderLinks();
     renderRouters();
+    renderForwarding();
     renderFaults();
     renderMessages();
     renderSidePanel();
     renderNarration();
     syncSlider();
     drawPlayhead();
+    scrollNarration();
   }
 
   function renderClock() {
@@ -991,33 +1021,106 @@
     nodes.routers.forEach(function (o, r) { o.g.classList.toggle("dest-focus", dests.indexOf(M.names[r]) >= 0); });
   }
 
-  // ---- messages in flight, from a pool of <use> elements
+  // ---- forwarding towards one destination: every router's FIB next hops as arrows
+  /* The question a student asks after "which routers are wrong?" is "where do packets for X go?":
+   * the arrows show the forwarding graph towards one destination, green where the entry is right,
+   * vermillion where it is wrong, so a loop or a dead end reads straight off the map. */
+  function destinations() {
+    var seen = new Set(M.names);
+    (doc.fib.dest || []).forEach(function (d) { seen.add(d); });
+    return Array.from(seen).sort(cmpStr);
+  }
+  function buildDestSelect() {
+    var sel = $("dest-select");
+    sel.appendChild(el("option", { value: "" }, "— none —"));
+    destinations().forEach(function (d) { sel.appendChild(el("option", { value: d }, d)); });
+    sel.addEventListener("change", function () { showDest(this.value || null); });
+  }
+  function showDest(d) {
+    if (d !== null && !destinations().some(function (x) { return x === d; })) return false;
+    view.dest = d;
+    $("dest-select").value = d || "";
+    view.drawn.forwarding = null;
+    nodes.routers.forEach(function (o, r) { o.g.classList.toggle("dest-target", M.names[r] === d); });
+    $("legend-forwarding").hidden = d === null;
+    render();
+    return true;
+  }
+  function renderForwarding() {
+    var d = view.dest, layer = nodes.fwdLayer;
+    var key = d === null ? "" : d + ":" + M.cursor + ":" + M.topoK + ":" + M.epoch;
+    if (view.drawn.forwarding === key) return;
+    view.drawn.forwarding = key;
+    clear(layer);
+    if (d === null) return;
+    var exp = M.expectedTables(M.epoch), R = view.radius;
+    for (var r = 0; r < M.n; r++) {
+      if (M.isDown(r) || M.names[r] === d) continue;
+      var entry = M.fibs[r].get(d);
+      if (!entry) continue;
+      var want = exp ? (exp.tables.get(M.names[r]) || new Map()).get(d) : undefined;
+      var ok = exp ? entryStatus(entry, want === undefined ? null : want) === "ok" : true;
+      entry.hops.forEach(function (h) {
+        var j = M.index.get(h);
+        if (j === undefined) return;
+        var p = view.pos[r], q = view.pos[j];
+        var len = Math.hypot(q[0] - p[0], q[1] - p[1]) || 1, ux = (q[0] - p[0]) / len, uy = (q[1] - p[1]) / len;
+        var off = 3.5;
+        layer.appendChild(svg("line", {
+          x1: p[0] + ux * (R + 2) - uy * off, y1: p[1] + uy * (R + 2) + ux * off,
+          x2: q[0] - ux * (R + 5) - uy * off, y2: q[1] - uy * (R + 5) + ux * off,
+          "class": "fwd " + (ok ? "ok" : "bad"), "data-from": M.names[r], "data-to": h,
+          "marker-end": "url(#arrow-fwd-" + (ok ? "ok" : "bad") + ")"
+        }));
+      });
+    }
+  }
+
+  // ---- messages in flight, drawn on a canvas over the map
+  /* Why a canvas: messages move on every frame of play, and moving SVG shapes makes the browser
+   * repaint the whole map each frame; the canvas is cleared and redrawn alone, the map only
+   * repaints when a link, a router or a fault changes. */
+  var FAMILY_FILL = { hello: "#56B4E9", flood: "#0072B2", ack: "#F0E442", update: "#CC79A7", control: "#000000" };
+  var FAMILY_EDGE = { ack: "#6b6100" };
+  function messageShape(g, fam, x, y) {
+    g.beginPath();
+    if (fam === "flood") { g.moveTo(x, y - 7); g.lineTo(x + 7, y); g.lineTo(x, y + 7); g.lineTo(x - 7, y); g.closePath(); }
+    else if (fam === "ack") g.rect(x - 5, y - 5, 10, 10);
+    else if (fam === "update") { g.moveTo(x, y - 7); g.lineTo(x + 6.5, y + 5); g.lineTo(x - 6.5, y + 5); g.closePath(); }
+    else g.arc(x, y, fam === "hello" ? 5.5 : 5, 0, 2 * Math.PI);
+  }
+  function sizeMessageCanvas() {
+    var c = $("msg-canvas"), box = $("net-box"), dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(box.clientWidth * dpr);
+    c.height = Math.round(box.clientHeight * dpr);
+  }
   function renderMessages() {
+    var c = $("msg-canvas");
     if (!M.msgN) return;
-    var t = M.time, list = M.inFlight(t, MAX_DRAWN_MESSAGES), pool = nodes.msgPool;
-    while (pool.length < list.length) {
-      var u = svg("use", {});
-      nodes.msgLayer.appendChild(u);
-      pool.push({ u: u, cls: "" });
-    }
+    var g = c.getContext("2d"), dpr = window.devicePixelRatio || 1;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, c.width, c.height);
+    var t = M.time, list = M.inFlight(t, MAX_DRAWN_MESSAGES), R = view.radius + 2, lost = 0;
     for (var k = 0; k < list.length; k++) {
-      var i = list[k], o = pool[k];
+      var i = list[k];
       var p = view.pos[M.msgSrc[i]], q = view.pos[M.msgDst[i]];
-      var dur = M.msgEnd[i] - M.msgT0[i];
+      var len = Math.hypot(q[0] - p[0], q[1] - p[1]) || 1, ux = (q[0] - p[0]) / len, uy = (q[1] - p[1]) / len;
+      var run = Math.max(0, len - 2 * R), dur = M.msgEnd[i] - M.msgT0[i];
       var f = dur > 0 ? (t - M.msgT0[i]) / dur : 0;
-      var len = Math.hypot(q[0] - p[0], q[1] - p[1]) || 1;
-      var nx = -(q[1] - p[1]) / len * 5, ny = (q[0] - p[0]) / len * 5; // right-hand side of the direction of travel
-      var x = p[0] + (q[0] - p[0]) * f + nx, y = p[1] + (q[1] - p[1]) * f + ny;
+      // from edge to edge of the two routers, on the right-hand side of the direction of travel
+      var x = p[0] + ux * (R + run * f) - uy * 5, y = p[1] + uy * (R + run * f) + ux * 5;
       var kind = M.kinds[M.msgKind[i]], fam = kind ? kind.family : "control";
-      var cls = "msg fam-" + fam + (M.msgLost[i] ? " lost" : "");
-      if (o.cls !== cls) { o.u.setAttribute("class", cls); o.u.setAttribute("href", "#msg-" + fam); o.cls = cls; }
-      o.u.setAttribute("transform", "translate(" + x.toFixed(1) + " " + y.toFixed(1) + ")");
-      o.u.style.display = "";
-      o.u.setAttribute("data-message", String(i));
+      messageShape(g, fam, x, y);
+      if (M.msgLost[i]) {
+        lost++;
+        g.lineWidth = 2.2; g.strokeStyle = FAMILY_EDGE[fam] || FAMILY_FILL[fam]; g.stroke();
+      } else {
+        g.fillStyle = FAMILY_FILL[fam]; g.fill();
+        g.lineWidth = FAMILY_EDGE[fam] ? 1 : 1.3; g.strokeStyle = FAMILY_EDGE[fam] || "#ffffff"; g.stroke();
+      }
     }
-    for (var j = list.length; j < pool.length; j++) {
-      if (pool[j].u.style.display !== "none") pool[j].u.style.display = "none";
-    }
+    c.setAttribute("data-drawn", String(list.length));
+    c.setAttribute("data-lost", String(lost));
     view.drawnMessages = list.length;
   }
 
@@ -1037,8 +1140,9 @@
   }
   function renderSidePanel() {
     var name = view.selected;
-    var key = name === null ? "list:" + M.names.map(function (_n, r) { return M.judge(r).key; }).join(",")
-      : name + ":" + M.judge(M.index.get(name)).key;
+    if (name === null && view.drawn.panel === "list") { updateRouterList(); return; }
+    var atChange = M.fibTimes[lowerBound(M.fibTimes, M.time)] === M.time; // rows changed right now are marked
+    var key = name === null ? "list" : name + ":" + M.judge(M.index.get(name)).key + ":" + (atChange ? M.time : "") + ":" + view.dest;
     if (view.drawn.panel === key) return;
     view.drawn.panel = key;
     var title = $("router-title"), body = $("router-body");
@@ -1060,6 +1164,9 @@
       : bad + " of " + rows.length + " entr" + (rows.length > 1 ? "ies differ" : "y differs") + " from shortest paths";
     body.appendChild(el("p", { "class": "table-summary " + (!judged ? "" : bad ? "bad" : "good") }, summary));
     var table = el("table", { id: "router-table", "data-router": name, "data-time": String(M.time) });
+    var cols = el("colgroup");
+    ["c-mark", "c-dest", "c-fib", "c-expected"].forEach(function (c) { cols.appendChild(el("col", { "class": c })); });
+    table.appendChild(cols);
     var thead = el("thead"), hr = el("tr");
     ["", "dest", "FIB", "should be"].forEach(function (h) { hr.appendChild(el("th", null, h)); });
     thead.appendChild(hr);
@@ -1071,7 +1178,10 @@
       var k = recent.get(row.dest);
       if (k !== undefined && M.opTime[k] === M.time) tr.classList.add("changed"); // changed at this very instant
       tr.appendChild(el("td", { "class": "mark", title: row.status }, MARKS[row.status]));
-      tr.appendChild(el("td", { "class": "dest" }, row.dest));
+      var destCell = el("td", { "class": "dest", title: "Show forwarding towards " + row.dest }, row.dest);
+      destCell.addEventListener("click", function () { showDest(view.dest === row.dest ? null : row.dest); });
+      if (view.dest === row.dest) tr.classList.add("shown");
+      tr.appendChild(destCell);
       tr.appendChild(routeCell("fib", row.actual));
       tr.appendChild(routeCell("expected", row.expected));
       tbody.appendChild(tr);
@@ -1093,22 +1203,36 @@
     td.appendChild(el("span", { "class": "cost" }, "cost " + fmtCost(route.cost)));
     return td;
   }
+  var STATUS_COLOUR = { correct: "#009E73", missing: "#E69F00", wrong: "#D55E00", down: "#d0d4d9", unjudged: "#56B4E9" };
   function renderRouterList(title, body) {
     title.appendChild(el("span", null, "Routers"));
     body.appendChild(el("p", { "class": "hint" }, "Click a router (here or on the map) for its routing table at this instant."));
     var ul = el("ul", { id: "router-list" });
+    view.listItems = [];
     M.names.map(function (n, r) { return [n, r]; }).sort(function (a, b) { return cmpStr(a[0], b[0]); }).forEach(function (nr) {
-      var j = M.judge(nr[1]);
-      var li = el("li", { "data-router": nr[0], "data-status": j.status });
-      var colour = { correct: "#009E73", missing: "#E69F00", wrong: "#D55E00", down: "#d0d4d9", unjudged: "#56B4E9" }[j.status];
-      li.appendChild(el("span", { "class": "dot", style: "background:" + colour }));
-      li.appendChild(el("span", null, nr[0]));
-      var bad = j.missing + j.wrong + j.extra;
-      if (bad) li.appendChild(el("span", { "class": "count" }, String(bad)));
+      var li = el("li", { "data-router": nr[0] });
+      var item = { r: nr[1], li: li, dot: el("span", { "class": "dot" }), count: el("span", { "class": "count" }), key: "" };
+      li.appendChild(item.dot);
+      li.appendChild(el("span", { "class": "name" }, nr[0]));
+      li.appendChild(item.count);
       li.addEventListener("click", function () { selectRouter(nr[0]); });
       ul.appendChild(li);
+      view.listItems.push(item);
     });
     body.appendChild(ul);
+    updateRouterList();
+  }
+  /* Only the routers whose verdict changed are touched: this list is redrawn on every frame of play. */
+  function updateRouterList() {
+    (view.listItems || []).forEach(function (item) {
+      var j = M.judge(item.r);
+      if (item.key === j.key) return;
+      item.key = j.key;
+      item.li.setAttribute("data-status", j.status);
+      item.dot.style.background = STATUS_COLOUR[j.status];
+      var bad = j.missing + j.wrong + j.extra;
+      item.count.textContent = bad ? String(bad) : "";
+    });
   }
 
   // ---- narration: the lines `netsim explain` prints, around the current instant
@@ -1129,40 +1253,69 @@
     view.narrFilterCache.set(sel, hit);
     return hit;
   }
+  var NARR_BEFORE = 40, NARR_AFTER = 6;
+  /* A window of lines around the current one.  Lines already shown are kept (only their classes
+   * change), so stepping or playing through a long story adds and removes a few elements at a time. */
   function renderNarration() {
+    if (view.playing && performance.now() - (view.narratedAt || 0) < 120) return; // readable, and cheap while playing
+    view.narratedAt = performance.now();
     var filt = narrationIndex();
     var times = filt ? filt.times : M.narrTimes;
     var at = upperBound(times, M.time) - 1;
-    var key = (filt ? view.selected : "") + ":" + at;
+    var source = filt ? "r:" + view.selected : "all";
+    var key = source + ":" + at;
     if (view.drawn.narration === key) return;
     view.drawn.narration = key;
-    var ol = $("narration");
-    clear(ol);
-    var n = times.length;
-    if (!n) { ol.appendChild(el("li", { "class": "more" }, "no narration in this replay")); return; }
-    var before = 60, after = 8;
-    var lo = Math.max(0, at - before + 1), hi = Math.min(n, at + 1 + after);
-    var nowT = at >= 0 ? times[at] : null;
-    if (lo > 0) ol.appendChild(el("li", { "class": "more" }, lo + " earlier lines"));
-    if (at < 0) ol.appendChild(el("li", { "class": "more", id: "narration-nothing" }, "nothing has happened yet"));
-    var currentEl = null;
-    for (var k = lo; k < hi; k++) {
-      var ln = M.narration[filt ? filt.idx[k] : k];
-      var cls = "k-" + ln.kind + (k > at ? " future" : times[k] === nowT ? " current" : "");
-      var li = el("li", { "class": cls, "data-time": String(ln.time), "data-kind": ln.kind });
-      li.appendChild(el("span", { "class": "t" }, ln.time.toFixed(3)));
-      var body = el("span", { "class": "body-wrap" });
-      if (ln.router) body.appendChild(el("span", { "class": "who" }, ln.router));
-      var parts = narrationBody(ln);
-      body.appendChild(el("span", { "class": "body" }, parts[0]));
-      if (parts[1]) body.appendChild(el("span", { "class": "cause" }, parts[1]));
-      li.appendChild(body);
-      ol.appendChild(li);
-      if (times[k] === nowT && !currentEl) currentEl = li;
+    var ol = $("narration"), n = times.length;
+    var lo = Math.max(0, at - NARR_BEFORE + 1), hi = Math.min(n, at + 1 + NARR_AFTER);
+    var win = view.narrWindow;
+    if (!win || win.source !== source || !n) {
+      clear(ol);
+      win = view.narrWindow = { source: source, items: new Map(), head: el("li", { "class": "more" }), tail: el("li", { "class": "more" }) };
+      if (!n) { ol.appendChild(el("li", { "class": "more" }, "no narration in this replay")); return; }
+      ol.appendChild(win.head);
+      ol.appendChild(win.tail);
     }
-    if (hi < n) ol.appendChild(el("li", { "class": "more" }, (n - hi) + " later lines"));
-    var anchor = currentEl || ol.querySelector("li.future") || ol.lastChild;
-    if (anchor) ol.scrollTop = Math.max(0, anchor.offsetTop - ol.offsetTop - ol.clientHeight * 0.35);
+    win.items.forEach(function (li, k) { if (k < lo || k >= hi) { li.remove(); win.items.delete(k); } });
+    var firstKept = Infinity; // the kept lines are contiguous: new ones go before them or after them
+    win.items.forEach(function (_li, k) { if (k < firstKept) firstKept = k; });
+    for (var k = lo; k < hi; k++) {
+      if (win.items.has(k)) continue;
+      var li = narrationItem(M.narration[filt ? filt.idx[k] : k]);
+      ol.insertBefore(li, k < firstKept && firstKept !== Infinity ? win.items.get(firstKept) : win.tail);
+      win.items.set(k, li);
+    }
+    var nowT = at >= 0 ? times[at] : null, currentEl = null;
+    win.items.forEach(function (li, k) {
+      var cls = k > at ? "future" : times[k] === nowT ? "current" : "";
+      if (li.getAttribute("data-when") !== cls) { li.setAttribute("data-when", cls); li.className = li.getAttribute("data-base") + " " + cls; }
+      if (cls === "current" && (currentEl === null || k < currentEl.k)) currentEl = { k: k, li: li };
+    });
+    win.head.textContent = at < 0 ? "nothing has happened yet" : lo > 0 ? lo + " earlier lines" : "";
+    win.head.hidden = !win.head.textContent;
+    win.tail.textContent = hi < n ? (n - hi) + " later lines" : "";
+    win.tail.hidden = !win.tail.textContent;
+    view.narrationAnchor = currentEl ? currentEl.li : ol.querySelector("li.future") || win.tail;
+  }
+  function narrationItem(ln) {
+    var base = "k-" + ln.kind;
+    var li = el("li", { "class": base, "data-base": base, "data-time": String(ln.time), "data-kind": ln.kind });
+    li.appendChild(el("span", { "class": "t" }, ln.time.toFixed(3)));
+    var body = el("span", { "class": "body-wrap" });
+    if (ln.router) body.appendChild(el("span", { "class": "who" }, ln.router));
+    var parts = narrationBody(ln);
+    body.appendChild(el("span", { "class": "body" }, parts[0]));
+    if (parts[1]) body.appendChild(el("span", { "class": "cause" }, parts[1]));
+    li.appendChild(body);
+    return li;
+  }
+  /* Scrolling reads layout, so it runs last in a frame, after every change that invalidates layout. */
+  function scrollNarration() {
+    var anchor = view.narrationAnchor, ol = $("narration");
+    view.narrationAnchor = null;
+    if (!anchor) return;
+    var below = anchor.getBoundingClientRect().top - ol.getBoundingClientRect().top;
+    ol.scrollTop = Math.max(0, ol.scrollTop + below - ol.clientHeight * 0.35);
   }
 
   // ---- timeline track
@@ -1244,7 +1397,7 @@
       time: M.time, end: M.end, epoch: M.epoch, routers: routers, correct: correct, incorrect: incorrect, down: down,
       links: links, inFlight: M.inFlight(M.time, Infinity).length, drawnMessages: view.drawnMessages || 0,
       faults: M.activeFaults(M.time).map(function (f) { return { dest: f.dest, kind: f.kind, path: f.path.slice() }; }),
-      selected: view.selected, playing: view.playing, speed: view.speed
+      selected: view.selected, dest: view.dest, playing: view.playing, speed: view.speed
     };
   }
   window.netsimReplay = {
@@ -1253,6 +1406,7 @@
     state: snapshot,
     step: function (kind, dir) { return step(kind, dir === undefined ? 1 : dir) ? M.time : null; },
     selectRouter: function (name) { return selectRouter(name === undefined ? null : name); },
+    showDest: function (dest) { return showDest(dest === undefined ? null : dest); },
     table: function (name) {
       var r = M.index.get(name === undefined ? view.selected : name);
       if (r === undefined) return null;
