@@ -149,6 +149,10 @@ def test_demo_link_failure_turns_chicago_wrong_then_right(browser_page, demo_doc
                                        " l.classList.contains('ok') ? 'ok' : 'bad'])")
     assert sorted(map(tuple, arrows)) == _python_arrows(doc, "Atlanta", 60.0)
     assert ("Chicago", "Indianapolis", "bad") in map(tuple, arrows)  # into the cut link
+    assert page.eval_on_selector_all("#fault-layer .fault", "fs => fs.map(f => f.dataset.dests)") == ["Atlanta"]
+    page.keyboard.press("Escape")  # back to every destination's faults, no arrows
+    assert page.locator("#forwarding line").count() == 0
+    assert page.locator("#fault-layer .fault").count() > 1
 
     # Step FIB change by FIB change (the → key) until Chicago is right again: exactly when Python says.
     changes = sorted({t for t in doc["fib"]["time"] if t > 60.0})

@@ -10,28 +10,34 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from netsim.fsutil import atomic_write
 from netsim.output.replay.browser import chromium, open_replay
 from netsim.output.replay.html import write_html
 
-#: The README's instant of the demo: the link is down, Chicago has re-routed and Indianapolis
-#: has not yet, so correct and incorrect routers, a black hole and the narration all show.
+#: The README's instant of the demo, 53 ms after the fibre cut: Chicago and Indianapolis have
+#: re-routed, New York has not, so traffic for Denver loops between Chicago and New York.
 DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "demo.yaml"
 DEMO_PROTOCOL = "linkstate"
 DEMO_AT = 60.053
 DEMO_ROUTER = "New York"
+DEMO_DEST = "Denver"
+DEMO_WINDOW = (59.99, 60.09)
 
 
 def screenshot(html: str | Path, png: str | Path, *, at: float | None = None, router: str | None = None,
-               window: tuple[float, float] | None = None, width: int = 1600, height: int = 900,
-               scale: float = 1.0) -> Path:
-    """Render the replay page ``html`` at time ``at`` (with ``router``'s table open) into ``png``."""
+               dest: str | None = None, window: tuple[float, float] | None = None, width: int = 1600,
+               height: int = 900, scale: float = 1.0) -> Path:
+    """Render the replay page ``html`` into ``png``: at time ``at``, with ``router``'s table open,
+    every router's next hops towards ``dest`` drawn, and the timeline showing ``window`` (seconds)."""
     parts = []
     if at is not None:
         parts.append(f"t={at!r}")
     if router is not None:
-        parts.append(f"router={router}")
+        parts.append(f"router={quote(router)}")
+    if dest is not None:
+        parts.append(f"dest={quote(dest)}")
     if window is not None:
         parts.append(f"window={window[0]!r},{window[1]!r}")
     target = Path(png)
@@ -50,11 +56,17 @@ def document_screenshot(doc: Mapping[str, Any], png: str | Path, **kwargs: Any) 
 
 
 def demo_screenshot(png: str | Path = "plots/replay.png", scenario: str | Path = DEMO_SCENARIO) -> Path:
-    """The README's replay figure: the demo's fibre cut under link-state, 51.5 ms after the cut."""
+    """The README's replay figure: the demo's fibre cut under link-state, 53 ms after the cut."""
     from netsim.output.replay.build import build_document
     from netsim.scenario import load_scenario
     from netsim.simulate import simulate
 
     result = simulate(load_scenario(scenario), DEMO_PROTOCOL)
-    return document_screenshot(build_document(result), png, at=DEMO_AT, router=DEMO_ROUTER,
-                               window=(59.95, 60.25))
+    return document_screenshot(build_document(result), png, at=DEMO_AT, router=DEMO_ROUTER, dest=DEMO_DEST,
+                               window=DEMO_WINDOW)
+
+
+if __name__ == "__main__":  # python -m netsim.output.replay.screenshot [plots/replay.png]
+    import sys
+
+    print(demo_screenshot(*sys.argv[1:2]))

@@ -914,8 +914,10 @@
       var state = !s.up ? (s.silent ? "silent" : "down") : anyDown ? "down" : "up";
       o.g.setAttribute("data-state", state);
       o.cost.textContent = s.costAB === s.costBA ? fmtCost(s.costAB) : fmtCost(s.costAB) + " / " + fmtCost(s.costBA);
+      var costs = s.costAB === s.costBA ? "cost " + fmtCost(s.costAB)
+        : "cost " + fmtCost(s.costAB) + " from " + l.a + ", " + fmtCost(s.costBA) + " from " + l.b;
       o.title.textContent = l.a + " \u2013 " + l.b + ": " + (state === "up" ? "up" : state === "silent" ? "down (silent: the routers have not been told)" : "down") +
-        ", cost " + o.cost.textContent + ", delay " + fmtDuration(l.delay);
+        ", " + costs + ", delay " + fmtDuration(l.delay);
     });
   }
 
@@ -930,7 +932,7 @@
       o.g.classList.toggle("selected", sel);
       o.glyph.textContent = GLYPH[j.status] || "";
       var bad = j.missing + j.wrong + j.extra;
-      o.badge.style.display = bad ? "" : "none";
+      o.badge.style.display = bad && view.radius >= 9 ? "" : "none"; // on a crowded map the colour says enough
       o.btext.textContent = bad > 99 ? "99+" : String(bad);
       o.title.textContent = M.names[r] + ": " + STATUS_LABEL[j.status] + (bad ? " (" + bad + " entr" + (bad > 1 ? "ies" : "y") + " differ)" : "");
     }
@@ -940,6 +942,7 @@
   function faultGroups() {
     var groups = new Map();
     M.activeFaults(M.time).forEach(function (f) {
+      if (view.dest !== null && f.dest !== view.dest) return; // with a destination chosen, only its faults
       var key = f.kind + "|" + f.path.join("\u0000");
       var g = groups.get(key);
       if (!g) { g = { key: key, kind: f.kind, path: f.path, dests: [] }; groups.set(key, g); }
@@ -949,7 +952,7 @@
   }
   function renderFaults() {
     var groups = faultGroups();
-    var sig = groups.map(function (g) { return g.key + ">" + g.dests.join(","); }).join(";") + "|" + M.topoK;
+    var sig = groups.map(function (g) { return g.key + ">" + g.dests.join(","); }).join(";") + "|" + M.topoK + "|" + view.dest;
     if (view.drawn.faults === sig) return;
     view.drawn.faults = sig;
     view.faultGroups = groups;
@@ -997,6 +1000,7 @@
   function renderFaultList(groups) {
     var panel = $("fault-panel"), ul = $("fault-list");
     clear(ul);
+    $("fault-heading").textContent = view.dest === null ? "Forwarding faults now" : "Forwarding faults towards " + view.dest + " now";
     panel.hidden = groups.length === 0;
     groups.forEach(function (g, gi) {
       var li = el("li", { "data-kind": g.kind, "data-group": gi });
