@@ -169,8 +169,6 @@
     this.opCleared = new Array(nOps);
     this.opIsCrash = new Uint8Array(nOps);
     this.fibTimes = uniqueSorted(fib.time);
-    var initial = doc.initial_fibs || {};
-    var self = this;
     var fibs = this.initialFibs();
     var i = 0, c = 0, k = 0;
     while (i < fib.time.length || c < crashes.length) {
@@ -190,7 +188,6 @@
       }
       k++;
     }
-    void initial; void self;
     this.fibs = this.initialFibs();
     this.cursor = 0;
     this.version = new Int32Array(this.n); // bumped whenever a router's FIB changes (either way)
@@ -372,7 +369,7 @@
   var M, doc;
   var view = {
     playing: false, speed: DEFAULT_SPEED, lastTs: null, selected: null, showCosts: false,
-    zoom: 1, panX: 0, panY: 0, w0: 0, w1: 1, focusFault: null, filterNarration: false, dest: null,
+    zoom: 1, panX: 0, panY: 0, w0: 0, w1: 1, filterNarration: false, dest: null,
     drawn: {}, pos: [], radius: 12
   };
   var nodes = { links: [], routers: [], linkGroup: null, faultLayer: null, routerLayer: null };
@@ -407,6 +404,7 @@
     new ResizeObserver(function () { layout(); render(true); drawTrack(); }).observe($("net-box"));
     new ResizeObserver(function () { drawTrack(); }).observe($("track-box"));
     layout();
+    view.ready = true;
     seek(t0);
     document.body.setAttribute("data-ready", "1");
   }
@@ -727,9 +725,6 @@
       if (li) { pause(); seek(parseFloat(li.getAttribute("data-time"))); }
     });
     $("narration-filter").addEventListener("change", function () { view.filterNarration = this.checked; view.drawn.narration = null; render(); });
-    $("net").addEventListener("click", function (ev) {
-      if (ev.target.id === "net-bg" && !$("net").classList.contains("panning")) { /* keep the selection */ }
-    });
     document.addEventListener("keydown", onKey);
   }
   function onKey(ev) {
@@ -1047,7 +1042,7 @@
     view.drawn.forwarding = null;
     nodes.routers.forEach(function (o, r) { o.g.classList.toggle("dest-target", M.names[r] === d); });
     $("legend-forwarding").hidden = d === null;
-    render();
+    if (view.ready) render();
     return true;
   }
   function renderForwarding() {
