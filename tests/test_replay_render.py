@@ -176,3 +176,10 @@ def test_write_html_is_atomic_and_keeps_the_old_file_on_error(tmp_path: Path) ->
         write_html(bad, target)
     assert target.read_text(encoding="utf-8") == first
     assert sorted(p.name for p in target.parent.iterdir()) == ["replay.html"]  # no temporary file left
+
+
+def test_an_unwritable_target_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "replay.html"
+    target.mkdir()  # a directory where the file should go
+    with pytest.raises(NetsimError, match=r"replay\.html: cannot write the replay"):
+        write_html(ring_document(["A", "B", "C", "D", "E"]), target)

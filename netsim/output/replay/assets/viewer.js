@@ -908,10 +908,11 @@
       var anyDown = st.down.has(l.a) || st.down.has(l.b);
       var state = !s.up ? (s.silent ? "silent" : "down") : anyDown ? "down" : "up";
       o.g.setAttribute("data-state", state);
+      o.g.setAttribute("data-cause", s.up && anyDown ? "router" : ""); // dead because an end crashed: no cut drawn
       o.cost.textContent = s.costAB === s.costBA ? fmtCost(s.costAB) : fmtCost(s.costAB) + " / " + fmtCost(s.costBA);
       var costs = s.costAB === s.costBA ? "cost " + fmtCost(s.costAB)
         : "cost " + fmtCost(s.costAB) + " from " + l.a + ", " + fmtCost(s.costBA) + " from " + l.b;
-      o.title.textContent = l.a + " \u2013 " + l.b + ": " + (state === "up" ? "up" : state === "silent" ? "down (silent: the routers have not been told)" : "down") +
+      o.title.textContent = l.a + " \u2013 " + l.b + ": " + (state === "up" ? "up" : state === "silent" ? "down (silent: the routers have not been told)" : s.up ? "unusable (a router at its end is down)" : "down") +
         ", " + costs + ", delay " + fmtDuration(l.delay);
     });
   }
@@ -1420,5 +1421,8 @@
     version: 1
   };
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  function safeStart() {
+    try { start(); } catch (err) { fatal("The replay viewer failed to start: " + (err && err.message ? err.message : err)); throw err; }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", safeStart); else safeStart();
 })();
