@@ -27,8 +27,9 @@ from typing import Any
 OK, MISSING, WRONG, EXTRA = "ok", "missing", "wrong", "extra"
 #: The mark ``netsim table --at`` prints for each status.
 MARKS = {OK: "", MISSING: "-", WRONG: "≠", EXTRA: "+"}
-#: A router's colour class: every entry ok, only missing ones, some wrong or extra, crashed.
-CORRECT, INCOMPLETE, INCORRECT, DOWN = "correct", "missing", "wrong", "down"
+#: A router's colour class: every entry ok, only missing ones, some wrong or extra, crashed, and
+#: (before the first expected epoch) not judged at all.
+CORRECT, INCOMPLETE, INCORRECT, DOWN, UNJUDGED = "correct", "missing", "wrong", "down", "unjudged"
 REL_TOL = 1e-9
 
 
@@ -135,7 +136,12 @@ def router_status(rows: list[Row] | None) -> str:
 
 def statuses_at(doc: Mapping[str, Any], t: float) -> dict[str, str]:
     """Every router's colour class at ``t``."""
-    return {r["name"]: router_status(table_at(doc, r["name"], t)) for r in doc["routers"]}
+    judged = expected_at(doc, t) is not None
+    out = {}
+    for r in doc["routers"]:
+        rows = table_at(doc, r["name"], t)
+        out[r["name"]] = router_status(rows) if judged or rows is None else UNJUDGED
+    return out
 
 
 def describe(hops: tuple[str, ...] | None, cost: float | None) -> str:

@@ -6,6 +6,7 @@ student sees when opening the file.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,7 +67,17 @@ def demo_screenshot(png: str | Path = "plots/replay.png", scenario: str | Path =
                                window=DEMO_WINDOW)
 
 
-if __name__ == "__main__":  # python -m netsim.output.replay.screenshot [plots/replay.png]
-    import sys
+def main(argv: list[str]) -> int:
+    """``python -m netsim.output.replay.screenshot [PNG]``: write the demo figure (for ``make plots``)."""
+    from netsim.errors import NetsimError
 
-    print(demo_screenshot(*sys.argv[1:2]))
+    try:
+        print(demo_screenshot(*argv[:1]))
+    except NetsimError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
