@@ -29,6 +29,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "tshark: decodes captures with Wireshark's tshark (skipped when absent)")
+    config.addinivalue_line("markers", "browser: drives a real headless Chromium (skipped when none is installed)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                 "Narrate a run: every event, protocol decision and route change, in time order, with its cause."),
     "table": ("netsim.cli.teach", "table",
               "Show the routing tables at time T, marking entries that differ from the correct ones."),
+    "replay": ("netsim.cli.teach", "replay",
+               "Write an interactive replay of a run: one self-contained HTML file to step through in a browser."),
     "plot": ("netsim.cli.teach", "plot",
              "Figures for papers and lectures (PNG, SVG or PDF by the output's extension)."),
     "sweep": ("netsim.cli.sweep", "sweep",

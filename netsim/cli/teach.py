@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from netsim.analysis.metric_defs import cdf_metrics
-from netsim.cli.common import load, load_one, one_protocol_option, run_all
+from netsim.cli.common import check_output_file, load, load_one, one_protocol_option, run_all
 from netsim.errors import NetsimError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -265,3 +265,27 @@ def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
     from netsim.studies.figures import DEFAULT_SCENARIOS, readme_figures
 
     readme_figures(out_dir, scenarios or DEFAULT_SCENARIOS, echo=click.echo)
+
+
+# -- replay ---------------------------------------------------------------------------------------
+@click.command(context_settings=CONTEXT)
+@_scenario_arg
+@_one_protocol
+@_seed
+@click.option("-o", "--output", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write: self-contained, it opens from disk in any browser, offline.")
+@click.option("--max-messages", type=click.IntRange(min=1000), default=100_000, show_default=True,
+              help="Above this many messages, hellos are thinned (every other kind is kept); the page says so.")
+def replay(scenario: Path, protocols: tuple[str, ...], seed: int | None, out: Path, max_messages: int) -> None:
+    """Write an interactive replay of a run: one self-contained HTML file to step through in a browser."""
+    from netsim.output.replay.build import build_document
+    from netsim.output.replay.html import write_html
+    from netsim.runner import simulate
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise NetsimError(f"{out}: a replay is an .html file")
+    check_output_file(out, "replay")
+    sc, name = _load_one(scenario, protocols)
+    result = simulate(sc, name, seed=seed)
+    write_html(build_document(result), out, max_messages=max_messages)
+    click.echo(f"wrote {out} (open it in a browser; press ? for the keys)")

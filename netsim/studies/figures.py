@@ -57,4 +57,32 @@ def readme_figures(out_dir: Path, scenarios: Path = DEFAULT_SCENARIOS,
     cti_run = run_protocols(cti, ["distvector"])
     t0 = cti.events[0].time
     write(timeline_figure(cti_run, start=t0 - 2, end=t0 + 45, dest="net"), "count-to-infinity.png")
+    from netsim.output.replay.browser import find_chromium, playwright_available
+
+    if find_chromium() is not None and playwright_available():
+        written.append(replay_figure(out_dir / "replay.png", scenarios))
+        echo(f"wrote {written[-1]}")
+    else:
+        echo("skipped replay.png: it needs Chromium and Playwright (.ci/install-chromium installs them)")
     return written
+
+
+#: The README's replay instant of the demo, 53 ms after the fibre cut: Chicago and Indianapolis
+#: have re-routed, New York has not, so traffic for Denver loops between Chicago and New York.
+REPLAY_PROTOCOL = "linkstate"
+REPLAY_AT = 60.053
+REPLAY_ROUTER = "New York"
+REPLAY_DEST = "Denver"
+REPLAY_WINDOW = (59.99, 60.09)
+
+
+def replay_figure(png: Path, scenarios: Path = DEFAULT_SCENARIOS) -> Path:
+    """The README's replay figure: the demo's fibre cut under link state, as the browser shows it
+    (needs Chromium; raises NetsimError naming what is missing)."""
+    from netsim.output.replay.build import build_document
+    from netsim.output.replay.screenshot import document_screenshot
+    from netsim.runner import simulate
+
+    result = simulate(load_scenario(scenarios / "demo.yaml"), REPLAY_PROTOCOL)
+    return document_screenshot(build_document(result), png, at=REPLAY_AT, router=REPLAY_ROUTER, dest=REPLAY_DEST,
+                               window=REPLAY_WINDOW)
