@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.2.0"
-__all__ = ["RunResult", "Scenario", "load_scenario", "parse_scenario", "run_protocols", "simulate"]
+from netsim.version import __version__
+__all__ = ["RunResult", "Scenario", "__version__", "load_scenario", "parse_scenario", "run_protocols", "simulate"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in __all__ and name != "__version__":
         from netsim import api
 
         return getattr(api, name)

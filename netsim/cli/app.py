@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from netsim import __version__
+from netsim.version import __version__
 from netsim.errors import NetsimError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -150,9 +150,12 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
 def test_plot_readme_regenerates_every_figure(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["plot", "readme", "-o", str(tmp_path)])
     assert res.exit_code == 0, res.output
+    from netsim.output.replay.browser import find_chromium, playwright_available
+
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png",
-                     "demo-topology.png", "demo.png"]
+    browser = ["replay.png"] if find_chromium() is not None and playwright_available() else []
+    assert names == sorted(["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png",
+                            "demo-topology.png", "demo.png", *browser])
     assert all((tmp_path / n).stat().st_size > 10_000 for n in names)
 
 

@@ -29,6 +29,7 @@ from netsim.output.replay.document import FAMILIES, VERSION
 from netsim.output.replay.witness import fault_witnesses
 from netsim.topology.common import DEFAULT_DELAY, link_costs, link_key
 from netsim.trace import Route, Trace
+from netsim.version import __version__
 
 #: Decimal places kept for times: a nanosecond is far below any delay or timer the simulator models,
 #: and shorter numbers make a smaller file.
@@ -41,8 +42,6 @@ _FAMILY_WORDS = (("hello", "hello"), ("ack", "ack"), ("lsa", "flood"), ("lsu", "
 
 def build_document(result: RunResult) -> dict[str, Any]:
     """The version-1 replay document of ``result`` (see :mod:`netsim.output.replay.document`)."""
-    import netsim
-
     trace, scenario = result.trace, result.scenario
     graph = scenario.graph
     notices: list[str] = []
@@ -54,7 +53,7 @@ def build_document(result: RunResult) -> dict[str, Any]:
         "protocol": result.protocol,
         "seed": int(result.seed),
         "end_time": _t(trace.end_time),
-        "generated_by": f"netsim {netsim.__version__}",
+        "generated_by": f"netsim {__version__}",
         "routers": _routers(graph, trace.routers),
         "links": _links(graph),
         "events": [{"time": _t(ev.time), "index": ev.index, "text": ev.detail} for ev in trace.events],
