@@ -1,0 +1,213 @@
+"""What a BGP speaker narrates: one frozen record per decision, with what happened and why.
+
+Every note has a ``kind`` (the narration category ``netsim explain`` shows), ``text()`` (what
+happened) and ``reason()`` (why).  The protocol hands notes to the router through one adapter
+method, so the engine can store the records themselves rather than their text.
+
+Damping notes reuse the sentences of :mod:`netsim.protocols.damping` so that the damping
+metrics (suppressed time, flap counts) read BGP runs exactly as they read RIP runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from netsim.protocols.damping import flap_text, reuse_text, suppress_text
+
+
+def path_text(path: Sequence[int] | None) -> str:
+    """``[3 2 1]``; the empty path of a locally originated route is ``[]``."""
+    return "none" if path is None else "[" + " ".join(str(a) for a in path) + "]"
+
+
+def peer_text(peer: str, asn: int) -> str:
+    return f"{peer} (AS{asn})"
+
+
+class Note:
+    """Base of every note (no fields of its own)."""
+
+    __slots__ = ()
+    kind: ClassVar[str]
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def reason(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChange(Note):
+    """The session with ``peer`` changed state."""
+
+    kind: ClassVar[str] = "bgp-session"
+    peer: str
+    peer_asn: int
+    old: str
+    new: str
+    event: str
+    detail: str = ""
+
+    def text(self) -> str:
+        return f"session with {peer_text(self.peer, self.peer_asn)} {self.old} → {self.new}"
+
+    def reason(self) -> str:
+        return f"{self.event}; {self.detail}" if self.detail else self.event
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReceived(Note):
+    """An UPDATE from ``peer`` announced ``path`` for ``prefix``, or withdrew it (``path`` None)."""
+
+    kind: ClassVar[str] = "bgp-update"
+    peer: str
+    peer_asn: int
+    prefix: str
+    path: tuple[int, ...] | None
+
+    def text(self) -> str:
+        what = "withdrawn" if self.path is None else f"via {path_text(self.path)}"
+        return f"UPDATE from {peer_text(self.peer, self.peer_asn)}: {self.prefix} {what}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRejected(Note):
+    """A route from ``peer`` is not usable: its AS path loops through us, or a filter denies it."""
+
+    kind: ClassVar[str] = "bgp-reject"
+    peer: str
+    peer_asn: int
+    prefix: str
+    path: tuple[int, ...]
+    why: str
+
+    def text(self) -> str:
+        return f"route {path_text(self.path)} to {self.prefix} from {peer_text(self.peer, self.peer_asn)} ignored"
+
+    def reason(self) -> str:
+        return self.why
+
+
+@dataclass(frozen=True, slots=True)
+class BestPathChange(Note):
+    """The decision process chose a new best route for ``prefix`` (or found none).
+
+    ``trigger`` says what changed (e.g. ``AS path [3 2 1] withdrawn by AS3``); ``rule`` is the
+    decision step that singled out the winner (``shortest AS path`` ...).
+    """
+
+    kind: ClassVar[str] = "bgp-best"
+    prefix: str
+    old_path: tuple[int, ...] | None
+    new_path: tuple[int, ...] | None
+    peer: str | None
+    peer_asn: int
+    rule: str
+    trigger: str
+
+    def text(self) -> str:
+        if self.new_path is None:
+            return f"no path to {self.prefix} (was {path_text(self.old_path)})"
+        return f"best path to {self.prefix}: {path_text(self.new_path)} via AS{self.peer_asn}"
+
+    def reason(self) -> str:
+        if self.new_path is None:
+            return f"{self.trigger}; no other route"
+        if self.old_path is None:
+            return f"{self.trigger}; {path_text(self.new_path)} via AS{self.peer_asn} ({self.rule})"
+        return f"{self.trigger}; next best {path_text(self.new_path)} via AS{self.peer_asn} ({self.rule})"
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSent(Note):
+    """We sent ``peer`` an UPDATE announcing ``announced`` with ``path`` and/or withdrawing some."""
+
+    kind: ClassVar[str] = "bgp-send"
+    peer: str
+    peer_asn: int
+    announced: tuple[str, ...]
+    path: tuple[int, ...] | None
+    withdrawn: tuple[str, ...]
+    why: str
+
+    def text(self) -> str:
+        parts = []
+        if self.announced:
+            parts.append(f"{', '.join(self.announced)} via {path_text(self.path)}")
+        if self.withdrawn:
+            parts.append(f"withdraws {', '.join(self.withdrawn)}")
+        return f"UPDATE to {peer_text(self.peer, self.peer_asn)}: {'; '.join(parts)}"
+
+    def reason(self) -> str:
+        return self.why
+
+
+@dataclass(frozen=True, slots=True)
+class MraiDeferred(Note):
+    """An advertisement of ``prefix`` to ``peer`` waits for the MRAI timer."""
+
+    kind: ClassVar[str] = "bgp-mrai"
+    peer: str
+    peer_asn: int
+    prefix: str
+    until: float
+    per_prefix: bool
+
+    def text(self) -> str:
+        return f"advertisement of {self.prefix} to {peer_text(self.peer, self.peer_asn)} deferred to t={self.until:.3f}"
+
+    def reason(self) -> str:
+        scope = f"for {self.prefix}" if self.per_prefix else "for this peer"
+        return f"MinRouteAdvertisementInterval timer running {scope}"
+
+
+@dataclass(frozen=True, slots=True)
+class DampingFlap(Note):
+    """A flap of the route to ``prefix`` learned from ``peer`` raised its penalty."""
+
+    kind: ClassVar[str] = "damping"
+    prefix: str
+    peer: str
+    flaps: int
+    penalty: float
+    why: str
+
+    def text(self) -> str:
+        return flap_text(self.prefix, self.peer, self.flaps, self.penalty)
+
+    def reason(self) -> str:
+        return self.why
+
+
+@dataclass(frozen=True, slots=True)
+class DampingSuppress(Note):
+    kind: ClassVar[str] = "damping"
+    prefix: str
+    peer: str
+    penalty: float
+    reuse_at: float
+    threshold: float
+
+    def text(self) -> str:
+        return suppress_text(self.prefix, self.peer, self.penalty, self.reuse_at)
+
+    def reason(self) -> str:
+        return f"penalty above the suppress threshold {self.threshold:.0f}"
+
+
+@dataclass(frozen=True, slots=True)
+class DampingReuse(Note):
+    kind: ClassVar[str] = "damping"
+    prefix: str
+    peer: str
+    penalty: float
+    threshold: float
+
+    def text(self) -> str:
+        return reuse_text(self.prefix, self.peer, self.penalty)
+
+    def reason(self) -> str:
+        return f"penalty decayed below the reuse threshold {self.threshold:.0f}"
