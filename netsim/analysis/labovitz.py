@@ -46,14 +46,15 @@ def classify_route(before: Any | None, after: Any | None) -> str | None:
 
 def classify_destination(before: Tables, after: Tables, dest: str) -> str | None:
     """The class of the change in routes towards ``dest`` across all routers (None: no change)."""
-    routers = (set(before) | set(after)) - {dest}
-    had = [r for r in routers if dest in before.get(r, {})]
-    has = [r for r in routers if dest in after.get(r, {})]
+    had = any(dest in table for r, table in before.items() if r != dest)
+    has = any(dest in table for r, table in after.items() if r != dest)
     if had and not has:
         return TDOWN
     if has and not had:
         return TUP
-    classes = {classify_route(before.get(r, {}).get(dest), after.get(r, {}).get(dest)) for r in routers}
+    # vantage points: routers up in both states (a crashed router's lost table is not a route change)
+    common = (set(before) & set(after)) - {dest}
+    classes = {classify_route(before[r].get(dest), after[r].get(dest)) for r in common}
     if TLONG in classes or TDOWN in classes:
         return TLONG
     if TSHORT in classes or TUP in classes:

@@ -1,7 +1,8 @@
 """What a BGP speaker narrates: one frozen record per decision, with what happened and why.
 
 Every note has a ``kind`` (the narration category ``netsim explain`` shows), ``text()`` (what
-happened) and ``reason()`` (why).  The protocol hands notes to the router through one adapter
+happened, never containing ": ", which separates it from the reason in today's narration) and
+``reason()`` (why).  The protocol hands notes to the router through one adapter
 method, so the engine can store the records themselves rather than their text.
 
 Damping notes reuse the sentences of :mod:`netsim.protocols.damping` so that the damping
@@ -69,8 +70,9 @@ class UpdateReceived(Note):
     path: tuple[int, ...] | None
 
     def text(self) -> str:
-        what = "withdrawn" if self.path is None else f"via {path_text(self.path)}"
-        return f"UPDATE from {peer_text(self.peer, self.peer_asn)}: {self.prefix} {what}"
+        if self.path is None:
+            return f"UPDATE from {peer_text(self.peer, self.peer_asn)} withdraws {self.prefix}"
+        return f"UPDATE from {peer_text(self.peer, self.peer_asn)} announces {self.prefix} via {path_text(self.path)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,7 @@ class BestPathChange(Note):
     def text(self) -> str:
         if self.new_path is None:
             return f"no path to {self.prefix} (was {path_text(self.old_path)})"
-        return f"best path to {self.prefix}: {path_text(self.new_path)} via AS{self.peer_asn}"
+        return f"best path to {self.prefix} is {path_text(self.new_path)} via AS{self.peer_asn}"
 
     def reason(self) -> str:
         if self.new_path is None:
@@ -136,10 +138,10 @@ class UpdateSent(Note):
     def text(self) -> str:
         parts = []
         if self.announced:
-            parts.append(f"{', '.join(self.announced)} via {path_text(self.path)}")
+            parts.append(f"announcing {', '.join(self.announced)} via {path_text(self.path)}")
         if self.withdrawn:
-            parts.append(f"withdraws {', '.join(self.withdrawn)}")
-        return f"UPDATE to {peer_text(self.peer, self.peer_asn)}: {'; '.join(parts)}"
+            parts.append(f"withdrawing {', '.join(self.withdrawn)}")
+        return f"UPDATE to {peer_text(self.peer, self.peer_asn)} {' and '.join(parts)}"
 
     def reason(self) -> str:
         return self.why

@@ -244,15 +244,16 @@ class Speaker:
             out.note(UpdateReceived(peer, nb.asn, prefix, None if attrs is None else attrs.as_path))
         bucket = self.rib_in.get(prefix)
         old = bucket.get(peer) if bucket else None
-        new = None if attrs is None else self._import(nb, prefix, attrs, out)
+        new, why = (None, "") if attrs is None else self._import(nb, prefix, attrs, out)
         if self.opts.damping is not None and nb.ebgp:
             self._damp(prefix, peer, old, new, attrs is None, now, out)
         if new is None:
             if old is None:
                 return None
             del bucket[peer]  # type: ignore[union-attr]
-            verb = "withdrawn by" if attrs is None else "no longer usable from"
-            return f"AS path {path_text(old.as_path)} {verb} AS{nb.asn}"
+            if attrs is None:
+                return f"AS path {path_text(old.as_path)} withdrawn by AS{nb.asn}"
+            return f"AS{nb.asn} replaces {path_text(old.as_path)} with {path_text(attrs.as_path)}, rejected ({why})"
         if old == new:
             return None
         if bucket is None:
@@ -262,23 +263,26 @@ class Speaker:
             return f"AS{nb.asn} announces {path_text(new.as_path)}"
         return f"AS{nb.asn} replaces {path_text(old.as_path)} with {path_text(new.as_path)}"
 
-    def _import(self, nb: NeighborConfig, prefix: str, attrs: PathAttributes, out: Effects) -> BgpRoute | None:
+    def _import(self, nb: NeighborConfig, prefix: str, attrs: PathAttributes,
+                out: Effects) -> tuple[BgpRoute | None, str]:
+        """The route as stored in the Adj-RIB-In, or (None, why it is not usable)."""
         if self.asn in attrs.as_path:
-            out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path,
-                                   f"AS path contains our own AS{self.asn} (loop)"))
-            return None
+            why = f"AS path contains our own AS{self.asn}"
+            out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, why))
+            return None, why
         lp = import_local_pref(nb.relationship, self.opts.policy, self.opts.prefs, nb.local_pref)
         if nb.import_filter is not None:
             ok, rule = nb.import_filter.decide(prefix, self.cfg.addresses.get(prefix), attrs.as_path)
             if not ok:
-                out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, f"import filter: {rule_text(rule)}"))
-                return None
+                why = f"import filter: {rule_text(rule)}"
+                out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, why))
+                return None, why
             if rule is not None and rule.local_pref is not None:
                 lp = rule.local_pref
         if attrs.local_pref is not None and not nb.ebgp:
             lp = attrs.local_pref
         return BgpRoute(attrs.as_path, lp, nb.name, nb.asn, nb.router_id, nb.address_int, nb.relationship,
-                        attrs.next_hop, attrs.origin, attrs.med, nb.ebgp, self.igp_cost(attrs.next_hop))
+                        attrs.next_hop, attrs.origin, attrs.med, nb.ebgp, self.igp_cost(attrs.next_hop)), ""
 
     # -- route-flap damping (RFC 2439) ------------------------------------------------------------
     def _damp(self, prefix: str, peer: str, old: BgpRoute | None, new: BgpRoute | None, withdrawal: bool,
