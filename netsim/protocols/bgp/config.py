@@ -109,6 +109,8 @@ class SpeakerConfig:
     originate: tuple[str, ...]
     #: Every destination's address (its loopback), shared by all routers, for prefix filters.
     addresses: Mapping[str, ipaddress.IPv4Address]
+    #: The converged state to start from (a :class:`~netsim.protocols.bgp.warm.WarmSnapshot`), or None.
+    warm: Any = None
 
 
 def parse_options(options: Mapping[str, Any], graph: nx.Graph) -> BgpOptions:

@@ -17,9 +17,11 @@ packets, FIB changes, timers and narration.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, Timer, register
+from netsim.protocols.bgp import warm
 from netsim.protocols.bgp.config import SpeakerConfig, build_configs
 from netsim.protocols.bgp.effects import Effects, TimerKey
 from netsim.protocols.bgp.notes import Note
@@ -76,12 +78,20 @@ class Bgp(Protocol):
         "damping_half_life": Option(900.0, "damping: penalty half-life (s)", positive=True),
         "damping_max_suppress": Option(3600.0, "damping: longest suppression after the last flap (s)",
                                        positive=True),
+        "warm_start": Option(False, "start every router from the stable routing of the initial topology "
+                                    "(sessions Established, RIBs and FIB filled at t=0) instead of a cold start; "
+                                    "a router that restarts later still boots cold"),
     }
 
     @classmethod
     def configure(cls, graph: Any, options: Mapping[str, Any]) -> dict[str, SpeakerConfig]:
-        """Each router's BGP configuration, from the topology's ``asn``/``relationship``/``bgp`` attributes."""
-        return build_configs(graph, options)
+        """Each router's BGP configuration, from the topology's ``asn``/``relationship``/``bgp`` attributes;
+        with ``warm_start``, each also carries the converged snapshot (computed once, shared)."""
+        configs = build_configs(graph, options)
+        if options.get("warm_start"):
+            snapshot = warm.compute(configs)
+            configs = {name: replace(cfg, warm=snapshot) for name, cfg in configs.items()}
+        return configs
 
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -130,7 +140,10 @@ class Bgp(Protocol):
     # -- engine callbacks -------------------------------------------------------------------------
     def start(self) -> None:
         carriers = {nb: iface.up for nb, iface in self.port.interfaces().items()}
-        self._apply(self.speaker.start(self.port.now, carriers))
+        warm_boot = self.config.warm is not None and self.port.now == 0
+        if warm_boot:
+            self.port.preload(self.config.warm.table(self.port.name))
+        self._apply(self.speaker.start(self.port.now, carriers, warm=warm_boot))
 
     def on_message(self, iface: str, msg: Any) -> None:
         self._apply(self.speaker.receive(iface, msg, self.port.now))

@@ -33,14 +33,15 @@ from netsim.protocols.bgp.notes import SessionChange
 from netsim.protocols.bgp.transport import ConnId, Rst, Segment, Syn, SynAck
 
 UP, DOWN, UPDATE = "up", "down", "update"
+KEEPALIVE = Keepalive()
 _CONNECTED = (fsm.OPENSENT, fsm.OPENCONFIRM, fsm.ESTABLISHED)
 
 
 class Session:
     """The session with one neighbour, as this router sees it."""
 
-    __slots__ = ("me", "asn", "bgp_id", "nb", "t", "uniform", "state", "conn", "pending", "attempts", "carrier",
-                 "hold", "keepalive", "hold_limit", "last_heard", "stopped", "update")
+    __slots__ = ("me", "asn", "bgp_id", "nb", "peer", "t", "uniform", "state", "conn", "pending", "attempts",
+                 "carrier", "hold", "keepalive", "hold_limit", "last_heard", "stopped", "update", "_keepalive_segment")
 
     def __init__(self, me: str, asn: int, bgp_id: int, nb: NeighborConfig, timers: Timers,
                  uniform: Callable[[], float]) -> None:
@@ -48,6 +49,7 @@ class Session:
         self.asn = asn
         self.bgp_id = bgp_id
         self.nb = nb
+        self.peer = nb.name
         self.t = timers
         self.uniform = uniform
         self.state = fsm.IDLE
@@ -63,10 +65,7 @@ class Session:
         self.stopped = False
         #: The UPDATE of the last input that returned ``"update"``.
         self.update: Update | None = None
-
-    @property
-    def peer(self) -> str:
-        return self.nb.name
+        self._keepalive_segment: Segment | None = None
 
     @property
     def established(self) -> bool:
@@ -80,6 +79,20 @@ class Session:
             return None
         ev = fsm.MANUAL_START if self.nb.active else fsm.MANUAL_START_PASSIVE
         return self._event(ev, now, out, "neighbour configured")
+
+    def warm_up(self, now: float, out: Effects) -> None:
+        """Start Established, as the checkpoint of a warm start: both ends agree on the connection
+        and the negotiated timers; keepalives start at a random phase so routers do not beat in step."""
+        self.carrier = True
+        self.state = fsm.ESTABLISHED
+        self.conn = (self.me if self.nb.active else self.peer, -1.0, 0)
+        self.hold = self.t.hold
+        self.keepalive = min(self.t.keepalive, self.hold / 3) if self.hold > 0 else 0.0
+        self.last_heard = now
+        self.hold_limit = self.hold
+        if self.hold > 0:
+            out.timer(("hold", self.peer), self.hold)
+            out.timer(("keepalive", self.peer), self.keepalive * self.uniform())
 
     def stop(self, now: float, out: Effects) -> str | None:
         """ManualStop: the operator shuts the session down (no automatic restart)."""
@@ -102,6 +115,12 @@ class Session:
     def fire(self, kind: str, now: float, out: Effects) -> str | None:
         """One of this session's timers expired."""
         st = self.state
+        if kind == "keepalive" and st == fsm.ESTABLISHED:
+            # steady state, the most frequent input of a long run: (Established, KeepaliveTimer_Expires)
+            # -> (Established, send_keepalive) without the table lookup
+            out.send(self.peer, self._keepalive())
+            out.timer(("keepalive", self.peer), self._jittered(self.keepalive))
+            return None
         if kind == "hold":
             if st not in _CONNECTED or self.hold_limit <= 0:
                 return None
@@ -129,6 +148,9 @@ class Session:
         """A packet from the neighbour: TCP control or a BGP message."""
         peer = self.peer
         if isinstance(pkt, Segment):
+            if self.state == fsm.ESTABLISHED and type(pkt.msg) is Keepalive and pkt.conn == self.conn:
+                self.last_heard = now  # steady state: (Established, KeepAliveMsg) -> (Established, heard)
+                return None
             signal = None
             if pkt.conn == self.pending and self.state == fsm.ACTIVE:
                 self.conn, self.pending = self.pending, None
@@ -182,6 +204,14 @@ class Session:
                 self._closed(action, out)
         return signal
 
+    def _keepalive(self) -> Segment:
+        """A KEEPALIVE on the current connection (one shared record per connection)."""
+        seg = self._keepalive_segment
+        if seg is None or seg.conn != self.conn:
+            assert self.conn is not None
+            seg = self._keepalive_segment = Segment(self.conn, KEEPALIVE)
+        return seg
+
     def _jittered(self, value: float) -> float:
         """RFC 4271 §10: KeepaliveTimer and ConnectRetryTimer are jittered to 75–100 %."""
         return value * (0.75 + 0.25 * self.uniform()) if self.t.jitter else value
@@ -213,7 +243,7 @@ class Session:
             assert isinstance(msg, Open) and self.conn is not None
             self.hold = min(self.t.hold, msg.hold_time)
             self.keepalive = min(self.t.keepalive, self.hold / 3) if self.hold > 0 else 0.0
-            out.send(peer, Segment(self.conn, Keepalive()))
+            out.send(peer, self._keepalive())
             self.last_heard = now
             self.hold_limit = self.hold
             if self.hold > 0:
@@ -223,7 +253,7 @@ class Session:
                 out.cancel(("hold", peer))
         elif action == fsm.SEND_KEEPALIVE:
             assert self.conn is not None
-            out.send(peer, Segment(self.conn, Keepalive()))
+            out.send(peer, self._keepalive())
             out.timer(("keepalive", peer), self._jittered(self.keepalive))
         elif action == fsm.HEARD:
             self.last_heard = now

@@ -118,16 +118,62 @@ class Speaker:
         #: IGP distance to a BGP next hop (the hook iBGP will fill; eBGP next hops are connected).
         self.igp_cost: Callable[[str], float] = lambda next_hop: 0.0
         self._own = {p: BgpRoute((), 0, None, 0, 0, 0, OWN) for p in cfg.originate}
+        #: Warm start: prefixes whose RIB entries still live only in the shared snapshot, and the
+        #: peers whose snapshot routes no longer hold (their session went down since).
+        self._untouched: set[str] = set()
+        self._stale: set[str] = set()
 
     # -- inputs -------------------------------------------------------------------------------
-    def start(self, now: float, carriers: Mapping[str, bool]) -> Effects:
-        """Boot: originate our own prefixes and start every configured session."""
+    def start(self, now: float, carriers: Mapping[str, bool], *, warm: bool = False) -> Effects:
+        """Boot: originate our own prefixes and start every configured session -- or, ``warm``,
+        resume from the converged snapshot with every session Established."""
         out = Effects(self.narrate)
+        if warm:
+            self._untouched = set(self.cfg.warm.prefixes)
+            for prefix, route in self._own.items():
+                self._untouched.discard(prefix)
+                self.loc_rib[prefix] = route
+            for nb, sess in self.sessions.items():
+                if carriers.get(nb, False):
+                    sess.warm_up(now, out)
+            return out
         for prefix in self._own:
             self._decide(prefix, "originated here", out)
         for nb, sess in self.sessions.items():
             self._signal(nb, sess.start(now, carriers.get(nb, False), out), now, out)
         return out
+
+    def _touch(self, prefix: str, also: str | None = None) -> None:
+        """Warm start: bring ``prefix``'s RIB entries out of the snapshot before first use.  Only
+        Established sessions that never went down since t=0 contribute (``also``: one more, whose
+        session is going down right now and whose loss the caller is about to process)."""
+        if prefix not in self._untouched:
+            return
+        self._untouched.discard(prefix)
+        snap = self.cfg.warm
+        me = self.me
+        live = [nb for nb, sess in self.sessions.items()
+                if nb == also or (sess.established and nb not in self._stale)]
+        bucket = {}
+        for nb in live:
+            upstream = snap.route(prefix, nb)
+            route = None if upstream is None else snap.offer(prefix, nb, me, upstream)
+            if route is not None:
+                bucket[nb] = route
+        if bucket:
+            self.rib_in[prefix] = bucket
+            best = decision.best_route(list(bucket.values()))
+            if best is not None:
+                self.loc_rib[prefix] = best
+        for nb in live:
+            if nb != also:
+                attrs = self.export(prefix, nb)
+                if attrs is not None:
+                    self.adj_out[nb][prefix] = attrs
+
+    def _touch_all(self) -> None:
+        for prefix in sorted(self._untouched):
+            self._touch(prefix)
 
     def carrier(self, peer: str, up: bool, now: float) -> Effects:
         out = Effects(self.narrate)
@@ -184,6 +230,7 @@ class Speaker:
             self._session_down(peer, now, out)
 
     def _session_up(self, peer: str, now: float, out: Effects) -> None:
+        self._touch_all()
         self.adj_out[peer] = {}
         self.pending[peer] = {}
         self.mrai[peer] = MraiState()
@@ -192,6 +239,10 @@ class Speaker:
     def _session_down(self, peer: str, now: float, out: Effects) -> None:
         """Forget everything learned on the session (§8: routes withdrawn on reset) and stop
         advertising to it."""
+        if self._untouched:
+            for prefix in self.cfg.warm.via(self.me, peer):
+                self._touch(prefix, also=peer)
+            self._stale.add(peer)
         for key in self.mrai[peer].until:
             out.cancel(("mrai", peer, key))
         self.mrai[peer] = MraiState()
@@ -233,6 +284,8 @@ class Speaker:
         """Import one announcement or withdrawal into the peer's Adj-RIB-In; returns what changed
         (for narration) or None when nothing did."""
         nb = self.cfg.neighbors[peer]
+        if self._untouched:
+            self._touch(prefix)
         st = self.stats.get(prefix)
         if st is None:
             st = self.stats[prefix] = PrefixStats()
@@ -266,23 +319,11 @@ class Speaker:
     def _import(self, nb: NeighborConfig, prefix: str, attrs: PathAttributes,
                 out: Effects) -> tuple[BgpRoute | None, str]:
         """The route as stored in the Adj-RIB-In, or (None, why it is not usable)."""
-        if self.asn in attrs.as_path:
-            why = f"AS path contains our own AS{self.asn}"
+        route, why = import_route(self.cfg, nb, prefix, attrs.as_path, attrs.next_hop, attrs.origin, attrs.med,
+                                  attrs.local_pref, self.igp_cost)
+        if route is None:
             out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, why))
-            return None, why
-        lp = import_local_pref(nb.relationship, self.opts.policy, self.opts.prefs, nb.local_pref)
-        if nb.import_filter is not None:
-            ok, rule = nb.import_filter.decide(prefix, self.cfg.addresses.get(prefix), attrs.as_path)
-            if not ok:
-                why = f"import filter: {rule_text(rule)}"
-                out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, why))
-                return None, why
-            if rule is not None and rule.local_pref is not None:
-                lp = rule.local_pref
-        if attrs.local_pref is not None and not nb.ebgp:
-            lp = attrs.local_pref
-        return BgpRoute(attrs.as_path, lp, nb.name, nb.asn, nb.router_id, nb.address_int, nb.relationship,
-                        attrs.next_hop, attrs.origin, attrs.med, nb.ebgp, self.igp_cost(attrs.next_hop)), ""
+        return route, why
 
     # -- route-flap damping (RFC 2439) ------------------------------------------------------------
     def _damp(self, prefix: str, peer: str, old: BgpRoute | None, new: BgpRoute | None, withdrawal: bool,
@@ -336,6 +377,8 @@ class Speaker:
 
     def _decide(self, prefix: str, trigger: str, out: Effects) -> bool:
         """Run the decision process for ``prefix``; True when the Loc-RIB route changed."""
+        if self._untouched:
+            self._touch(prefix)
         own = self._own.get(prefix)
         if own is not None:
             best, rule = own, decision.ONLY_ROUTE
@@ -346,10 +389,13 @@ class Speaker:
                 cands = [r for p, r in bucket.items() if (prefix, p) not in sup] if sup else list(bucket.values())
             else:
                 cands = []
-            best, rule = decision.best(cands)
+            best = decision.best_route(cands)
+            rule = ""
         old = self.loc_rib.get(prefix)
         if best == old:
             return False
+        if not rule and best is not None:
+            rule = decision.best(cands)[1]  # name the deciding step only when the winner changed
         if best is None:
             del self.loc_rib[prefix]
         else:
@@ -376,13 +422,7 @@ class Speaker:
         if route is None:
             return None
         nb = self.cfg.neighbors[peer]
-        ssld = self.opts.ssld
-        if ssld != SSLD_OFF and (route.peer == peer or (ssld == SSLD_PATH and nb.asn in route.as_path)):
-            return None
-        if not may_export(route.learned_from, nb.relationship, self.opts.policy):
-            return None
-        if nb.export_filter is not None \
-                and not nb.export_filter.decide(prefix, self.cfg.addresses.get(prefix), route.as_path)[0]:
+        if not exports(self.cfg, route, nb, prefix):
             return None
         return export_attributes(route, self.asn, nb.local_address, nb.med)
 
@@ -399,7 +439,10 @@ class Speaker:
         announce: dict[PathAttributes, list[str]] = {}
         withdraw: list[str] = []
         limited: list[str] = []
+        untouched = self._untouched
         for prefix in prefixes:
+            if untouched:
+                self._touch(prefix)
             want = self.export(prefix, peer)
             have = adj.get(prefix)
             if want == have:
@@ -461,3 +504,35 @@ class Speaker:
             return
         todo = list(pending) if key == PEER_TIMER else [key] if key in pending else []
         self._sync(peer, todo, now, out, "MRAI timer expired")
+
+
+# -- the routing policy as pure functions (shared with the warm-start computation) ------------------
+def import_route(cfg: SpeakerConfig, nb: NeighborConfig, prefix: str, as_path: tuple[int, ...], next_hop: str,
+                 origin: int, med: int | None, local_pref: int | None,
+                 igp_cost: Callable[[str], float]) -> tuple[BgpRoute | None, str]:
+    """Import policy (RFC 4271 §9.1.1): loop prevention, the import filter, LOCAL_PREF."""
+    if cfg.asn in as_path:
+        return None, f"AS path contains our own AS{cfg.asn}"
+    opts = cfg.options
+    lp = import_local_pref(nb.relationship, opts.policy, opts.prefs, nb.local_pref)
+    if nb.import_filter is not None:
+        ok, rule = nb.import_filter.decide(prefix, cfg.addresses.get(prefix), as_path)
+        if not ok:
+            return None, f"import filter: {rule_text(rule)}"
+        if rule is not None and rule.local_pref is not None:
+            lp = rule.local_pref
+    if local_pref is not None and not nb.ebgp:
+        lp = local_pref
+    return BgpRoute(as_path, lp, nb.name, nb.asn, nb.router_id, nb.address_int, nb.relationship, next_hop, origin,
+                    med, nb.ebgp, igp_cost(next_hop)), ""
+
+
+def exports(cfg: SpeakerConfig, route: BgpRoute, nb: NeighborConfig, prefix: str) -> bool:
+    """Export policy (§9.1.3): whether ``route`` (our best) goes to neighbour ``nb`` at all."""
+    opts = cfg.options
+    ssld = opts.ssld
+    if ssld != SSLD_OFF and (route.peer == nb.name or (ssld == SSLD_PATH and nb.asn in route.as_path)):
+        return False
+    if not may_export(route.learned_from, nb.relationship, opts.policy):
+        return False
+    return nb.export_filter is None or nb.export_filter.decide(prefix, cfg.addresses.get(prefix), route.as_path)[0]
