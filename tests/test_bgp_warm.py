@@ -65,7 +65,7 @@ def test_per_neighbour_policy_uses_the_general_path_and_matches_a_cold_start() -
     _, fibs = state_at(g, cold.trace, 300.0)
     snap = warm.compute(configs(g, policy="none"))
     assert snapshot_tables(snap) == {r: fibs[r] for r in snap.routers}
-    assert snap.table("r0")["r2"].next_hops == ("r5",)   # LOCAL_PREF 300 beats the shorter path via r1
+    assert snap.table("r0")["r3"].next_hops == ("r5",)   # LOCAL_PREF 300 decides the tie with r1
 
 
 def test_a_policy_without_stable_routing_is_refused() -> None:
