@@ -94,3 +94,33 @@ def flap_scenario(*, flaps: int = 6, period: float = 120.0, start: float = 300.0
 
 def events_at(scenario: Scenario) -> Iterable[float]:
     return (ev.time for ev in scenario.events)
+
+
+#: Per-UPDATE processing times of the MRAI study: the protocol default, and a busy router.
+PROCESSING = {"light": (0.001, 0.01), "busy": (0.01, 0.1)}
+
+
+def mrai_sweep(scenario: Scenario, mrais: Iterable[float], *, processing: tuple[float, float],
+               options: dict | None = None, seeds: Iterable[int] = (1,)) -> list[dict[str, float]]:
+    """Tdown and Tup convergence time and messages for each MRAI (averaged over ``seeds``).
+
+    Keepalives are off (``hold: 0``) so the message counts are the routing protocol's own: UPDATEs
+    and the few session messages.  The scenario's first event is the Tdown, its second the Tup.
+    """
+    from netsim.simulate import simulate
+
+    rows = []
+    seeds = list(seeds)
+    for mrai in mrais:
+        acc = {"tdown": 0.0, "tdown_messages": 0.0, "tup": 0.0, "tup_messages": 0.0}
+        for seed in seeds:
+            opts = {"hold": 0, "mrai": mrai, "update_delay_min": processing[0],
+                    "update_delay_max": processing[1], **(options or {})}
+            run = simulate(scenario, "bgp", seed=seed, options=opts, narrate=False)
+            down, up = run.metrics.events[:2]
+            acc["tdown"] += down.convergence_time
+            acc["tdown_messages"] += down.messages
+            acc["tup"] += up.convergence_time
+            acc["tup_messages"] += up.messages
+        rows.append({"mrai": float(mrai), **{k: v / len(seeds) for k, v in acc.items()}})
+    return rows
