@@ -113,9 +113,13 @@ class BestPathChange(Note):
     def text(self) -> str:
         if self.new_path is None:
             return f"no path to {self.prefix} (was {path_text(self.old_path)})"
+        if self.peer is None:
+            return f"originating {self.prefix}"
         return f"best path to {self.prefix} is {path_text(self.new_path)} via AS{self.peer_asn}"
 
     def reason(self) -> str:
+        if self.peer is None and self.new_path is not None:
+            return self.trigger
         if self.new_path is None:
             return f"{self.trigger}; no other route"
         if self.old_path is None:

@@ -163,9 +163,9 @@ class Bgp(Protocol):
         for prefix, entry, note in out.routes:
             self._note(note)
             if entry is None:
-                port.withdraw(prefix, note.text())
+                port.withdraw(prefix, self._cause(note))
             else:
-                port.install(prefix, (entry[0],), entry[1], note.text())
+                port.install(prefix, (entry[0],), entry[1], self._cause(note))
         for peer, packet in out.sends:
             port.send(peer, packet, packet.size)
         timers = self._timers
@@ -176,8 +176,14 @@ class Bgp(Protocol):
             if delay is not None:
                 timers[key] = port.call_later(delay, self._fire, key)
 
+    # -- the two adapters to today's narration API (the typed core takes the note itself) ---------
     def _note(self, note: Note) -> None:
-        """The one place narration reaches the router (the typed core will take ``note`` itself)."""
+        """Narrate ``note`` (becomes ``port.decide(note)``)."""
         if self.speaker.narrate:
             reason = note.reason()
             self.port.decide(note.kind, f"{note.text()}: {reason}" if reason else note.text())
+
+    @staticmethod
+    def _cause(note: Note) -> str:
+        """The cause of a FIB change (becomes ``cause=note``)."""
+        return note.text()

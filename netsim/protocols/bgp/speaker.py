@@ -138,7 +138,7 @@ class Speaker:
                     sess.warm_up(now, out)
             return out
         for prefix in self._own:
-            self._decide(prefix, "originated here", out)
+            self._decide(prefix, "this router's own loopback", out)
         for nb, sess in self.sessions.items():
             self._signal(nb, sess.start(now, carriers.get(nb, False), out), now, out)
         return out
