@@ -111,3 +111,32 @@ def test_the_older_suppress_threshold_also_damps_the_next_as() -> None:
     run = simulate(flap_scenario(), "bgp", options={"damping": True, "damping_suppress": 2000.0})
     damped = {(r, via) for r, _, via, *_ in suppression_intervals(run.trace.decisions, run.trace.end_time)}
     assert {("t1", "p"), ("t2", "p"), ("c", "t2")} <= damped
+
+
+def test_path_exploration_read_from_the_narration_matches_the_speakers_counters() -> None:
+    """Two independent countings of the same exploration: the speakers' live counters, and the
+    best-path changes parsed back from the trace."""
+    from netsim.bfd import install_bfd
+    from netsim.faults import bfd_for_links
+    from netsim.network import Network
+    from netsim.protocols.bgp import Bgp
+    from netsim.protocols.bgp.exploration import path_exploration
+    from netsim.simulate import _schedule, resolve_protocol
+
+    sc = clique_scenario(6)
+    _, opts = resolve_protocol(sc, "bgp", {"policy": "none"})
+    net = Network(sc.graph, Bgp, opts, sc.seed)
+    install_bfd(net, bfd_for_links(sc.graph, sc.bfd))
+    net.start()
+    for ev in sc.events:
+        _schedule(net, ev)
+    net.run(1000.0)   # before the Tup
+    parsed = path_exploration(net.trace.decisions)
+    for name, router in net.routers.items():
+        if name == "r1":
+            continue
+        live = router.protocol.speaker.stats["r1"]
+        assert list(parsed[(name, "r1")].paths) == live.paths
+    after = path_exploration(net.trace.decisions, start=300.0)
+    assert max(e.distinct for (r, p), e in after.items() if p == "r1") >= 3   # ever longer paths were tried
+    assert all(e.paths[-1] is None for (r, p), e in after.items() if p == "r1" and r != "r1")
