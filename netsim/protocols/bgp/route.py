@@ -34,3 +34,8 @@ class BgpRoute:
     med: int | None = None
     ebgp: bool = True
     igp_cost: float = 0.0
+
+
+def own_route() -> BgpRoute:
+    """The route a speaker holds for a prefix it originates: empty AS path, no peer."""
+    return BgpRoute((), 0, None, 0, 0, 0, OWN)

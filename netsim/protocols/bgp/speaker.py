@@ -65,7 +65,7 @@ from netsim.protocols.bgp.policy import (
     may_export,
     rule_text,
 )
-from netsim.protocols.bgp.route import OWN, BgpRoute
+from netsim.protocols.bgp.route import BgpRoute, own_route
 from netsim.protocols.bgp.session import DOWN, UP, UPDATE, Session
 from netsim.protocols.bgp.transport import Segment
 from netsim.protocols.damping import RouteDamping
@@ -117,7 +117,7 @@ class Speaker:
         self.stats: dict[str, PrefixStats] = {}
         #: IGP distance to a BGP next hop (the hook iBGP will fill; eBGP next hops are connected).
         self.igp_cost: Callable[[str], float] = lambda next_hop: 0.0
-        self._own = {p: BgpRoute((), 0, None, 0, 0, 0, OWN) for p in cfg.originate}
+        self._own = {p: own_route() for p in cfg.originate}
         #: Warm start: prefixes whose RIB entries still live only in the shared snapshot, and the
         #: peers whose snapshot routes no longer hold (their session went down since).
         self._untouched: set[str] = set()
@@ -142,38 +142,6 @@ class Speaker:
         for nb, sess in self.sessions.items():
             self._signal(nb, sess.start(now, carriers.get(nb, False), out), now, out)
         return out
-
-    def _touch(self, prefix: str, also: str | None = None) -> None:
-        """Warm start: bring ``prefix``'s RIB entries out of the snapshot before first use.  Only
-        Established sessions that never went down since t=0 contribute (``also``: one more, whose
-        session is going down right now and whose loss the caller is about to process)."""
-        if prefix not in self._untouched:
-            return
-        self._untouched.discard(prefix)
-        snap = self.cfg.warm
-        me = self.me
-        live = [nb for nb, sess in self.sessions.items()
-                if nb == also or (sess.established and nb not in self._stale)]
-        bucket = {}
-        for nb in live:
-            upstream = snap.route(prefix, nb)
-            route = None if upstream is None else snap.offer(prefix, nb, me, upstream)
-            if route is not None:
-                bucket[nb] = route
-        if bucket:
-            self.rib_in[prefix] = bucket
-            best = decision.best_route(list(bucket.values()))
-            if best is not None:
-                self.loc_rib[prefix] = best
-        for nb in live:
-            if nb != also:
-                attrs = self.export(prefix, nb)
-                if attrs is not None:
-                    self.adj_out[nb][prefix] = attrs
-
-    def _touch_all(self) -> None:
-        for prefix in sorted(self._untouched):
-            self._touch(prefix)
 
     def carrier(self, peer: str, up: bool, now: float) -> Effects:
         out = Effects(self.narrate)
@@ -207,6 +175,39 @@ class Speaker:
         out = Effects(self.narrate)
         self._signal(peer, self.sessions[peer].stop(now, out), now, out)
         return out
+
+    # -- warm start ---------------------------------------------------------------------------
+    def _touch(self, prefix: str, also: str | None = None) -> None:
+        """Warm start: bring ``prefix``'s RIB entries out of the snapshot before first use.  Only
+        Established sessions that never went down since t=0 contribute (``also``: one more, whose
+        session is going down right now and whose loss the caller is about to process)."""
+        if prefix not in self._untouched:
+            return
+        self._untouched.discard(prefix)
+        snap = self.cfg.warm
+        me = self.me
+        live = [nb for nb, sess in self.sessions.items()
+                if nb == also or (sess.established and nb not in self._stale)]
+        bucket = {}
+        for nb in live:
+            upstream = snap.route(prefix, nb)
+            route = None if upstream is None else snap.offer(prefix, nb, me, upstream)
+            if route is not None:
+                bucket[nb] = route
+        if bucket:
+            self.rib_in[prefix] = bucket
+            best = decision.best_route(list(bucket.values()))
+            if best is not None:
+                self.loc_rib[prefix] = best
+        for nb in live:
+            if nb != also:
+                attrs = self.export(prefix, nb)
+                if attrs is not None:
+                    self.adj_out[nb][prefix] = attrs
+
+    def _touch_all(self) -> None:
+        for prefix in sorted(self._untouched):
+            self._touch(prefix)
 
     # -- session signals ------------------------------------------------------------------------
     def _signal(self, peer: str, signal: str | None, now: float, out: Effects) -> None:

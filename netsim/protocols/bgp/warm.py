@@ -28,7 +28,7 @@ from netsim.errors import NetsimError
 from netsim.protocols.bgp import decision
 from netsim.protocols.bgp.config import NeighborConfig, SpeakerConfig
 from netsim.protocols.bgp.policy import SSLD_OFF, SSLD_PATH, SSLD_SOURCE, import_local_pref, may_export
-from netsim.protocols.bgp.route import CUSTOMER, OWN, PEER, PROVIDER, UNSPECIFIED, BgpRoute
+from netsim.protocols.bgp.route import CUSTOMER, OWN, PEER, PROVIDER, UNSPECIFIED, BgpRoute, own_route
 from netsim.protocols.bgp.speaker import exports, import_route
 from netsim.trace import FibTable
 
@@ -39,11 +39,6 @@ MAX_CHANGES_PER_ROUTER = 50
 
 def _no_igp(_next_hop: str) -> float:
     return 0.0
-
-
-def own_route() -> BgpRoute:
-    """The route a speaker holds for a prefix it originates."""
-    return BgpRoute((), 0, None, 0, 0, 0, OWN)
 
 
 @dataclass
