@@ -124,7 +124,7 @@ class Bgp(Protocol):
         super().__init__(port, options, rng, config)
         if config is None:
             raise ValueError(f"router {port.name}: no BGP configuration (Bgp.configure was not called)")
-        trace = getattr(port, "_trace", None)  # narration is costly on big runs; the typed core will not need this
+        trace = getattr(port, "_trace", None)  # skip building narration text when the run records none
         self.speaker = Speaker(config, self._uniform, narrate=bool(getattr(trace, "narrate", True)))
         self._timers: dict[TimerKey, Timer] = {}
         self._draws: list[float] = []
@@ -176,7 +176,7 @@ class Bgp(Protocol):
             if delay is not None:
                 timers[key] = port.call_later(delay, self._fire, key)
 
-    # -- the two adapters to today's narration API (the typed core takes the note itself) ---------
+    # -- the two adapters to the router's narration API (text today; the note records themselves later) --
     def _note(self, note: Note) -> None:
         """Narrate ``note`` (becomes ``port.decide(note)``)."""
         if self.speaker.narrate:
