@@ -92,10 +92,6 @@ def flap_scenario(*, flaps: int = 6, period: float = 120.0, start: float = 300.0
                     description=f"link s–p flaps {flaps} times every {period:g} s")
 
 
-def events_at(scenario: Scenario) -> Iterable[float]:
-    return (ev.time for ev in scenario.events)
-
-
 #: Per-UPDATE processing times of the MRAI study: the protocol default, and a busy router.
 PROCESSING = {"light": (0.001, 0.01), "busy": (0.01, 0.1)}
 
