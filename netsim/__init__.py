@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsim.version import __version__
+
 __all__ = ["RunResult", "Scenario", "__version__", "load_scenario", "parse_scenario", "run_protocols", "simulate"]
 
 

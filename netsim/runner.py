@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from netsim.analysis.metrics import analyze
-from netsim.analysis.oracle import get_model
+from netsim.analysis.oracle import ModelUnavailable, get_model
 from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
 from netsim.engine.network import Network
@@ -90,8 +90,13 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
 
         plane = run_flows(net.trace, scenario.graph, scenario.flows, seed,
                           loss=loss_timeline(scenario.graph, scenario.events))
-    model = get_model(cls.correctness)(scenario.graph, opts)
-    metrics = analyze(net.trace, scenario.graph, model=model, options=opts, protocol=canon, dataplane=plane)
+    model, unjudged = None, None
+    try:
+        model = get_model(cls.correctness)(scenario.graph, opts)
+    except ModelUnavailable as exc:  # outside what the model covers: every other figure still counts
+        unjudged = str(exc)
+    metrics = analyze(net.trace, scenario.graph, model=model, options=opts, protocol=canon, dataplane=plane,
+                      unjudged=unjudged)
     return RunResult(scenario, canon, seed, opts, net.trace, metrics, plane, cls.correctness)
 
 

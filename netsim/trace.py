@@ -227,6 +227,38 @@ class RouteReused(Note):
         return f"reuse: route to {self.dest} via {self.via} reused (penalty {self.penalty:.0f})"
 
 
+class PathChoice(Note):
+    """A path-vector router chose a new best path to a destination (or lost it): what the
+    path-exploration metrics count.  Subclasses provide the two properties."""
+
+    __slots__ = ()
+    essential: ClassVar[bool] = True
+
+    @property
+    def chosen_dest(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def chosen_path(self) -> tuple[int, ...] | None:
+        """The new best path (AS numbers, nearest first), None when no route is left."""
+        raise NotImplementedError
+
+
+class UpdatesSent(Note):
+    """A router sent an update: how many destinations it announced and withdrew (metrics read it)."""
+
+    __slots__ = ()
+    essential: ClassVar[bool] = True
+
+    @property
+    def announced_count(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def withdrawn_count(self) -> int:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True, slots=True)
 class Narration(Note):
     """Free text, for tests and tools that make traces by hand (never used by the protocols)."""

@@ -361,23 +361,31 @@ class ShortestPathJudge:
 class ModelJudge:
     """Entry-by-entry judging against any correctness model (see the module docstring)."""
 
-    def __init__(self, world: World, initial: Mapping[str, Mapping[str, Route]], model: CorrectnessModel) -> None:
+    def __init__(self, world: World, initial: Mapping[str, Mapping[str, Route]],
+                 model: CorrectnessModel | None, unjudged: str | None = None, graph: object = None) -> None:
+        """``model`` None (with the reason in ``unjudged``): nothing can be judged correct, and
+        forwarding is walked from every router towards every destination."""
         self.world = world
         self.model = model
+        self.unjudged = unjudged
         self.expected: Tables = {}
         self.bad: set[tuple[str, str]] = set()
         self.loops: set[str] = set()
         self.holes: set[str] = set()
         self.track_forwarding = False
         self._routers = set(world.routers)
-        self.origins = prefix_origins(model.graph)
+        self.origins = prefix_origins(model.graph if model is not None else graph)
         self._reexpect()
 
     @property
     def nbad(self) -> int:
-        return len(self.bad)
+        return len(self.bad) if self.model is not None else 1
 
     def _reexpect(self) -> None:
+        if self.model is None:
+            self.expected = {}
+            self.bad = set()
+            return
         self.expected = self.model.tables(self.world.state())
         self.bad = set()
         for r in self.world.routers:
@@ -396,8 +404,9 @@ class ModelJudge:
         return have is None if want is None else want.accepts(have)
 
     def routes_changed(self, pairs: set[tuple[str, str]]) -> None:
-        for r, d in pairs:
-            (self.bad.discard if self._ok(r, d) else self.bad.add)((r, d))
+        if self.model is not None:
+            for r, d in pairs:
+                (self.bad.discard if self._ok(r, d) else self.bad.add)((r, d))
         if self.track_forwarding:
             for d in sorted({d for _r, d in pairs}):
                 self._forwarding(d)
@@ -409,13 +418,18 @@ class ModelJudge:
 
     def forwarding_all(self) -> None:
         self.loops, self.holes = set(), set()
-        for d in sorted({d for _r, d in self.bad}):
+        dests = sorted({d for _r, d in self.bad}) if self.model is not None else \
+            sorted({*self.world.routers, *self.origins})
+        for d in dests:
             self._forwarding(d)
 
     def _forwarding(self, dest: str) -> None:
         world = self.world
-        roots = sorted(r for r, d in self.bad if d == dest and r not in world.down
-                       and dest in self.expected.get(r, {}))
+        if self.model is None:  # nothing to judge against: walk from every router with an entry
+            roots = sorted(r for r in world.routers if r not in world.down and dest in world.fibs[r])
+        else:
+            roots = sorted(r for r, d in self.bad if d == dest and r not in world.down
+                           and dest in self.expected.get(r, {}))
         fibs = world.fibs
 
         def hops(r: str) -> list[str]:

@@ -18,7 +18,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsim.trace import RouteChange, RouteFlapped, RouteReused, RouteSuppressed, ScriptedEvent, Trace
+from netsim.analysis.labovitz import classify_event, event_class
+from netsim.trace import (
+    PathChoice,
+    RouteChange,
+    RouteFlapped,
+    RouteReused,
+    RouteSuppressed,
+    ScriptedEvent,
+    Trace,
+    UpdatesSent,
+)
 
 #: Times in results are rounded to the microsecond, so the same run gives byte-identical JSON.
 DIGITS = 6
@@ -26,12 +36,22 @@ DIGITS = 6
 
 @dataclass(frozen=True)
 class RunContext:
-    """What a metric may know about the run besides the window: its trace, options, probe traffic."""
+    """What a metric may know about the run besides the window: its trace, options, probe traffic,
+    and the correctness model the run is judged against (None when it could not be judged)."""
 
     trace: Trace
     options: Mapping[str, Any]
     protocol: str = ""
     dataplane: Any = None
+    model: Any = None
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def path_vector(self) -> bool:
+        """Whether the run chose paths (a path-vector protocol recorded path choices)."""
+        if "path_vector" not in self._cache:
+            self._cache["path_vector"] = any(isinstance(d.note, PathChoice) for d in self.trace.decisions)
+        return bool(self._cache["path_vector"])
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,9 @@ class Window:
     #: When every FIB became correct and stayed so to the window's end (absolute time), or None.
     correct_since: float | None
     run: RunContext
+    #: The physical network just before the event and at the window's end (NetworkState).
+    state_before: Any = None
+    state_after: Any = None
 
 
 def seconds(x: float | None) -> float | None:
@@ -142,6 +165,41 @@ def _damped_flaps(w: Window) -> int:
                if isinstance(d.note, RouteFlapped) and w.start <= d.time < w.stop)
 
 
+def _explored(w: Window) -> int:
+    """The most distinct best paths one router selected for one destination in the window."""
+    seen: dict[tuple[str, str], set[Any]] = {}
+    for d in w.run.trace.decisions:
+        note = d.note
+        if isinstance(note, PathChoice) and w.start <= d.time < w.stop and note.chosen_path is not None:
+            seen.setdefault((d.router, note.chosen_dest), set()).add(note.chosen_path)
+    return max((len(s) for s in seen.values()), default=0)
+
+
+def _best_changes(w: Window) -> int:
+    return sum(1 for d in w.run.trace.decisions if isinstance(d.note, PathChoice) and w.start <= d.time < w.stop)
+
+
+def _announced(w: Window) -> int:
+    return sum(d.note.announced_count for d in w.run.trace.decisions
+               if isinstance(d.note, UpdatesSent) and w.start <= d.time < w.stop)
+
+
+def _withdrawn(w: Window) -> int:
+    return sum(d.note.withdrawn_count for d in w.run.trace.decisions
+               if isinstance(d.note, UpdatesSent) and w.start <= d.time < w.stop)
+
+
+def _event_class(w: Window) -> str | None:
+    model = w.run.model
+    if model is None or w.state_before is None or w.state_after is None:
+        return None
+    return event_class(classify_event(model.tables(w.state_before), model.tables(w.state_after)))
+
+
+def _path_vector(run: RunContext) -> bool:
+    return run.path_vector
+
+
 def _packets(w: Window) -> Any:
     return w.run.dataplane.at(w.start)
 
@@ -198,6 +256,20 @@ EVENT_METRICS: tuple[Metric, ...] = (
            applies=_damping_on, contract=False),
     Metric("damped_flaps", "count", "flaps that route-flap damping counted in the window (with damping on)",
            _damped_flaps, applies=_damping_on, contract=False),
+    Metric("event_class", "", "Labovitz et al.'s class of the event, from the correct routes before and after it: "
+           "Tdown (a destination lost), Tup (one gained), Tlong (some path longer), Tshort (only shorter); "
+           "the slowest one the event caused (path-vector runs)", _event_class, summary=None,
+           columns=(Column("class", lambda v: v or "-"),), applies=_path_vector, contract=False,
+           null="no correct route changed"),
+    Metric("paths_explored", "count", "the most distinct best paths one router selected for one destination in "
+           "the window: path exploration (path-vector runs)", _explored, summary="max",
+           columns=(Column("paths"),), applies=_path_vector, contract=False),
+    Metric("best_path_changes", "count", "best-path changes in the window (path-vector runs)", _best_changes,
+           applies=_path_vector, contract=False),
+    Metric("updates_sent", "count", "destinations announced in updates sent in the window (path-vector runs)",
+           _announced, applies=_path_vector, contract=False),
+    Metric("withdrawals_sent", "count", "destinations withdrawn in updates sent in the window (path-vector runs)",
+           _withdrawn, applies=_path_vector, contract=False),
 )
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from netsim.analysis.judge import ModelJudge, ShortestPathJudge
 from netsim.analysis.metric_defs import RunContext, Window, event_metrics_for
-from netsim.analysis.oracle import CorrectnessModel
+from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable
 from netsim.analysis.oracle.shortest_paths import ShortestPaths
 from netsim.analysis.replay import World, steps
 from netsim.trace import Route, Trace
@@ -60,13 +60,23 @@ class RunMetrics:
     end_time: float
     #: Router -> its FIB at the end (a read-only mapping; the initial table itself if never changed).
     final_tables: dict[str, Mapping[str, Route]]
+    #: Why correctness could not be judged (the scenario is outside the correctness model), or None.
+    unjudged: str | None = None
+    #: FIB changes over the whole run, and the time of the last one (None: none).
+    route_changes_total: int = 0
+    last_route_change: float | None = None
+    #: FIB changes and protocol packets before the first event (the cold start's window).
+    initial_changes: int = 0
+    initial_messages: int = 0
 
 
 def analyze(trace: Trace, graph: nx.Graph, *, model: CorrectnessModel | None = None,
-            options: Mapping[str, Any] | None = None, protocol: str = "", dataplane: Any = None) -> RunMetrics:
+            options: Mapping[str, Any] | None = None, protocol: str = "", dataplane: Any = None,
+            unjudged: str | None = None) -> RunMetrics:
     """Compute every figure of the results from ``trace`` (and the initial ``graph``).
 
-    ``model`` judges correctness (default: shortest paths); ``options``, ``protocol`` and
+    ``model`` judges correctness (default: shortest paths; with ``unjudged``, the reason the
+    scenario is outside every model, nothing is judged correct); ``options``, ``protocol`` and
     ``dataplane`` let extension metrics decide whether they apply (damping on, probe flows).
 
     The cyclic garbage collector is paused meanwhile: the analysis makes no reference cycles,
@@ -76,21 +86,30 @@ def analyze(trace: Trace, graph: nx.Graph, *, model: CorrectnessModel | None = N
     enabled = gc.isenabled()
     gc.disable()
     try:
-        run = RunContext(trace, options or {}, protocol, dataplane)
+        run = RunContext(trace, options or {}, protocol, dataplane, model if unjudged is None else None)
+        if unjudged is not None:
+            return _analyze(trace, graph, None, run, unjudged)
         return _analyze(trace, graph, model or ShortestPaths(graph, run.options), run)
     finally:
         if enabled:
             gc.enable()
 
 
-def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel, run: RunContext) -> RunMetrics:
+def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel | None, run: RunContext,
+             unjudged: str | None = None) -> RunMetrics:
     tables0 = trace.initial_fibs or {}
     world = World.initial(graph, trace, lazy=True)
     judge: ShortestPathJudge | ModelJudge
-    if isinstance(model, ShortestPaths):
+    if model is None:
+        judge = ModelJudge(world, tables0, None, unjudged, graph)
+    elif isinstance(model, ShortestPaths):
         judge = ShortestPathJudge(world, tables0, graph)
     else:
-        judge = ModelJudge(world, tables0, model)
+        try:
+            judge = ModelJudge(world, tables0, model)
+        except ModelUnavailable as exc:
+            unjudged = str(exc)
+            judge = ModelJudge(world, tables0, None, unjudged, graph)
 
     # Windows: events grouped by time.
     ev_times = sorted({e.time for e in trace.events})
@@ -105,6 +124,7 @@ def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel, run: RunCon
     step_iter = steps(trace, initial=False)
     grown: set[str] = set()  # routers whose FIB gained a destination during the replay
     pending = next(step_iter, None)
+    states: dict[float, Any] = {}  # the network at each window bound, before that instant's changes
 
     def close_window(at: float) -> None:
         nonlocal initial
@@ -129,6 +149,7 @@ def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel, run: RunCon
         accumulate(t)
         prev = t
         if t == t_bound:
+            states[t] = world.state()
             close_window(t)
             b += 1
             current = t if t < end or t in windows else None
@@ -157,6 +178,7 @@ def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel, run: RunCon
                 good_since = t
             pending = next(step_iter, None)
     accumulate(end)
+    states.setdefault(end, world.state())
     if current is not None:
         close_window(end)
     elif not ev_times:
@@ -179,13 +201,19 @@ def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel, run: RunCon
         m_lo, m_hi = np.searchsorted(msg_t, start, "left"), np.searchsorted(msg_t, stop, "left")
         loop_t, hole_t, good, _ = windows[start]
         window = Window(ev, start, stop, trace.route_changes[lo:hi], int(msg_c[m_hi] - msg_c[m_lo]),
-                        int(msg_b[m_hi] - msg_b[m_lo]), loop_t, hole_t, good, run)
+                        int(msg_b[m_hi] - msg_b[m_lo]), loop_t, hole_t, good, run, states.get(start),
+                        states.get(stop))
         out.append(EventMetrics(ev.index, start, ev.kind, ev.target, ev.detail, stop,
                                 {m.name: m.compute(window) for m in metrics}))
     seen: dict[int, bool] = {}
     final = {r: _final_table(world, r, tables0, grown, seen) for r in trace.routers}
+    first = ev_times[0] if ev_times else end
+    n_initial = bisect.bisect_left(rc_times, first) if ev_times else len(rc_times)
+    m_initial = int(msg_c[np.searchsorted(msg_t, first, "left")]) if ev_times else int(msg_c[-1])
     return RunMetrics(initial_convergence=initial, events=tuple(out), messages_total=int(msg_c[-1]),
-                      bytes_total=int(msg_b[-1]), end_time=end, final_tables=final)
+                      bytes_total=int(msg_b[-1]), end_time=end, final_tables=final, unjudged=unjudged,
+                      route_changes_total=len(rc_times), last_route_change=rc_times[-1] if rc_times else None,
+                      initial_changes=n_initial, initial_messages=m_initial)
 
 
 def _final_table(world: World, router: str, initial: Mapping[str, Mapping[str, Route]], grown: set[str],

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from netsim.analysis.oracle import CorrectnessModel, get_model
+from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable, get_model
 from netsim.analysis.replay import World, world_at
 from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
 from netsim.trace import Route
 
 #: Status of one entry, with the symbol and colour that mark it in the text table.
-OK, MISSING, WRONG, EXTRA = "ok", "missing", "wrong", "extra"
-MARKS = {OK: " ", MISSING: "-", WRONG: "≠", EXTRA: "+"}
+OK, MISSING, WRONG, EXTRA, UNJUDGED = "ok", "missing", "wrong", "extra", "not judged"
+MARKS = {OK: " ", MISSING: "-", WRONG: "≠", EXTRA: "+", UNJUDGED: " "}
 COLOURS = {MISSING: "yellow", WRONG: "red", EXTRA: "magenta"}
 LEGEND = "marks: - missing (the oracle has a route, the FIB none)   ≠ wrong (cost or next hop)   " \
          "+ extra (a route to an unreachable destination)"
@@ -46,11 +46,16 @@ class RouterTable:
 
     @property
     def faults(self) -> int:
-        return sum(e.status != OK for e in self.entries)
+        return sum(e.status not in (OK, UNJUDGED) for e in self.entries)
 
 
-def judge(world: World, model: CorrectnessModel, routers: Sequence[str] | None = None) -> list[RouterTable]:
-    """Each router's FIB next to the correctness model's table, entry by entry."""
+def judge(world: World, model: CorrectnessModel | None, routers: Sequence[str] | None = None) -> list[RouterTable]:
+    """Each router's FIB next to the correctness model's table, entry by entry (model None: the
+    FIBs alone, every entry shown as it is)."""
+    if model is None:
+        return [RouterTable(r, r in world.down, () if r in world.down else tuple(
+            Entry(r, d, route, None, UNJUDGED) for d, route in sorted(world.fibs[r].items())))
+            for r in (routers or world.routers)]
     tables = model.tables(world.state())
     out = []
     for r in routers or world.routers:
@@ -77,18 +82,32 @@ def judge(world: World, model: CorrectnessModel, routers: Sequence[str] | None =
     return out
 
 
+def truth_of(result: RunResult) -> tuple[str, str | None]:
+    """What ``result``'s tables are judged against, in words, and why not when they cannot be."""
+    try:
+        model = get_model(result.correctness)(result.scenario.graph, result.options)
+    except ModelUnavailable as exc:
+        return "", str(exc)
+    return model.describes, None
+
+
 def tables_at(result: RunResult, at: float, router: str | None = None) -> list[RouterTable]:
     """The judged tables of ``result`` at time ``at`` (optionally one router's)."""
     routers = result.trace.routers
     if router is not None and router not in routers:
         raise NetsimError(f"--router {router}: unknown router (known: {', '.join(sorted(routers))})")
     world = world_at(result.scenario.graph, result.trace, at)
-    model = get_model(result.correctness)(result.scenario.graph, result.options)
+    try:
+        model: CorrectnessModel | None = get_model(result.correctness)(result.scenario.graph, result.options)
+    except ModelUnavailable:
+        model = None
     return judge(world, model, [router] if router else sorted(routers))
 
 
-def render(tables: Sequence[RouterTable], at: float, style: bool = True) -> str:
-    """Aligned text, one block per router; wrong entries marked and (on a terminal) coloured."""
+def render(tables: Sequence[RouterTable], at: float, style: bool = True, against: str = "shortest paths",
+           unjudged: str | None = None) -> str:
+    """Aligned text, one block per router; wrong entries marked and (on a terminal) coloured.
+    ``against`` names the correctness model; ``unjudged`` says why nothing could be judged."""
     import click
 
     entries = [e for t in tables for e in t.entries]
@@ -96,7 +115,10 @@ def render(tables: Sequence[RouterTable], at: float, style: bool = True) -> str:
     w_fib = max([len("FIB"), *(len(_show(e.actual)) for e in entries)])
     faults = sum(t.faults for t in tables)
     verb = "entry differs" if faults == 1 else "entries differ"
-    out = [f"routing tables at t = {at:g} s: {faults} {verb} from shortest paths", ""]
+    if unjudged:
+        out = [f"routing tables at t = {at:g} s (not judged: {unjudged})", ""]
+    else:
+        out = [f"routing tables at t = {at:g} s: {faults} {verb} from {against}", ""]
     for t in tables:
         head = f"{t.router}" + ("  (down: no FIB)" if t.down else "")
         out.append(click.style(head, bold=True) if style else head)
@@ -107,12 +129,13 @@ def render(tables: Sequence[RouterTable], at: float, style: bool = True) -> str:
         for e in t.entries:
             mark = MARKS[e.status]
             line = f"  {mark} {e.dest.ljust(w_dest)}  {_show(e.actual).ljust(w_fib)}"
-            if e.status != OK:
+            if e.status not in (OK, UNJUDGED):
                 line += f"  {_show(e.expected)}  ({e.status})"
             colour = COLOURS.get(e.status)
             out.append(click.style(line, fg=colour) if style and colour else line.rstrip())
         out.append("")
-    out.append(LEGEND)
+    if not unjudged:
+        out.append(LEGEND)
     return "\n".join(out)
 
 

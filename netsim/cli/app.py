@@ -19,8 +19,8 @@ from typing import Any
 
 import click
 
-from netsim.version import __version__
 from netsim.errors import NetsimError
+from netsim.version import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

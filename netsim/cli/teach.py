@@ -131,7 +131,8 @@ def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | N
     from netsim.runner import run_until
 
     result = run_until(sc, name, at, seed)
-    click.echo(tables.render(tables.tables_at(result, at, router), at))
+    against, unjudged = tables.truth_of(result)
+    click.echo(tables.render(tables.tables_at(result, at, router), at, against=against, unjudged=unjudged))
 
 
 # -- plot group -----------------------------------------------------------------------------------
@@ -252,6 +253,28 @@ def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, .
     if not runs:
         raise NetsimError("no results to plot")
     _saved(cdf_figure(runs, by, metric, kinds), out)
+
+
+@plot.command("param", context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", required=True, metavar="KEY", help="The swept parameter (e.g. mrai, spf_delay).")
+@click.option("--metric", type=click.Choice(cdf_metrics()), default="convergence_time", show_default=True)
+@_protocols
+@_out
+def plot_param(inputs: tuple[Path, ...], by: str, metric: str, protocols: tuple[str, ...], out: Path) -> None:
+    """A metric (and the messages) against a swept parameter, from a sweep's runs.jsonl.
+
+    One line per event of the scenario: the mean over seeds and failures, with their spread.
+    """
+    from netsim.analysis.metric_defs import by_name
+    from netsim.output.plots.param import param_figure
+    from netsim.output.summary import load_results
+
+    _check_out(out)
+    runs = [r for r in load_results(list(inputs)) if not protocols or r.protocol in protocols]
+    if not runs:
+        raise NetsimError("no results to plot")
+    _saved(param_figure(runs, by, metric, by_name(metric).label), out)
 
 
 @plot.command("readme", context_settings=CONTEXT)

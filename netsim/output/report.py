@@ -24,6 +24,9 @@ from netsim.analysis.metric_defs import (
 )
 from netsim.analysis.result import RunResult
 
+#: What the table shows for correctness when the scenario is outside the correctness model.
+NOT_JUDGED = "n/a"
+
 
 def _cost(x: float) -> float | int:
     return int(x) if float(x).is_integer() else round(float(x), 6)
@@ -59,6 +62,9 @@ def result_dict(res: RunResult) -> dict[str, Any]:
         "end_time": seconds(m.end_time),
         "options": {k: res.options[k] for k in sorted(res.options)},
     }
+    if res.correctness != "shortest_paths" or m.unjudged:
+        out["correctness"] = {"model": res.correctness, "judged": m.unjudged is None,
+                              **({"why_not": m.unjudged} if m.unjudged else {})}
     if res.dataplane is not None:
         dp = res.dataplane
         out.update({"flows": {"pairs": [list(p) for p in dp.pairs], "rate": dp.rate},
@@ -90,14 +96,17 @@ def compare_rows(results: Sequence[RunResult]) -> tuple[tuple[str, ...], list[tu
     for res in results:
         m = res.metrics
         applies = {d.name for d in event_metrics_for(_context(res))}
-        init = human_seconds(m.initial_convergence)
-        cells = [init if d.name in ("convergence_time", "correct_time") else
+        init = human_seconds(m.initial_convergence) if not m.unjudged else NOT_JUDGED
+        initial = {"convergence_time": init, "correct_time": init, "route_changes": str(m.initial_changes),
+                   "messages": str(m.initial_messages)}
+        cells = [initial.get(d.name) or
                  (c.show(res.dataplane.at(0.0)) if d.name == "packets" and res.dataplane is not None else "")
                  for d, c in columns]
         rows.append((res.protocol, "initial (cold start)", *cells))
         for e in m.events:
             rows.append((res.protocol, f"t={e.time:g} {e.description}",
-                         *(c.show(e.values[d.name]) if d.name in applies else "" for d, c in columns)))
+                         *(NOT_JUDGED if m.unjudged and d.name == "correct_time" else
+                           c.show(e.values[d.name]) if d.name in applies else "" for d, c in columns)))
     return header, rows
 
 
@@ -134,5 +143,7 @@ def compare_text(results: Sequence[RunResult]) -> str:
     head = f"scenario {sc.name}: {sc.graph.number_of_nodes()} routers, {sc.graph.number_of_edges()} links, " \
            f"seed {results[0].seed}" if sc else ""
     header, rows = compare_rows(results)
-    return f"{head}\n\n{render_table(rows, header)}\n\n{legend(_table_metrics(results))}\n"
+    notes = "".join(f"\n{r.protocol}: correctness not judged ({NOT_JUDGED}): {r.metrics.unjudged}" for r in results
+                    if r.metrics.unjudged)
+    return f"{head}\n\n{render_table(rows, header)}\n{notes}\n{legend(_table_metrics(results))}\n"
 

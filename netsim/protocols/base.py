@@ -138,6 +138,10 @@ class Protocol(abc.ABC):
     correctness: ClassVar[str] = "shortest_paths"
     #: Metric a FIB cost means, for tables and docs ("path cost", "AS-path length", ...).
     cost_meaning: ClassVar[str] = "path cost"
+    #: Keys of a router's ``<protocol>:`` block in a scenario that are configuration rather than
+    #: options (BGP's per-neighbour policies); the scenario puts them on the graph node under the
+    #: protocol's name, where ``configure`` reads them.
+    router_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, port: RouterPort, config: RouterConfig, rng: Any) -> None:
         self.port = port
@@ -187,6 +191,11 @@ class Protocol(abc.ABC):
         to that router as ``RouterConfig.extra``), or None.
         """
         return None
+
+    @classmethod  # noqa: B027 - an optional hook
+    def check(cls, graph: Any, options: Mapping[str, Any]) -> None:
+        """Refuse a scenario this protocol cannot run (raise NetsimError with one line), before
+        anything runs; the default accepts every scenario."""
 
     @classmethod
     def quiet_period(cls, options: Mapping[str, Any]) -> float:

@@ -364,3 +364,28 @@ def _carrier(chk: Checker, item: Mapping[str, Any], label: str, default: float) 
     if "carrier_delay" in item:
         return chk.number(item, "carrier_delay", f"{label}.carrier_delay")
     return default
+
+
+def make_event(kind: str, time: float, *, target: Any, index: int = 0, **options: Any) -> Event:
+    """An event built in Python rather than parsed from a file (studies, tests, notebooks).
+
+    ``target`` is a router name (or a one-name tuple) for node events, ``(a, b)`` for one link, or
+    ``((a, b), (c, d), ...)`` for a shared-risk group; ``options`` are the kind's modifiers
+    (``silent``, ``carrier_delay``, ``costs`` or ``cost``, ``period``, ``count``, ``loss`` ...).
+    """
+    cls = EVENT_KINDS[kind]
+    if issubclass(cls, _NodeEvent):
+        node = target[0] if isinstance(target, tuple) else target
+        return cls(index, float(time), 0, str(node))
+    links = options.pop("links", None)
+    group = links is not None or (bool(target) and isinstance(target[0], (tuple, list)))
+    pairs = tuple(links) if links is not None else (tuple(target) if group else (tuple(target),))
+    links_t = tuple((a, b) if a <= b else (b, a) for a, b in pairs)
+    if "cost" in options:
+        c = options.pop("cost")
+        a, b = links_t[0]
+        options["costs"] = tuple(sorted({a: c, b: c}.items())) if not isinstance(c, Mapping) \
+            else tuple(sorted(c.items()))
+    if "loss" in options and isinstance(options["loss"], Mapping):
+        options["loss"] = tuple(sorted(options["loss"].items()))
+    return cls(index, float(time), 0, links_t, group=group, **options)

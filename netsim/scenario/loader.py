@@ -453,9 +453,15 @@ class _Validator:
                                         f"unknown key (expected {', '.join(ROUTER_KEYS)} or a protocol name)")
                     if not isinstance(value, LDict):
                         raise self.fail(kl, f"{label}.{key}", "must be a mapping of option → value")
-                    base = protocols.get(canon) or PROTOCOLS[canon].defaults()
-                    self.options(PROTOCOLS[canon], value, base, kl, f"{label}.{key}")
-                    options[canon] = dict(value)
+                    cls = PROTOCOLS[canon]
+                    setup = {k: v for k, v in value.items() if k in cls.router_keys}
+                    if setup:
+                        graph.nodes[name][canon] = setup
+                    opts = LDict({k: v for k, v in value.items() if k not in cls.router_keys})
+                    opts.line, opts.key_lines = value.line, value.key_lines
+                    base = protocols.get(canon) or cls.defaults()
+                    self.options(cls, opts, base, kl, f"{label}.{key}")
+                    options[canon] = dict(opts)
             out[name] = RouterSpec(asn, tuple(graph.nodes[name].get("prefixes", ())), options, interfaces)
         return out
 
@@ -497,12 +503,15 @@ class _Validator:
 
     def check_router_options(self, sc: Scenario, doc: LDict) -> None:
         """Per-router and per-interface values merged over the network-wide ones must still obey
-        each protocol's cross-option rules (checked by the same code the runner uses)."""
+        each protocol's cross-option rules (checked by the same code the runner uses), and each
+        protocol must accept the scenario's configuration for it (AS numbers, policies ...)."""
         for name in sc.protocols:
             try:
                 router_configs(sc, PROTOCOLS[name], sc.protocols[name])
+                PROTOCOLS[name].check(sc.graph, sc.protocols[name])
             except NetsimError as exc:
-                raise self.fail(doc.line_of("routers"), "", str(exc)) from None
+                line = doc.line_of("routers") if "routers" in doc else doc.line_of("topology")
+                raise self.fail(line, "", str(exc)) from None
 
     # -- prefixes ------------------------------------------------------------------------------------
     def top_prefixes(self, spec: Any, line: int, graph: nx.Graph) -> None:

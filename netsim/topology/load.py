@@ -25,6 +25,7 @@ from typing import Any
 import networkx as nx
 
 from netsim.errors import TopologyError
+from netsim.topology.as_graph import as_hierarchy, is_caida_name, read_caida
 from netsim.topology.common import (
     DEFAULT_DELAY,
     FIBRE_KM_PER_S,
@@ -97,6 +98,8 @@ def _load_file(spec: Mapping[str, Any], base_dir: Path, cost: str, where: str | 
     if fmt is not None and not isinstance(fmt, str):
         raise _at(where, f"format must be one of {', '.join(FORMATS)}, got {show(fmt)}")
     path = Path(os.path.normpath(Path(base_dir) / file))
+    if fmt == "caida" or (fmt is None and is_caida_name(path)):
+        return read_caida(path)
     return read_topology(path, fmt, cost=cost)
 
 
@@ -106,9 +109,27 @@ def _load_generator(spec: Mapping[str, Any], cost: str, where: str | None) -> nx
         raise _at(where, f"generator must be a mapping like {{kind: ring, n: 6}}, got {show(params)}")
     rest = {k: v for k, v in params.items() if k != "kind"}
     try:
+        if params["kind"] == "as_hierarchy":
+            return _as_hierarchy(rest)
         return build_graph(generate_raw(params["kind"], rest), cost=cost)
     except TopologyError as err:
         raise _at(where, err.message) from None
+
+
+def _as_hierarchy(params: Mapping[str, Any]) -> nx.Graph:
+    """An AS-level graph with business relationships (one router per AS; for BGP)."""
+    unknown = sorted(set(params) - {"n", "seed", "tier1"})
+    if unknown:
+        raise TopologyError(f"as_hierarchy: unknown parameter {unknown[0]!r} (expected n, seed, tier1)")
+    if "n" not in params:
+        raise TopologyError("as_hierarchy: needs n (the number of ASes)")
+    seed = params.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise TopologyError(f"as_hierarchy: seed must be a whole number >= 0, got {show(seed)}")
+    tier1 = params.get("tier1")
+    if tier1 is not None and (isinstance(tier1, bool) or not isinstance(tier1, int) or tier1 < 1):
+        raise TopologyError(f"as_hierarchy: tier1 must be a whole number >= 1, got {show(tier1)}")
+    return as_hierarchy(params["n"], seed, tier1=tier1)
 
 
 def _load_topohub(spec: Mapping[str, Any], cost: str, where: str | None) -> nx.Graph:

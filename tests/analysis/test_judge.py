@@ -211,7 +211,10 @@ def _both_forms(sc: object, trace: Trace) -> tuple[Trace, Trace]:
 def test_warm_snapshot_replays_and_scores_exactly_like_logged_routes() -> None:
     sc, trace = _warm_run()
     snap, logged = _both_forms(sc, trace)
-    assert analyze(snap, sc.graph) == analyze(logged, sc.graph)
+    # Every figure agrees; only the counts of FIB records differ (the logged form has one per entry at t=0).
+    counts = {"route_changes_total": 0, "last_route_change": None, "initial_changes": 0}
+    assert dataclasses.replace(analyze(snap, sc.graph), **counts) == dataclasses.replace(analyze(logged, sc.graph),
+                                                                                         **counts)
     for t in (0.0, 40.0, 40.05, 70.3, 131.0, 199.0):
         assert world_at(sc.graph, snap, t).fibs == world_at(sc.graph, logged, t).fibs, t
     # Consumers that start from empty FIBs get the tables as route changes at t=0.

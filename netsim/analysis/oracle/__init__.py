@@ -19,8 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from netsim.errors import NetsimError
 from netsim.numeric import same_cost
 from netsim.trace import Route
+
+
+class ModelUnavailable(NetsimError):
+    """The scenario is outside what the correctness model can judge (per-neighbour BGP policies,
+    a customer–provider cycle): a run still has every other figure, and says why it is not judged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,18 @@ class NetworkState:
     down: frozenset[str]
 
 
+    @classmethod
+    def initial(cls, graph: Any) -> NetworkState:
+        """Every link of ``graph`` up at its configured costs, no router down."""
+        links = {}
+        for u, v, d in graph.edges(data=True):
+            a, b = sorted((str(u), str(v)))
+            per = d.get("costs")
+            c = d.get("cost", 1)
+            links[(a, b)] = LinkState(True, per[a] if per else c, per[b] if per else c)
+        return cls(links, frozenset())
+
+
 Tables = dict[str, dict[str, Expected]]
 
 
@@ -62,6 +80,8 @@ class CorrectnessModel(abc.ABC):
     """The correct tables of one protocol family (see the module docstring)."""
 
     name: ClassVar[str]
+    #: What the correct tables are, in words ("shortest paths").
+    describes: ClassVar[str] = "the correct routes"
 
     def __init__(self, graph: Any, options: Mapping[str, Any]) -> None:
         self.graph = graph
@@ -83,7 +103,7 @@ def register_model(cls: type[CorrectnessModel]) -> type[CorrectnessModel]:
 def get_model(name: str) -> type[CorrectnessModel]:
     """The model class registered under ``name`` (imports the built-in ones on first use)."""
     if name not in MODELS:
-        from netsim.analysis.oracle import shortest_paths  # noqa: F401  (registration)
+        from netsim.analysis.oracle import gao_rexford, shortest_paths  # noqa: F401  (registration)
     try:
         return MODELS[name]
     except KeyError:

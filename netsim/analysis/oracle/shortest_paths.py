@@ -157,6 +157,7 @@ class ShortestPaths(CorrectnessModel):
     """Shortest paths on the link costs (with ECMP): the IGPs' correct tables."""
 
     name = "shortest_paths"
+    describes = "shortest paths"
 
     def __init__(self, graph: Any, options: Mapping[str, Any]) -> None:
         super().__init__(graph, options)

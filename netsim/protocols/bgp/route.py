@@ -1,0 +1,41 @@
+"""A route as the decision process sees it: the path attributes plus where it was learned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netsim.protocols.bgp.messages import IGP
+
+#: Relationship of a neighbour *as seen from this router*, and the pseudo-relationship of the
+#: routes a router originates itself.
+CUSTOMER, PEER, PROVIDER, OWN, UNSPECIFIED = "customer", "peer", "provider", "own", "unspecified"
+
+
+@dataclass(frozen=True, slots=True)
+class BgpRoute:
+    """One route to one prefix in an Adj-RIB-In (after import policy) or the Loc-RIB.
+
+    ``peer`` is the neighbour router it came from (None for a route this router originates);
+    ``peer_asn`` the neighbouring AS (for the MED comparison), ``peer_id`` its BGP identifier and
+    ``peer_address`` its address on the shared link (the last two break ties, RFC 4271 §9.1.2.2
+    f-g).  ``learned_from`` is the neighbour's relationship to us, which the export policy needs.
+    ``igp_cost`` is the IGP distance to ``next_hop`` (0 for a directly connected eBGP peer).
+    """
+
+    as_path: tuple[int, ...]
+    local_pref: int
+    peer: str | None
+    peer_asn: int
+    peer_id: int
+    peer_address: int
+    learned_from: str
+    next_hop: str = ""
+    origin: int = IGP
+    med: int | None = None
+    ebgp: bool = True
+    igp_cost: float = 0.0
+
+
+def own_route() -> BgpRoute:
+    """The route a speaker holds for a prefix it originates: empty AS path, no peer."""
+    return BgpRoute((), 0, None, 0, 0, 0, OWN)
