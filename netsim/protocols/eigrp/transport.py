@@ -4,7 +4,8 @@ UPDATE, QUERY and REPLY must arrive, in order, exactly once: DUAL's loop freedom
 neighbour having seen our last report before we act on its answer.  RTP gives that with
 
 * one **sequence number** per reliable packet (one counter per router), and at most one packet
-  in flight per neighbour: the next waits until the last is acknowledged;
+  in flight per neighbour: the next waits until the last is acknowledged (routes queued
+  meanwhile for the same kind of packet travel together in it);
 * **acknowledgements** carried in the ack field of any reliable packet going the other way
   (piggybacked), or else in an ACK (a HELLO with an acknowledgement number and no TLVs) sent at
   once; a duplicate (a retransmission whose ack was lost) is acknowledged again and dropped;
@@ -61,7 +62,18 @@ class Channel:
 
     # -- sending ------------------------------------------------------------------------------------
     def push(self, item: Outgoing) -> None:
-        self.queue.append(item)
+        """Queue ``item``; if the last queued message (not yet sent) is of the same kind, the
+        routes join it instead, a later value for a destination replacing an earlier one.
+
+        Why: routers build a packet from the topology table when the neighbour is ready to take
+        it, so changes made while an earlier packet waits for its ack leave together."""
+        last = self.queue[-1] if self.queue else None
+        if last is not None and last.kind == item.kind and not last.init and not item.init:
+            merged = dict(last.entries)
+            merged.update(item.entries)
+            self.queue[-1] = Outgoing(item.kind, tuple(merged.items()))
+        else:
+            self.queue.append(item)
 
     def start_next(self, now: float, seq: int) -> Outgoing | None:
         """If nothing is in flight, take the next queued message, numbered ``seq``."""
