@@ -135,8 +135,12 @@ class Route:
     fd: int = INFINITY
     distance: int = INFINITY
     successors: tuple[str, ...] = ()
-    #: The vector we advertise (the most preferred of the successors' vectors); None: unreachable.
+    #: The vector of our current route (the most preferred of the successors'); None: no route.
     vector: Vector | None = None
+    #: The vector we report to neighbours.  Passive: ``vector``.  Active: frozen at the start of
+    #: the diffusing computation (the value the queries carried), so that every neighbour's
+    #: idea of our distance stays at least our FD until the computation ends.
+    reported: Vector | None = None
     #: Neighbours whose query we have not answered yet (they are, or were, our successors).
     owed: set[str] = field(default_factory=set)
     #: Neighbours whose reply we are waiting for (RFC 7868: the reply status flags).
@@ -200,11 +204,16 @@ def feasible(cands: Mapping[str, Candidate], fd: int, among: Iterable[str] | Non
 
 
 def advertised_to(route: Route, neighbor: str) -> Vector | None:
-    """What we tell ``neighbor`` about the destination: our vector, or unreachable if we route
-    through it (poisoned reverse) or have no route."""
-    if route.vector is None or neighbor in route.successors:
+    """What we tell ``neighbor`` about the destination: our reported vector, or unreachable if
+    we route through it (poisoned reverse) or have no route.
+
+    While active this is the value the queries carried, not the current distance through the
+    frozen successor: a reply must not tell a neighbour less than the FD we may end with, or
+    that neighbour could pick us as a feasible successor on a path that leads back to itself.
+    """
+    if route.reported is None or neighbor in route.successors:
         return None
-    return route.vector
+    return route.reported
 
 
 def fib_hops(route: Route, cands: Mapping[str, Candidate], variance: float = 1.0) -> tuple[str, ...]:
@@ -272,6 +281,7 @@ def _passive(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors
         before, old_distance = route.successors, route.distance
         _choose(route, cands, good, b.distance, k)
         route.fd = min(route.fd, b.distance)
+        route.reported = route.vector
         if before != route.successors or old_distance != route.distance:
             rd = max(cands[n].rd for n in good)
             out.notes.append(RouteChosen(route.dest, good, route.distance, rd, route.fd, before))
@@ -296,6 +306,7 @@ def _start_computation(route: Route, cands: Mapping[str, Candidate], neighbors: 
     d = min((cands[s].distance for s in alive), default=INFINITY)
     _choose(route, cands, tuple(s for s in alive if cands[s].distance == d), d, k)
     route.fd = route.distance
+    route.reported = route.vector
     if origin is not None:
         route.owed.add(origin)
     route.waiting = {n for n in neighbors if n not in route.owed}
@@ -353,20 +364,26 @@ def _last_reply(route: Route, cands: Mapping[str, Candidate], neighbors: list[st
                 last: str | None) -> None:
     b = best(cands)
     if route.state in (ACTIVE1, ACTIVE3):
+        # No distance increase during the computation: the least distance now is at most what
+        # the queries (and any reply since) reported, so the FD may be reset to it.
         _fire(route, LAST_REPLY, out)
         _choose(route, cands, b.winners, b.distance, k)
         route.fd = route.distance
         _go_passive(route, out, last, reset=True)
         return
     good = feasible(cands, route.fd, b.winners)
-    if good or b.distance >= INFINITY:
+    if good:
         _fire(route, LAST_REPLY_FC_MET, out)
         _choose(route, cands, good, b.distance, k)
-        route.fd = INFINITY if route.distance >= INFINITY else min(route.fd, route.distance)
-        _go_passive(route, out, last, reset=route.distance >= INFINITY)
+        route.fd = min(route.fd, route.distance)
+        _go_passive(route, out, last, reset=False)
         return
+    # The successor's distance rose meanwhile and FC fails with the FD of this computation
+    # (also when nobody offers a route: the neighbours were told a finite distance, so the FD
+    # cannot jump to infinity before they hear the new one): one more computation.
     _fire(route, LAST_REPLY_FC_FAILS, out)
     route.fd = route.distance
+    route.reported = route.vector
     route.waiting = {n for n in neighbors if n not in route.owed}
     out.queries.extend(sorted(route.waiting))
     out.started = True
@@ -377,6 +394,7 @@ def _last_reply(route: Route, cands: Mapping[str, Candidate], neighbors: list[st
 
 def _go_passive(route: Route, out: _Out, last: str | None, reset: bool) -> None:
     route.state = PASSIVE
+    route.reported = route.vector
     route.waiting = set()
     out.replies.extend(sorted(route.owed))
     route.owed = set()
