@@ -392,7 +392,10 @@ class Eigrp(Protocol):
     def _transmit(self, n: str, item: Outgoing) -> None:
         ch = self.channels[n]
         msg_type = RELIABLE_TYPES[item.kind]
-        ack = ch.take_ack()
+        # Every transmission (retransmissions too) acknowledges the last packet received from
+        # the neighbour: an ack that rode on a lost packet comes again with its retransmission.
+        ch.take_ack()
+        ack = ch.received
         if item.init:
             msg: Update | Query | Reply = Update(ch.seq, ack, (), init=True)
         else:

@@ -6,9 +6,10 @@ neighbour having seen our last report before we act on its answer.  RTP gives th
 * one **sequence number** per reliable packet (one counter per router), and at most one packet
   in flight per neighbour: the next waits until the last is acknowledged (routes queued
   meanwhile for the same kind of packet travel together in it);
-* **acknowledgements** carried in the ack field of any reliable packet going the other way
-  (piggybacked), or else in an ACK (a HELLO with an acknowledgement number and no TLVs) sent at
-  once; a duplicate (a retransmission whose ack was lost) is acknowledged again and dropped;
+* **acknowledgements**: every reliable packet carries the sequence number of the last packet
+  received from the neighbour (piggybacked, on retransmissions too); when nothing is going that
+  way, an ACK (a HELLO with an acknowledgement number and no TLVs) is sent at once; a duplicate
+  (a retransmission whose ack was lost) is acknowledged again and dropped;
 * **retransmission** after the retransmission timeout (RTO).  The RTO starts at ``rto_max``
   (nothing measured yet), then follows the smoothed round-trip time as routers do: six times
   SRTT, kept within [``rto_min``, ``rto_max``]; SRTT is smoothed like TCP's (gain 1/8), from
