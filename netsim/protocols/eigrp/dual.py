@@ -234,13 +234,15 @@ def step(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: It
     """Run DUAL for ``route`` after ``inp`` (whose new facts are already in ``cands``).
 
     ``cands`` maps every neighbour that reports a finite route to its candidate; ``neighbors``
-    lists the neighbours with an adjacency up (the ones a query goes to).
+    lists the neighbours with an adjacency up (the ones a query goes to; a tuple is taken to be
+    sorted already).
     """
     out = _Out()
+    names = neighbors if isinstance(neighbors, tuple) else tuple(sorted(neighbors))
     if route.state == PASSIVE:
-        _passive(route, cands, inp, sorted(neighbors), out, k)
+        _passive(route, cands, inp, names, out, k)
     else:
-        _active(route, cands, inp, sorted(neighbors), out, k)
+        _active(route, cands, inp, names, out, k)
     return out.freeze()
 
 
@@ -252,7 +254,9 @@ def _fire(route: Route, event: str, out: _Out) -> str | None:
     return action
 
 
-def _vector(cands: Mapping[str, Candidate], names: Iterable[str], k: KValues) -> Vector | None:
+def _vector(cands: Mapping[str, Candidate], names: tuple[str, ...], k: KValues) -> Vector | None:
+    if len(names) == 1:
+        return cands[names[0]].vector
     vectors = [cands[n].vector for n in names]
     return min(vectors, key=lambda v: preference(v, k)) if vectors else None
 
@@ -265,7 +269,7 @@ def _choose(route: Route, cands: Mapping[str, Candidate], successors: tuple[str,
 
 
 # -- passive ------------------------------------------------------------------------------------------
-def _passive(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: list[str], out: _Out,
+def _passive(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: tuple[str, ...], out: _Out,
              k: KValues) -> None:
     b = best(cands)
     from_successor = inp.kind == QUERY and inp.neighbor in route.successors
@@ -298,7 +302,7 @@ def _passive(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors
         out.replies.append(inp.neighbor)  # a non-successor's query is answered at once
 
 
-def _start_computation(route: Route, cands: Mapping[str, Candidate], neighbors: list[str], out: _Out,
+def _start_computation(route: Route, cands: Mapping[str, Candidate], neighbors: tuple[str, ...], out: _Out,
                        k: KValues, origin: str | None) -> None:
     """Freeze the successor(s) still offering a route, set FD to the current distance, query
     everyone we do not owe a reply to."""
@@ -321,7 +325,7 @@ def _start_computation(route: Route, cands: Mapping[str, Candidate], neighbors: 
 
 
 # -- active ---------------------------------------------------------------------------------------------
-def _active(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: list[str], out: _Out,
+def _active(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: tuple[str, ...], out: _Out,
             k: KValues) -> None:
     before = route.successors
     old = route.distance
@@ -360,7 +364,7 @@ def _active(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors:
         _fire(route, OTHER_INPUT, out)
 
 
-def _last_reply(route: Route, cands: Mapping[str, Candidate], neighbors: list[str], out: _Out, k: KValues,
+def _last_reply(route: Route, cands: Mapping[str, Candidate], neighbors: tuple[str, ...], out: _Out, k: KValues,
                 last: str | None) -> None:
     b = best(cands)
     if route.state in (ACTIVE1, ACTIVE3):

@@ -131,6 +131,7 @@ class Eigrp(Protocol):
         self._dirty: dict[str, None] = {}
         self._out: dict[str, list[tuple[str, list[Entry]]]] = {}
         self._mismatch_noted: set[str] = set()
+        self._ups: tuple[str, ...] | None = None
 
     # -- narration adapter ---------------------------------------------------------------------------
     def _note(self, note: Note) -> None:
@@ -221,8 +222,11 @@ class Eigrp(Protocol):
             self._neighbor_event(n, nbrfsm.INIT_ACKED)
 
     # -- DUAL --------------------------------------------------------------------------------------------
-    def _up_neighbors(self) -> list[str]:
-        return [n for n, nb in self.nbrs.items() if nb.state == nbrfsm.UP]
+    def _up_neighbors(self) -> tuple[str, ...]:
+        """Neighbours with an adjacency up, sorted (cached: asked for every route computed)."""
+        if self._ups is None:
+            self._ups = tuple(sorted(n for n, nb in self.nbrs.items() if nb.state == nbrfsm.UP))
+        return self._ups
 
     def _run(self, dest: str, inp: dual.Input) -> None:
         route = self.routes.get(dest)
@@ -282,6 +286,7 @@ class Eigrp(Protocol):
     def _neighbor_event(self, n: str, event: str) -> None:
         nb = self.nbrs[n]
         nb.state, action = nbrfsm.transition(nb.state, event)
+        self._ups = None
         if action == nbrfsm.SEND_INIT:
             self._note(NeighborPending(n))
             self._send_init(n)
