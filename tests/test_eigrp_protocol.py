@@ -19,6 +19,7 @@ from netsim.protocols.eigrp.messages import ACK_SIZE, HELLO_SIZE, Ack, Hello, Qu
 from netsim.protocols.eigrp.metric import KValues
 from netsim.scenario import EventSpec, Scenario
 from netsim.simulate import simulate
+from netsim.trace import Route
 
 FAST = {"hello_interval": 1.0, "hold_time": 3.0}
 
@@ -161,7 +162,7 @@ class FakePort:
     def __init__(self) -> None:
         self.sent: list[tuple[str, Any, int, int]] = []
         self.notes: list[tuple[str, str]] = []
-        self.fib: dict[str, Any] = {}
+        self.table: dict[str, Route] = {}
 
     @property
     def now(self) -> float:
@@ -180,10 +181,13 @@ class FakePort:
         return _T()
 
     def install(self, dest: str, hops: tuple[str, ...], cost: float, cause: str) -> None:
-        self.fib[dest] = (hops, cost)
+        self.table[dest] = Route(hops, cost)
 
     def withdraw(self, dest: str, cause: str) -> None:
-        self.fib.pop(dest, None)
+        self.table.pop(dest, None)
+
+    def fib(self) -> dict[str, Route]:
+        return self.table
 
     def decide(self, kind: str, text: str) -> None:
         self.notes.append((kind, text))
@@ -207,7 +211,7 @@ def test_adjacency_exchange_and_packet_sizes() -> None:
     assert isinstance(table, Update) and table.ack == 500          # our table piggybacks the ack
     assert table.entries == (("me", proto.told["n1"]["me"]),) and size == 40 + 29
     proto.on_message("n1", Update(501, table.seq, (("far", proto.told["n1"]["me"]),)))
-    assert port.fib["far"] == (("n1",), 2816)
+    assert port.table["far"] == Route(("n1",), 2816)
     _, ack, size, _ = port.sent[-1]
     assert isinstance(ack, Ack) and ack.ack == 501 and size == ACK_SIZE == 40
     assert ack.kind == "eigrp-ack" and Hello.kind == "eigrp-hello"

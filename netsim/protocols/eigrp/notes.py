@@ -91,8 +91,10 @@ class RouteChosen:
         return f"{self.dest} via {_names(self.successors)}, distance {self.distance}"
 
     def reason(self) -> str:
+        if self.before and set(self.before) - set(self.successors):
+            return "a feasible successor cannot lead back through us, so no query is needed"
         return (f"local computation: the least distance, through a neighbour that satisfies the "
-                f"feasibility condition (RD {self.rd} < FD {self.fd}); no query needed")
+                f"feasibility condition (RD {self.rd} < FD {self.fd})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +200,24 @@ class QueryWhileActive:
 
 
 @dataclass(frozen=True, slots=True)
+class ActiveForwarding:
+    """While active the successor is frozen; only its distance (the FIB cost) moves."""
+
+    kind: ClassVar[str] = "eigrp-active"
+    dest: str
+    successors: tuple[str, ...]
+    distance: int
+
+    def text(self) -> str:
+        if not self.successors:
+            return f"{self.dest}: active, no successor left"
+        return f"{self.dest}: active, still forwarding via {_names(self.successors)} at distance {self.distance}"
+
+    def reason(self) -> str:
+        return "the successor stays frozen until every reply is in"
+
+
+@dataclass(frozen=True, slots=True)
 class StuckInActive:
     kind: ClassVar[str] = "eigrp-sia"
     dest: str
@@ -238,5 +258,5 @@ class CostIgnored:
 
 
 Note = (NeighborPending | NeighborUp | NeighborDown | KValueMismatch | RouteChosen | WentActive | ReplyReceived
-        | WentPassive | ActiveAgain | DistanceRoseWhileActive | QueryWhileActive | StuckInActive
+        | WentPassive | ActiveAgain | DistanceRoseWhileActive | QueryWhileActive | ActiveForwarding | StuckInActive
         | InterfaceChanged | CostIgnored)

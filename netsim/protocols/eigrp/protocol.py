@@ -41,6 +41,7 @@ from netsim.protocols.eigrp.messages import (
 )
 from netsim.protocols.eigrp.metric import ORIGIN, InterfaceMetric, KValues, Vector, validate_k_values
 from netsim.protocols.eigrp.notes import (
+    ActiveForwarding,
     CostIgnored,
     InterfaceChanged,
     KValueMismatch,
@@ -133,10 +134,19 @@ class Eigrp(Protocol):
         self._mismatch_noted: set[str] = set()
         self._ups: tuple[str, ...] | None = None
 
-    # -- narration adapter ---------------------------------------------------------------------------
+    # -- adapters to today's port API (notes become the port's own currency in the new core) -------------
     def _note(self, note: Note) -> None:
-        """The one place that speaks today's narration API (kind, text)."""
+        """The one place that narrates: today's API takes (kind, text)."""
         self.port.decide(note.kind, f"{note.text()}: {note.reason()}")
+
+    def _set_fib(self, dest: str, hops: tuple[str, ...], cost: int, cause: Note) -> None:
+        """The one place that changes the FIB: today's API takes the cause as a string."""
+        current = self.port.fib().get(dest)
+        if hops:
+            if current is None or current.next_hops != hops or current.cost != cost:
+                self.port.install(dest, hops, cost, cause.text())
+        elif current is not None:
+            self.port.withdraw(dest, cause.text())
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -246,12 +256,8 @@ class Eigrp(Protocol):
                 timer.cancel()
         if route.active and eff.started and self.active_time > 0:
             self._active_timer[dest] = self.port.call_later(self.active_time, self._stuck_in_active, dest)
-        cause = eff.notes[-1].text() if eff.notes else f"DUAL: {inp.kind} from {inp.neighbor}"
-        hops = dual.fib_hops(route, cands, self.variance)
-        if hops:
-            self.port.install(dest, hops, route.distance, cause)
-        else:
-            self.port.withdraw(dest, cause)
+        cause = eff.notes[-1] if eff.notes else ActiveForwarding(dest, route.successors, route.distance)
+        self._set_fib(dest, dual.fib_hops(route, cands, self.variance), route.distance, cause)
         self._dirty[dest] = None
 
     def _stuck_in_active(self, dest: str) -> None:
