@@ -61,6 +61,8 @@ def test_cross_option_validation() -> None:
     assert [k for k, _ in Eigrp.validate({"rto_min": 6.0})] == ["rto_min"]
     opts, err = validate_options(Eigrp, {"variance": 0.5})
     assert err is not None and err.startswith("variance: must be >= 1")
+    opts, err = validate_options(Eigrp, {"k3": 0})
+    assert err is not None and err.startswith("k3: must be >= 1")
 
 
 def test_bad_bandwidth_is_one_clear_error() -> None:

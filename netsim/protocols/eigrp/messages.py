@@ -54,7 +54,7 @@ class Update:
     seq: int
     ack: int
     entries: tuple[Entry, ...]
-    #: The INIT flag: the first update to a new neighbour (an empty one; RFC 7868 §3.4.4).
+    #: The INIT flag: the first update to a new neighbour (an empty one), which starts an adjacency.
     init: bool = False
 
 

@@ -2,7 +2,7 @@
 
 A route does not carry a single number from router to router: it carries a *vector* (the
 path's minimum bandwidth and its total delay), and every router computes the composite metric
-from it (RFC 7868 §5.6.1.1)::
+from it (RFC 7868 §5.6.1, classic metrics)::
 
     metric = 256 * (K1 * BW + K2 * BW / (256 - load) + K3 * DELAY)
     BW     = 10**7 // minimum bandwidth in kbit/s        (integer division, as routers do)

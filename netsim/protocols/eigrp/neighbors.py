@@ -1,4 +1,4 @@
-"""Neighbour discovery and the adjacency state machine (RFC 7868 §3.4).
+"""Neighbour discovery and the adjacency state machine (RFC 7868 §5.3).
 
 Hellos go out every ``hello_interval`` and carry the sender's hold time and K-values; a neighbour
 from which nothing (hello or any other packet) arrives for its advertised hold time is declared

@@ -68,7 +68,7 @@ class Eigrp(Protocol):
                                      "replied are reset (stuck in active; 0: never)", minimum=0.0),
         "k1": Option(1, "metric weight of the bandwidth term (K1)", integer=True),
         "k2": Option(0, "metric weight of the load term (K2; netsim links are idle: load 1/255)", integer=True),
-        "k3": Option(1, "metric weight of the delay term (K3, at least 1)", integer=True),
+        "k3": Option(1, "metric weight of the delay term (K3, at least 1)", minimum=1.0, integer=True),
         "variance": Option(1.0, "unequal-cost load sharing: also use feasible successors whose distance is "
                                 "within variance x the best (1: equal cost only)", minimum=1.0),
         "rto_min": Option(0.2, "lower bound of the retransmission timeout (s)", positive=True),

@@ -1,4 +1,4 @@
-"""The Reliable Transport Protocol (RTP, RFC 7868 §3.3) towards one neighbour.
+"""The Reliable Transport Protocol (RTP, RFC 7868 §5.2) towards one neighbour.
 
 UPDATE, QUERY and REPLY must arrive, in order, exactly once: DUAL's loop freedom rests on every
 neighbour having seen our last report before we act on its answer.  RTP gives that with
