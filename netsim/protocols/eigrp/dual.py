@@ -182,6 +182,11 @@ class _Out:
                        self.started, self.ended, tuple(self.events))
 
 
+#: Inputs that only bring news about one neighbour's route (no query to answer).
+_NEWS = frozenset((UPDATE, NEIGHBOR_DOWN, LINK_CHANGE, NEIGHBOR_UP))
+_UNCHANGED = Effects(events=(FC_MET,))
+
+
 @dataclass(frozen=True, slots=True)
 class Best:
     """The least distance over all neighbours and who offers it (sorted names)."""
@@ -191,16 +196,24 @@ class Best:
 
 
 def best(cands: Mapping[str, Candidate]) -> Best:
-    d = min((c.distance for c in cands.values()), default=INFINITY)
+    d = INFINITY
+    winners: list[str] = []
+    for n, c in cands.items():
+        if c.distance < d:
+            d, winners = c.distance, [n]
+        elif c.distance == d:
+            winners.append(n)
     if d >= INFINITY:
         return Best(INFINITY, ())
-    return Best(d, tuple(sorted(n for n, c in cands.items() if c.distance == d)))
+    return Best(d, tuple(sorted(winners)) if len(winners) > 1 else tuple(winners))
 
 
-def feasible(cands: Mapping[str, Candidate], fd: int, among: Iterable[str] | None = None) -> tuple[str, ...]:
-    """Neighbours (of ``among``, default all) that satisfy the feasibility condition RD < FD."""
-    names = cands if among is None else among
-    return tuple(sorted(n for n in names if cands[n].rd < fd))
+def feasible(cands: Mapping[str, Candidate], fd: int, among: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Neighbours (of ``among``, a sorted tuple; default all) that satisfy the feasibility
+    condition RD < FD, sorted."""
+    if among is None:
+        return tuple(sorted(n for n, c in cands.items() if c.rd < fd))
+    return tuple(n for n in among if cands[n].rd < fd)
 
 
 def advertised_to(route: Route, neighbor: str) -> Vector | None:
@@ -237,6 +250,12 @@ def step(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: It
     lists the neighbours with an adjacency up (the ones a query goes to; a tuple is taken to be
     sorted already).
     """
+    if route.state == PASSIVE and inp.kind in _NEWS and inp.neighbor not in route.successors:
+        c = cands.get(inp.neighbor)
+        if c is None or c.distance > route.distance:
+            # Passive, the route is the least distance of all, and a non-successor reports no
+            # better: nothing can change (the common case while tables are first exchanged).
+            return _UNCHANGED
     out = _Out()
     names = neighbors if isinstance(neighbors, tuple) else tuple(sorted(neighbors))
     if route.state == PASSIVE:

@@ -116,7 +116,7 @@ class Eigrp(Protocol):
         configured = cfg.metrics()
         self.metrics: dict[str, InterfaceMetric] = {n: configured.get(n, eigrp_config.DEFAULT_METRIC)
                                                     for n in port.interfaces()}
-        self.table = TopologyTable(self.k)
+        self.table = TopologyTable(self.k, self.metrics)
         self.routes: dict[str, dual.Route] = {}
         self.nbrs = {n: nbrfsm.Neighbor(n, hold_time=self.hold_time) for n in port.interfaces()}
         self.channels = {n: Channel(float(o["rto_min"]), float(o["rto_max"]), int(o["retry_limit"]),
@@ -133,6 +133,9 @@ class Eigrp(Protocol):
         self._out: dict[str, list[tuple[str, list[Entry]]]] = {}
         self._mismatch_noted: set[str] = set()
         self._ups: tuple[str, ...] | None = None
+        #: Neighbours whose channel may have something to send (a message queued, an ack owed,
+        #: the packet in flight acknowledged): the only ones the end of an input looks at.
+        self._busy: set[str] = set()
 
     # -- adapters to today's port API (notes become the port's own currency in the new core) -------------
     def _note(self, note: Note) -> None:
@@ -192,6 +195,7 @@ class Eigrp(Protocol):
         init = isinstance(msg, Update) and msg.init
         if nb.state == nbrfsm.DOWN and not init:
             return  # not part of an adjacency: unacknowledged, so it comes again if it matters
+        self._busy.add(n)  # it will be acknowledged
         self._heard(n)
         if msg.ack:
             self._on_ack(n, msg.ack)
@@ -228,6 +232,7 @@ class Eigrp(Protocol):
         timer = self._rto_timer.pop(n, None)
         if timer is not None:
             timer.cancel()
+        self._busy.add(n)  # the next queued message may go
         if item is not None and item.init:
             self._neighbor_event(n, nbrfsm.INIT_ACKED)
 
@@ -242,7 +247,7 @@ class Eigrp(Protocol):
         route = self.routes.get(dest)
         if route is None:
             route = self.routes[dest] = dual.Route(dest)
-        cands = self.table.candidates(dest, self.metrics)
+        cands = self.table.candidates(dest)
         eff = dual.step(route, cands, inp, self._up_neighbors(), self.k)
         for n in eff.queries:
             self._queue(n, "query", dest, dual.advertised_to(route, n))
@@ -306,6 +311,7 @@ class Eigrp(Protocol):
 
     def _send_init(self, n: str) -> None:
         self.channels[n].push(Outgoing("update", (), init=True))
+        self._busy.add(n)
 
     def _adjacency_up(self, n: str) -> None:
         """Send the whole table: our loopback and every passive route we have."""
@@ -351,7 +357,7 @@ class Eigrp(Protocol):
         self.metrics[iface] = metric
         self._note(InterfaceChanged(iface, f"bandwidth {old.bandwidth} → {metric.bandwidth} kbit/s, "
                                            f"delay {old.delay_us} → {metric.delay_us} µs"))
-        for dest in self.table.dests_via(iface):
+        for dest in self.table.interface_changed(iface):
             self._run(dest, dual.Input(dual.LINK_CHANGE, iface))
         self._flush()
 
@@ -391,7 +397,12 @@ class Eigrp(Protocol):
         for n, segments in out.items():
             for kind, entries in segments:
                 self.channels[n].push(Outgoing(kind, tuple(entries)))
-        for n, ch in self.channels.items():
+            self._busy.add(n)
+        if not self._busy:
+            return
+        busy, self._busy = sorted(self._busy), set()
+        for n in busy:
+            ch = self.channels[n]
             if ch.in_flight is None and ch.queue:
                 self._seq += 1
                 item = ch.start_next(self.port.now, self._seq)
@@ -430,4 +441,4 @@ class Eigrp(Protocol):
     # -- inspection --------------------------------------------------------------------------------------------------
     def topology(self) -> dict[str, TopologyEntry]:
         """A read-only copy of the topology table (``show ip eigrp topology``)."""
-        return snapshot(self.table, self.routes, self.metrics)
+        return snapshot(self.table, self.routes)

@@ -31,12 +31,39 @@ class Candidate:
 
 
 class TopologyTable:
-    """Reports per destination and neighbour (unreachable reports are not kept)."""
+    """Reports per destination and neighbour (unreachable reports are not kept).
 
-    def __init__(self, k: KValues) -> None:
+    ``ifaces`` is the router's live map of interface metrics; after changing one, call
+    :meth:`interface_changed` so the distances through that neighbour are recomputed.
+    Candidates are kept per destination once asked for, and updated report by report: one
+    update changes one neighbour's candidate, not the whole set.
+    """
+
+    def __init__(self, k: KValues, ifaces: Mapping[str, InterfaceMetric]) -> None:
         self.k = k
+        self.ifaces = ifaces
         self.reports: dict[str, dict[str, Vector]] = {}
         self.by_neighbor: dict[str, set[str]] = {}
+        self._cands: dict[str, dict[str, Candidate]] = {}
+
+    def _candidate(self, neighbor: str, vector: Vector) -> Candidate | None:
+        iface = self.ifaces.get(neighbor)
+        if iface is None:
+            return None
+        ext = extend(vector, iface)
+        d = composite(ext, self.k)
+        return Candidate(neighbor, vector, composite(vector, self.k), ext, d) if d < INFINITY else None
+
+    def _refresh(self, dest: str, neighbor: str) -> None:
+        cached = self._cands.get(dest)
+        if cached is None:
+            return
+        vector = (self.reports.get(dest) or {}).get(neighbor)
+        c = None if vector is None else self._candidate(neighbor, vector)
+        if c is None:
+            cached.pop(neighbor, None)
+        else:
+            cached[neighbor] = c
 
     def report(self, dest: str, neighbor: str, vector: Vector | None) -> bool:
         """Record what ``neighbor`` reports for ``dest`` (None: unreachable); whether it changed."""
@@ -53,6 +80,7 @@ class TopologyTable:
         else:
             self.reports.setdefault(dest, {})[neighbor] = vector
             self.by_neighbor.setdefault(neighbor, set()).add(dest)
+        self._refresh(dest, neighbor)
         return True
 
     def forget_neighbor(self, neighbor: str) -> list[str]:
@@ -63,24 +91,33 @@ class TopologyTable:
             del per[neighbor]
             if not per:
                 del self.reports[d]
+            self._refresh(d, neighbor)
+        return dests
+
+    def interface_changed(self, neighbor: str) -> list[str]:
+        """The metric of the interface to ``neighbor`` changed: recompute; return the
+        destinations it reports (sorted)."""
+        dests = self.dests_via(neighbor)
+        for d in dests:
+            self._refresh(d, neighbor)
         return dests
 
     def dests_via(self, neighbor: str) -> list[str]:
         return sorted(self.by_neighbor.get(neighbor, ()))
 
-    def candidates(self, dest: str, ifaces: Mapping[str, InterfaceMetric]) -> dict[str, Candidate]:
-        """Every neighbour's usable route to ``dest`` (finite distance over a known interface)."""
-        out: dict[str, Candidate] = {}
-        k = self.k
-        for n, v in (self.reports.get(dest) or {}).items():
-            iface = ifaces.get(n)
-            if iface is None:
-                continue
-            ext = extend(v, iface)
-            d = composite(ext, k)
-            if d < INFINITY:
-                out[n] = Candidate(n, v, composite(v, k), ext, d)
-        return out
+    def candidates(self, dest: str) -> Mapping[str, Candidate]:
+        """Every neighbour's usable route to ``dest`` (finite distance over a known interface).
+
+        The mapping is the table's own: read it, do not keep it across changes."""
+        cached = self._cands.get(dest)
+        if cached is None:
+            cached = {}
+            for n, v in (self.reports.get(dest) or {}).items():
+                c = self._candidate(n, v)
+                if c is not None:
+                    cached[n] = c
+            self._cands[dest] = cached
+        return cached
 
 
 # -- read-only view ---------------------------------------------------------------------------------
@@ -116,16 +153,16 @@ class TopologyEntry:
         return "\n".join(lines)
 
 
-def snapshot(table: TopologyTable, routes: Mapping[str, Route], ifaces: Mapping[str, InterfaceMetric],
-             ) -> dict[str, TopologyEntry]:
+def snapshot(table: TopologyTable, routes: Mapping[str, Route]) -> dict[str, TopologyEntry]:
     """A frozen copy of every destination's DUAL state and candidate paths (sorted by name)."""
     out: dict[str, TopologyEntry] = {}
     for dest in sorted(set(routes) | set(table.reports)):
         route = routes.get(dest) or Route(dest)
-        cands = table.candidates(dest, ifaces)
+        cands = table.candidates(dest)
         fs = set(feasible(cands, route.fd)) - set(route.successors)
 
-        def entries(names: set[str] | tuple[str, ...], cands: dict[str, Candidate] = cands) -> tuple[PathEntry, ...]:
+        def entries(names: set[str] | tuple[str, ...], cands: Mapping[str, Candidate] = cands,
+                    ) -> tuple[PathEntry, ...]:
             return tuple(PathEntry(n, cands[n].distance, cands[n].rd) for n in sorted(names) if n in cands)
 
         others = set(cands) - fs - set(route.successors)
