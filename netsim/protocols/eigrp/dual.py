@@ -27,7 +27,7 @@ The active states carry the query origin flag (RFC 7868 §3.5): ``active1`` loca
 same after the successor's distance rose during the computation (the last reply then re-checks
 the FC against the FD set when the computation started, and starts another computation if it
 fails).  :data:`DUAL_FSM` is the state machine as a table; the input events are named after
-what happens, with the transition numbers of the RFC's DUAL FSM figure in comments.
+what happens.
 
 Replies are withheld only from queries sent by a successor; queries from other neighbours are
 answered at once.  Because the successor graph has no loops, chains of withheld replies end,
@@ -67,18 +67,18 @@ ACTIVE3 = "active3"  # query from the successor (oij = 3)
 ACTIVE_STATES = (ACTIVE0, ACTIVE1, ACTIVE2, ACTIVE3)
 QUERY_ORIGIN_FLAG = {ACTIVE0: 0, ACTIVE1: 1, ACTIVE2: 2, ACTIVE3: 3}
 
-# -- input events ---------------------------------------------------------------------------------
-FC_MET = "fc-met"                                  # (1), (2): feasible neighbour at least distance,
-                                                   # or the destination stays unreachable
-SUCCESSOR_QUERY_FC_FAILS = "successor-query-fc-fails"  # (3)
-OTHER_EVENT_FC_FAILS = "other-event-fc-fails"      # (4)
-SUCCESSOR_QUERY = "successor-query"                # (5): query from the successor while active
-OTHER_QUERY = "other-query"                        # (6): query from another neighbour while active
-OTHER_INPUT = "other-input"                        # (7), (8): update, or a reply that is not the last
-DISTANCE_ROSE = "distance-rose"                    # (9), (10): the successor's distance increased
-LAST_REPLY_FC_FAILS = "last-reply-fc-fails"        # (11), (12): FC fails with the current FD
-LAST_REPLY = "last-reply"                          # (13), (15): FD reset
-LAST_REPLY_FC_MET = "last-reply-fc-met"            # (14), (16): FC holds with the current FD
+# -- input events (RFC 7868 §3.5 numbers them; the names here say what each one is) -----------
+FC_MET = "fc-met"                                    # passive: a feasible neighbour offers the least
+                                                     # distance, or the destination stays unreachable
+SUCCESSOR_QUERY_FC_FAILS = "successor-query-fc-fails"  # passive: query from the successor, no FS
+OTHER_EVENT_FC_FAILS = "other-event-fc-fails"        # passive: any other input, no FS
+SUCCESSOR_QUERY = "successor-query"                  # active: query from the successor
+OTHER_QUERY = "other-query"                          # active: query from another neighbour
+OTHER_INPUT = "other-input"                          # active: update, or a reply that is not the last
+DISTANCE_ROSE = "distance-rose"                      # active: the successor's distance increased
+LAST_REPLY_FC_FAILS = "last-reply-fc-fails"          # last reply, FC fails with the current FD
+LAST_REPLY = "last-reply"                            # last reply (no increase meanwhile): FD reset
+LAST_REPLY_FC_MET = "last-reply-fc-met"              # last reply, FC holds with the current FD
 
 # -- actions ----------------------------------------------------------------------------------------
 LOCAL = "local-computation"
@@ -292,33 +292,25 @@ def _passive(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors
              k: KValues) -> None:
     b = best(cands)
     from_successor = inp.kind == QUERY and inp.neighbor in route.successors
-    if b.distance >= INFINITY and route.distance >= INFINITY:
-        _fire(route, FC_MET, out)  # the destination was and stays unreachable: nothing to compute
-        route.fd = INFINITY
-        if inp.kind == QUERY:
-            out.replies.append(inp.neighbor)
-        return
-    good = feasible(cands, route.fd, b.winners)
-    if good:
-        _fire(route, FC_MET, out)
+    unreachable = b.distance >= INFINITY and route.distance >= INFINITY  # was and stays: nothing to do
+    good = () if unreachable else feasible(cands, route.fd, b.winners)
+    fails = SUCCESSOR_QUERY_FC_FAILS if from_successor else OTHER_EVENT_FC_FAILS
+    action = _fire(route, FC_MET if unreachable or good else fails, out)
+    if action == LOCAL:
         before, old_distance = route.successors, route.distance
         _choose(route, cands, good, b.distance, k)
-        route.fd = min(route.fd, b.distance)
+        route.fd = min(route.fd, route.distance)
         route.reported = route.vector
-        if before != route.successors or old_distance != route.distance:
+        if good and (before != route.successors or old_distance != route.distance):
             rd = max(cands[n].rd for n in good)
             out.notes.append(RouteChosen(route.dest, good, route.distance, rd, route.fd, before))
-        if inp.kind == QUERY:
-            out.replies.append(inp.neighbor)
-        return
-    event = SUCCESSOR_QUERY_FC_FAILS if from_successor else OTHER_EVENT_FC_FAILS
-    origin = inp.neighbor if from_successor else None
-    _fire(route, event, out)
-    top = b.winners[0] if b.winners else None
-    out.notes.append(WentActive(route.dest, (), top, cands[top].rd if top else None, route.fd, origin))
-    _start_computation(route, cands, neighbors, out, k, origin)
-    if inp.kind == QUERY and not from_successor:
-        out.replies.append(inp.neighbor)  # a non-successor's query is answered at once
+    elif action == GO_ACTIVE:
+        origin = inp.neighbor if from_successor else None
+        top = b.winners[0] if b.winners else None
+        out.notes.append(WentActive(route.dest, (), top, cands[top].rd if top else None, route.fd, origin))
+        _start_computation(route, cands, neighbors, out, k, origin)
+    if inp.kind == QUERY and not (action == GO_ACTIVE and from_successor):
+        out.replies.append(inp.neighbor)  # only the successor that made us active waits
 
 
 def _start_computation(route: Route, cands: Mapping[str, Candidate], neighbors: tuple[str, ...], out: _Out,
@@ -386,33 +378,35 @@ def _active(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors:
 def _last_reply(route: Route, cands: Mapping[str, Candidate], neighbors: tuple[str, ...], out: _Out, k: KValues,
                 last: str | None) -> None:
     b = best(cands)
+    good: tuple[str, ...] = ()
     if route.state in (ACTIVE1, ACTIVE3):
         # No distance increase during the computation: the least distance now is at most what
         # the queries (and any reply since) reported, so the FD may be reset to it.
-        _fire(route, LAST_REPLY, out)
+        event = LAST_REPLY
+    else:
+        # The successor's distance rose meanwhile: check FC with the FD of this computation.
+        # When nobody offers a route FC fails too: the neighbours were told a finite distance,
+        # so the FD cannot jump to infinity before they hear the new one.
+        good = feasible(cands, route.fd, b.winners)
+        event = LAST_REPLY_FC_MET if good else LAST_REPLY_FC_FAILS
+    action = _fire(route, event, out)
+    if action == PASSIVE_RESET_FD:
         _choose(route, cands, b.winners, b.distance, k)
         route.fd = route.distance
         _go_passive(route, out, last, reset=True)
-        return
-    good = feasible(cands, route.fd, b.winners)
-    if good:
-        _fire(route, LAST_REPLY_FC_MET, out)
+    elif action == PASSIVE_KEEP_FD:
         _choose(route, cands, good, b.distance, k)
         route.fd = min(route.fd, route.distance)
         _go_passive(route, out, last, reset=False)
-        return
-    # The successor's distance rose meanwhile and FC fails with the FD of this computation
-    # (also when nobody offers a route: the neighbours were told a finite distance, so the FD
-    # cannot jump to infinity before they hear the new one): one more computation.
-    _fire(route, LAST_REPLY_FC_FAILS, out)
-    route.fd = route.distance
-    route.reported = route.vector
-    route.waiting = {n for n in neighbors if n not in route.owed}
-    out.queries.extend(sorted(route.waiting))
-    out.started = True
-    out.notes.append(ActiveAgain(route.dest, route.fd, tuple(sorted(route.waiting))))
-    if not route.waiting:
-        _last_reply(route, cands, neighbors, out, k, None)
+    elif action == REQUERY:
+        route.fd = route.distance
+        route.reported = route.vector
+        route.waiting = {n for n in neighbors if n not in route.owed}
+        out.queries.extend(sorted(route.waiting))
+        out.started = True
+        out.notes.append(ActiveAgain(route.dest, route.fd, tuple(sorted(route.waiting))))
+        if not route.waiting:
+            _last_reply(route, cands, neighbors, out, k, None)
 
 
 def _go_passive(route: Route, out: _Out, last: str | None, reset: bool) -> None:
