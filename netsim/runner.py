@@ -27,7 +27,7 @@ from netsim.trace import ScriptedEvent
 #: Never simulate more than this beyond the last event when waiting for quiet.
 MAX_SETTLE = 3600.0
 
-__all__ = ["MAX_SETTLE", "RunResult", "resolve_protocol", "run_until", "simulate"]
+__all__ = ["MAX_SETTLE", "RunResult", "build_network", "resolve_protocol", "run_until", "simulate"]
 
 
 def resolve_protocol(scenario: Scenario, name: str, overrides: Mapping[str, Any] | None = None
@@ -39,6 +39,18 @@ def resolve_protocol(scenario: Scenario, name: str, overrides: Mapping[str, Any]
         raise NetsimError(f"unknown protocol {str(name)[:40]!r} (known: {', '.join(known_names())})")
     _cls, options, _configs = protocol_setup(scenario, canon, overrides)
     return canon, options
+
+
+def build_network(scenario: Scenario, protocol: str, *, seed: int | None = None,
+                  options: Mapping[str, Any] | None = None, narrate: bool = True) -> Network:
+    """The network of ``scenario`` running ``protocol``, configured as :func:`simulate` would
+    but not started and without events: for tests and notebooks that drive the engine by hand
+    (``net.start()``, ``net.run(t)``, then look inside ``net.routers[r].protocol``)."""
+    canon = canonical_name(protocol) if isinstance(protocol, str) else None
+    if canon is None:
+        raise NetsimError(f"unknown protocol {str(protocol)[:40]!r} (known: {', '.join(known_names())})")
+    cls, _opts, configs = protocol_setup(scenario, canon, options)
+    return Network(scenario.graph, cls, configs, scenario.seed if seed is None else seed, narrate=narrate)
 
 
 def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,

@@ -118,7 +118,8 @@ class TopologyChange:
     ``a``/``b`` name a link (``b`` is empty for a node change).  ``up`` is the new state,
     ``cost_ab`` / ``cost_ba`` the link's cost in each direction after the change, and ``silent``
     whether the routers were told (a silent failure: carrier stays up).  ``event`` is the index
-    of the scripted event that caused it.
+    of the scripted event that caused it.  ``attrs`` holds the interface attributes changed so
+    far in the run (``set_link``), as sorted (router end, key, value).
     """
 
     time: float
@@ -129,6 +130,7 @@ class TopologyChange:
     cost_ba: float
     event: int
     silent: bool = False
+    attrs: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def cost(self) -> float:

@@ -57,7 +57,7 @@ class World:
 
     def apply_topology(self, tc: TopologyChange) -> None:
         if tc.b:
-            self.links[link_key(tc.a, tc.b)] = LinkState(tc.up, tc.cost_ab, tc.cost_ba)
+            self.links[link_key(tc.a, tc.b)] = LinkState(tc.up, tc.cost_ab, tc.cost_ba, tc.attrs)
         elif tc.up:
             self.down.discard(tc.a)
         else:

@@ -35,6 +35,12 @@ class Link:
     jitter: float = 0.0
     #: The link's seeded ``numpy.random.Generator`` (set by the network; only loss/jitter use it).
     rng: Any = None
+    #: Interface attributes changed during the run (``set_link``): (router end, key) -> value.
+    attrs: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def attrs_of(self, end: str) -> dict[str, float]:
+        """The attributes changed so far at ``end``'s interface."""
+        return {k: v for (e, k), v in self.attrs.items() if e == end}
 
     def other(self, node: str) -> str:
         return self.b if node == self.a else self.a

@@ -79,6 +79,11 @@ class Network:
         rng = np.random.default_rng(self._router_seeds[name].spawn(1)[0])
         proto = self.protocol_cls(router, self.configs[name], rng)
         router.boot(proto)
+        for nb, link in sorted(self.adj[name].items()):
+            if link.attrs:  # an operator's reconfiguration outlives a reboot
+                changed = link.attrs_of(name)
+                if changed:
+                    proto.on_link_attrs(nb, changed)
         for hook in self.boot_hooks:
             hook(name)
 
@@ -226,9 +231,23 @@ class Network:
         self.trace.topology_changes.append(TopologyChange(self.env.now, name, "", True, 0, 0, event))
         self._boot(name)
 
+    def set_link_attrs(self, a: str, b: str, values: Mapping[str, Mapping[str, float]], *, event: int) -> None:
+        """New interface attributes per end (``values``: router -> {key: value}); each end's
+        protocol hears of its own, through ``on_link_attrs``."""
+        link = self.links[link_key(a, b)]
+        for end, attrs in values.items():
+            for key, value in attrs.items():
+                link.attrs[(end, key)] = value
+        self._record(link, link.up, event)
+        for me in sorted(values):
+            router = self.routers[me]
+            if router.up and router.protocol is not None:
+                router.protocol.on_link_attrs(link.other(me), link.attrs_of(me))
+
     def _record(self, link: Link, up: bool, event: int, silent: bool = False) -> None:
+        attrs = tuple(sorted((e, k, v) for (e, k), v in link.attrs.items())) if link.attrs else ()
         self.trace.topology_changes.append(TopologyChange(self.env.now, link.a, link.b, up, link.cost_ab,
-                                                          link.cost_ba, event, silent))
+                                                          link.cost_ba, event, silent, attrs))
 
     def scripted(self, record: ScriptedEvent) -> None:
         self.trace.events.append(record)

@@ -165,6 +165,11 @@ class Protocol(abc.ABC):
     def on_cost_change(self, iface: str, cost: float) -> None:  # noqa: B027 - optional hook
         """The configured cost of ``iface`` changed; the port already reports the new cost."""
 
+    def on_link_attrs(self, iface: str, attrs: Mapping[str, float]) -> None:  # noqa: B027 - optional hook
+        """The operator changed attributes of ``iface`` (``set_link``: bandwidth, eigrp_delay);
+        ``attrs`` holds every attribute changed so far.  Protocols whose metric ignores them
+        need do nothing."""
+
     def stop(self) -> None:  # noqa: B027 - optional hook
         """The router crashed: the instance is discarded; its timers die with it."""
 

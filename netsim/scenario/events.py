@@ -29,6 +29,7 @@ class NetworkActions(Protocol):
     def node_down(self, name: str, *, event: int) -> None: ...
     def node_up(self, name: str, *, event: int) -> None: ...
     def set_cost(self, a: str, b: str, costs: Mapping[str, float], *, event: int) -> None: ...
+    def set_link_attrs(self, a: str, b: str, values: Mapping[str, Mapping[str, float]], *, event: int) -> None: ...
     def set_loss(self, a: str, b: str, loss: Mapping[str, float]) -> None: ...
 
 
@@ -41,7 +42,7 @@ class Checker(Protocol):
     def router(self, value: Any, line: int, label: str) -> str: ...
     def link(self, value: Any, line: int, label: str) -> Link: ...
     def links(self, value: Any, line: int, label: str) -> tuple[Link, ...]: ...
-    def cost_map(self, value: Any, line: int, label: str, link: Link) -> dict[str, float]: ...
+    def cost_map(self, value: Any, line: int, label: str, link: Link, what: str = "cost") -> dict[str, float]: ...
     def loss_map(self, value: Any, line: int, label: str, link: Link) -> dict[str, float]: ...
 
 
@@ -348,6 +349,65 @@ class SetLoss(_LinkEvent):
         return ((self.links[0], self.time, dict(self.loss)),)
 
 
+#: Interface attributes a ``set_link`` event may change: (meaning, smallest, largest value).
+#: The ranges are what an EIGRP interface can be configured with.
+LINK_ATTRIBUTES: dict[str, tuple[str, float, float]] = {
+    "bandwidth": ("interface bandwidth in kbit/s", 1, 0xFFFFFFFF),
+    "eigrp_delay": ("interface delay in µs", 10, 0xFFFFFF * 10),
+}
+
+
+@event_kind
+@dataclass(frozen=True)
+class SetLink(_LinkEvent):
+    """An operator reconfigures a link's interfaces: new ``bandwidth`` and/or ``eigrp_delay``
+    (one value for both ends, or per end ``{r1: x, r2: y}``).  Protocols whose metric does not
+    read them (all but EIGRP) note the change and carry on, as a real router would."""
+
+    kind: ClassVar[str] = "set_link"
+    modifiers: ClassVar[tuple[str, ...]] = tuple(LINK_ATTRIBUTES)
+    #: (router end, attribute, new value), sorted.
+    values: tuple[tuple[str, str, float], ...] = ()
+
+    @classmethod
+    def parse(cls, chk: Checker, item: Mapping[str, Any], label: str, time: float, line: int,
+              carrier_delay: float) -> Event:
+        link = chk.link(item[cls.kind], line, f"{label}.{cls.kind}")
+        given = [k for k in LINK_ATTRIBUTES if k in item]
+        if not given:
+            raise chk.fail(line, label, f"set_link needs {' or '.join(repr(k) for k in LINK_ATTRIBUTES)}")
+        values = []
+        for key in given:
+            at = getattr(item, "line_of", lambda k: line)(key)
+            meaning, lo, hi = LINK_ATTRIBUTES[key]
+            for end, value in chk.cost_map(item[key], at, f"{label}.{key}", link, key).items():
+                if not lo <= value <= hi:
+                    raise chk.fail(at, f"{label}.{key}", f"{meaning} must be from {lo:g} to {hi:g}, got {value:g}")
+                values.append((end, key, float(value)))
+        return cls(0, time, line, (link,), carrier_delay, False, tuple(sorted(values)))
+
+    def per_end(self) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        for end, key, value in self.values:
+            out.setdefault(end, {})[key] = value
+        return out
+
+    def describe(self) -> str:
+        keys = sorted({k for _e, k, _v in self.values})
+        parts = []
+        for key in keys:
+            vals = {e: v for e, k, v in self.values if k == key}
+            if len(set(vals.values())) == 1:
+                parts.append(f"{key} → {fmt_num(next(iter(vals.values())))}")
+            else:
+                parts.append(f"{key} → " + ", ".join(f"{fmt_num(v)} at {e}" for e, v in sorted(vals.items())))
+        return f"link {_dash(self.links[0])} {'; '.join(parts)}"
+
+    def _changes(self, net: NetworkActions) -> None:
+        a, b = self.links[0]
+        net.at(self.time, _call(net.set_link_attrs, a, b, self.per_end(), event=self.index))
+
+
 def _call(fn: Callable[..., None], *args: Any, **kwargs: Any) -> Callable[[], None]:
     """``fn`` bound to its arguments, to run at the event's time."""
     return lambda: fn(*args, **kwargs)
@@ -388,4 +448,12 @@ def make_event(kind: str, time: float, *, target: Any, index: int = 0, **options
             else tuple(sorted(c.items()))
     if "loss" in options and isinstance(options["loss"], Mapping):
         options["loss"] = tuple(sorted(options["loss"].items()))
+    if cls is SetLink:
+        a, b = links_t[0]
+        vals = []
+        for key in [k for k in LINK_ATTRIBUTES if k in options]:
+            v = options.pop(key)
+            per = v if isinstance(v, Mapping) else {a: v, b: v}
+            vals.extend((str(e), key, float(x)) for e, x in per.items())
+        options["values"] = tuple(sorted(vals))
     return cls(index, float(time), 0, links_t, group=group, **options)

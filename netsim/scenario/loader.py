@@ -233,24 +233,26 @@ class _Validator:
             data["cost"] = min(costs.values())
             data["costs"] = costs
 
-    def cost_map(self, value: Any, line: int, label: str, link: tuple[str, str]) -> dict[str, float]:
+    def cost_map(self, value: Any, line: int, label: str, link: tuple[str, str],
+                 what: str = "cost") -> dict[str, float]:
+        """One positive number for both ends of ``link``, or one per end (``{a: x, b: y}``)."""
         a, b = link
         if isinstance(value, Mapping):
             ends = {str(k) for k in value}
             if ends != {a, b}:
-                raise self.fail(line, label, f"a cost per direction names both ends, {a} and {b} "
+                raise self.fail(line, label, f"a {what} per direction names both ends, {a} and {b} "
                                              f"(got {', '.join(sorted(ends)) or 'none'})")
-            return {a: self.cost_value(value[_key_for(value, a)], line, label),
-                    b: self.cost_value(value[_key_for(value, b)], line, label)}
-        c = self.cost_value(value, line, label)
+            return {a: self.cost_value(value[_key_for(value, a)], line, label, what),
+                    b: self.cost_value(value[_key_for(value, b)], line, label, what)}
+        c = self.cost_value(value, line, label, what)
         return {a: c, b: c}
 
-    def cost_value(self, value: Any, line: int, label: str) -> float:
+    def cost_value(self, value: Any, line: int, label: str, what: str = "cost") -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                 or abs(value) > 1e12:
-            raise self.fail(line, label, f"cost must be a finite number up to 1e12, got {_short(value)}")
+            raise self.fail(line, label, f"{what} must be a finite number up to 1e12, got {_short(value)}")
         if value <= 0:
-            raise self.fail(line, label, f"cost must be > 0, got {_short(value)}")
+            raise self.fail(line, label, f"{what} must be > 0, got {_short(value)}")
         return int(value) if float(value).is_integer() else float(value)
 
     def router_name(self, value: Any, line: int, label: str) -> str:

@@ -49,8 +49,17 @@ class LinkState:
     """A link's physical state: up or down, and its cost in each direction (a→b, b→a)."""
 
     up: bool
-    cost_ab: float
-    cost_ba: float
+    cost_ab: float = 1.0
+    cost_ba: float = 1.0
+    #: Interface attributes changed during the run (``set_link``): sorted (router end, key, value).
+    attrs: tuple[tuple[str, str, float], ...] = ()
+
+    def attr(self, end: str, key: str) -> float | None:
+        """The changed value of ``key`` at ``end``'s interface, None if never changed."""
+        for e, k, v in self.attrs:
+            if e == end and k == key:
+                return v
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class NetworkState:
     """The physical network at one instant: links by sorted (a, b), and crashed routers."""
 
     links: Mapping[tuple[str, str], LinkState]
-    down: frozenset[str]
+    down: frozenset[str] = frozenset()
 
 
     @classmethod
@@ -103,7 +112,7 @@ def register_model(cls: type[CorrectnessModel]) -> type[CorrectnessModel]:
 def get_model(name: str) -> type[CorrectnessModel]:
     """The model class registered under ``name`` (imports the built-in ones on first use)."""
     if name not in MODELS:
-        from netsim.analysis.oracle import gao_rexford, shortest_paths  # noqa: F401  (registration)
+        from netsim.analysis.oracle import eigrp, gao_rexford, shortest_paths  # noqa: F401  (registration)
     try:
         return MODELS[name]
     except KeyError:
