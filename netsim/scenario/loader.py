@@ -22,7 +22,7 @@ from netsim.scenario.events import EVENT_KINDS, Event
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
 from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
 from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
-from netsim.topology.common import DEFAULT_DELAY, link_key
+from netsim.topology.common import DEFAULT_DELAY, MAX_COST, link_key, name_problem
 
 TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay",
             "bfd", "flows", "loss", "jitter", "routers", "prefixes")
@@ -30,9 +30,6 @@ TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", 
 LINK_KEYS = ("a", "b", "cost", "delay", "loss", "jitter", "bfd", "relationship", "bandwidth", "eigrp_delay")
 ROUTER_KEYS = ("as", "prefixes", "interfaces")
 RELATIONSHIPS = ("p2c", "c2p", "p2p")
-#: Characters a router name may not contain: they would break tables, the a–b link notation or
-#: one-line messages.
-FORBIDDEN_NAMES = ("-", "–")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -247,8 +244,8 @@ class _Validator:
 
     def cost_value(self, value: Any, line: int, label: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or abs(value) > 1e12:
-            raise self.fail(line, label, f"cost must be a finite number up to 1e12, got {_short(value)}")
+                or abs(value) > MAX_COST:
+            raise self.fail(line, label, f"cost must be a finite number up to {MAX_COST:g}, got {_short(value)}")
         if value <= 0:
             raise self.fail(line, label, f"cost must be > 0, got {_short(value)}")
         return int(value) if float(value).is_integer() else float(value)
@@ -618,19 +615,6 @@ class _Validator:
 
     def loss_map(self, value: Any, line: int, label: str, link: tuple[str, str]) -> dict[str, float]:
         return loss_map(*link, self.loss_value(value, line, label))
-
-
-def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a router's name, or None."""
-    if not name:
-        return "must not be empty"
-    if name in FORBIDDEN_NAMES:
-        return "is the mark tables use for a missing entry; choose another name"
-    if any(c in name for c in "\n\r\t") or not name.isprintable():
-        return "must be one line of printable characters"
-    if len(name) > 200:
-        return "is longer than 200 characters"
-    return None
 
 
 def _key_for(mapping: Mapping[Any, Any], name: str) -> Any:
