@@ -5,9 +5,10 @@ Commands live in their own modules and are imported only when invoked, so ``nets
 are kept in :data:`COMMANDS` (a test holds them equal to each command's own docstring).  A
 module that cannot be imported is an error, never silently skipped.
 
-Bad input never shows a traceback: every :class:`~netsim.errors.NetsimError` becomes one line on
-stderr and exit status 2.  Output files are written atomically, so Ctrl-C (exit 130) or SIGTERM
-(exit 143) leaves either the previous file or none.
+Bad input never shows a traceback: every :class:`~netsim.errors.NetsimError`, and every bad
+option or argument click finds, becomes one line on stderr and exit status 2.  Output files are
+written atomically, so Ctrl-C (exit 130) or SIGTERM (exit 143) leaves either the previous file
+or none.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ class NetsimGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            _usage_line(exc)
+            ctx.exit(2)
+
     def invoke(self, ctx: click.Context) -> Any:
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up like Ctrl-C
@@ -73,7 +81,10 @@ class NetsimGroup(click.Group):
                 finally:
                     _echo_warnings(caught)
         except NetsimError as exc:
-            click.echo(f"netsim: error: {exc}", err=True)
+            click.echo(f"netsim: error: {' '.join(str(exc).splitlines())}", err=True)
+            ctx.exit(2)
+        except click.ClickException as exc:  # a bad option or argument: one line too, not click's usage block
+            _usage_line(exc)
             ctx.exit(2)
         except _Terminated:
             click.echo("netsim: terminated (no output file was left half-written)", err=True)
@@ -89,6 +100,13 @@ class NetsimGroup(click.Group):
             ctx.exit(2)
         finally:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _usage_line(exc: click.ClickException) -> None:
+    message = " ".join(exc.format_message().split())
+    where = getattr(exc, "ctx", None)
+    hint = f" (see '{where.command_path} --help')" if where is not None else ""
+    click.echo(f"netsim: error: {message}{hint}", err=True)
 
 
 class _Terminated(BaseException):

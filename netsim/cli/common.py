@@ -3,7 +3,7 @@ sign of life on stderr, checking output paths before any work is done."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +17,8 @@ from netsim.errors import NetsimError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: Without a terminal, a progress line at most this often (wall seconds).
 QUIET_PROGRESS_EVERY = 10.0
+#: Image formats figures may be written in (matplotlib's, by the file's extension).
+FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def scenario_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,6 +35,28 @@ def one_protocol_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("-p", "--protocol", "protocols", multiple=True, metavar="PROTOCOL",
                         help="Protocol to run (see `netsim protocols`). Default: the scenario's only "
                              "protocol.")(fn)
+
+
+def yes_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--yes", "-y", "yes", is_flag=True,
+                        help="Run even when the estimated work is large (see 'Limits' in the scenario "
+                             "format); absurd work is refused anyway.")(fn)
+
+
+def confirm_work(scenario: Any, names: Sequence[str], yes: bool, *, until: float | None = None,
+                 repeat: int = 1, what: str = "the run") -> None:
+    """Estimate the work of running ``names`` on ``scenario`` (``repeat`` times each) before any
+    run starts: refuse absurd work, refuse large work without ``--yes``, else say how large."""
+    from netsim.scenario import workload
+
+    loads = [dataclasses.replace(workload.estimate(scenario, p, until=until), runs=repeat) for p in names]
+    for line in workload.check(loads, confirmed=yes, what=what):
+        warn(line)
+
+
+def warn(line: str) -> None:
+    """A warning on stderr at once (Python warnings are shown when the command ends)."""
+    click.echo(f"netsim: warning: {line}", err=True)
 
 
 def seed_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,46 +127,35 @@ class SimProgress:
             bar.close()
 
 
-def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False) -> list[Any]:
-    """Run each protocol, showing progress on stderr."""
+def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False, yes: bool = False) -> list[Any]:
+    """Run each protocol, showing progress on stderr, once the work estimate allows it."""
     from netsim.api import run_protocols
 
+    confirm_work(scenario, names, yes)
     progress = SimProgress(quiet)
     try:
-        return run_protocols(scenario, names, seed=seed, progress=progress)
+        return run_protocols(scenario, names, seed=seed, progress=progress, check_work=False)
     finally:
         progress.close()
 
 
 def check_output_file(path: Path, what: str = "output") -> None:
     """Refuse, before any work, an output file that cannot be written: one line naming it."""
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise NetsimError(f"{path}: is a directory; the {what} needs a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    _check_dir(parent, path, what)
+    from netsim.files import check_writable_file
+
+    check_writable_file(path, what)
 
 
 def check_output_dir(path: Path, what: str = "--out") -> None:
     """Refuse, before any work, an output directory that cannot be created or written."""
-    path = Path(path)
-    if path.exists():
-        if not path.is_dir():
-            raise NetsimError(f"{what} {path}: exists and is not a directory")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise NetsimError(f"{what} {path}: not writable")
-        return
-    _check_dir(path.parent if str(path.parent) else Path("."), path, what)
+    from netsim.files import check_writable_dir
+
+    check_writable_dir(path, what)
 
 
-def _check_dir(parent: Path, target: Path, what: str) -> None:
-    """The nearest existing ancestor must be a writable directory (we create the rest)."""
-    probe = parent
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise NetsimError(f"{target}: cannot write the {what}: {probe} is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise NetsimError(f"{target}: cannot write the {what}: {probe} is not writable")
+def check_figure(path: Path, what: str = "figure", error: type[NetsimError] = NetsimError) -> None:
+    """A figure's path: a known image format (by extension) in a place that can be written."""
+    suffix = Path(path).suffix.lstrip(".").lower() or "png"
+    if suffix not in FIGURE_FORMATS:
+        raise error(f"{path}: cannot write a {suffix!r} image; use .png, .svg or .pdf")
+    check_output_file(path, what)

@@ -48,6 +48,12 @@ def parse_scenario(text: str, *, display: str = "<scenario>", base_dir: str | Pa
     """Validate a scenario given as YAML text (tests, notebooks, sweeps)."""
     if not isinstance(text, str):
         raise ScenarioError(f"parse_scenario: expected YAML text, got {type(text).__name__}")
+    if not isinstance(display, str):
+        raise ScenarioError(f"parse_scenario: display must be a string naming the text, got {type(display).__name__}")
+    if not isinstance(base_dir, (str, Path)):
+        raise ScenarioError(f"parse_scenario: base_dir must be a directory path, got {type(base_dir).__name__}")
+    if not isinstance(name, str):
+        raise ScenarioError(f"parse_scenario: name must be a string, got {type(name).__name__}")
     doc = parse_yaml(text, display, ScenarioError)
     return _Validator(display, Path(base_dir)).scenario(doc, default_name=name, path=None)
 

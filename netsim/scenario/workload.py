@@ -81,6 +81,8 @@ class Workload:
     flows: float = 0.0
     #: Link or router changes the script schedules at the start.
     scripted: int = 0
+    #: How many runs like this one (a sweep's seeds): their work adds up.
+    runs: int = 1
 
     def parts(self) -> dict[str, float]:
         """Weighted work by source, in words."""
@@ -129,7 +131,8 @@ def estimate(scenario: Scenario, protocol: str, options: Mapping[str, Any] | Non
     return Workload(protocol, span, timers, bfd, propagation, recompute, flows, changes)
 
 
-def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run") -> list[str]:
+def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run",
+          confirm_hint: str = "pass --yes to run it anyway") -> list[str]:
     """Refuse absurd work; refuse large work unless ``confirmed``; return the warnings to show.
 
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
@@ -147,14 +150,18 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
             raise NetsimError(f"too much work, refused: {w.describe()}; the limit is {_sci(REFUSE_ABOVE)} "
                               f"units: shorten the duration or the event times, lengthen the intervals, "
                               f"or lower the flow rate")
-    total = sum(w.total for w in loads)
+    total = sum(w.total * w.runs for w in loads)
+    count = sum(w.runs for w in loads)
     biggest = max(loads, key=lambda w: w.total)
+    runs = f"{count:,} runs, about {_sci(total)} units of work in all; the largest is " if count > 1 else ""
+    if total > REFUSE_ABOVE:
+        raise NetsimError(f"too much work, refused: {runs}{biggest.describe()}; the limit is {_sci(REFUSE_ABOVE)} "
+                          f"units in all: run fewer or smaller runs")
     if total <= CONFIRM_ABOVE:
         return []
-    runs = f"{len(loads)} runs, about {_sci(total)} units of work in all; the largest is " if len(loads) > 1 else ""
     summary = f"{what} is large: {runs}{biggest.describe()}"
     if not confirmed:
-        raise NetsimError(f"{summary}; pass --yes to run it anyway")
+        raise NetsimError(f"{summary}; {confirm_hint}")
     return [summary]
 
 
