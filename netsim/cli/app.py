@@ -74,12 +74,10 @@ class NetsimGroup(click.Group):
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up like Ctrl-C
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings():
                 warnings.simplefilter("always")
-                try:
-                    return super().invoke(ctx)
-                finally:
-                    _echo_warnings(caught)
+                warnings.showwarning = _WarningLines()
+                return super().invoke(ctx)
         except NetsimError as exc:
             click.echo(f"netsim: error: {' '.join(str(exc).splitlines())}", err=True)
             ctx.exit(2)
@@ -117,13 +115,20 @@ def _terminate(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)) or text in seen:
-            continue
-        seen.add(text)
+class _WarningLines:
+    """Shows each warning once, as one line on stderr, when it happens (a warning about line 12 of
+    the scenario is worth more before a long run than after it); library deprecations are not
+    the user's business and are dropped."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: Any = None, line: str | None = None) -> None:
+        text = " ".join(str(message).split())
+        if issubclass(category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)) or text in self.seen:
+            return
+        self.seen.add(text)
         click.echo(f"netsim: warning: {text}", err=True)
 
 

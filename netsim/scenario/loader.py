@@ -18,7 +18,7 @@ import networkx as nx
 from netsim.errors import NetsimError, ScenarioError
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
 from netsim.scenario.config import router_configs
-from netsim.scenario.events import EVENT_KINDS, Event
+from netsim.scenario.events import EVENT_KINDS, Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
 from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
 from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
@@ -572,7 +572,34 @@ class _Validator:
             first = next(k for pos, k in enumerate(order) if k != pos)
             warnings.warn(f"{self.display}:{out[first].line}: events are not in time order; they run sorted by "
                           f"time", stacklevel=2)
-        return [out[k].with_index(i) for i, k in enumerate(order)]
+        ordered = [out[k].with_index(i) for i, k in enumerate(order)]
+        self.warn_redundant(ordered, {k: i for i, k in enumerate(order)})
+        return ordered
+
+    def warn_redundant(self, events: list[Event], written: dict[int, int]) -> None:
+        """Warn about events that change nothing -- a link_up on a link that is up, a second crash,
+        a node_up on a running router, a link_down on a link already down: the script says one
+        thing and the run does another, which is almost always a mistake in the script.
+
+        The routers' and links' states are followed through the events in time order, from the
+        initial state (everything up); ``written`` maps an event's time-order index to its index
+        in the file, which the messages name."""
+        import warnings
+
+        state: dict[tuple[str, Any], tuple[bool, int]] = {}  # (link|router, name) -> (up, line of last change)
+        for ev in events:
+            label = f"{self.display}:{ev.line}: events[{written.get(ev.index, ev.index)}]"
+            changes = _state_changes(ev)
+            tail = "it changes nothing" if len({k for _w, k, _u in changes}) == 1 else "that part changes nothing"
+            for what, key, up in changes:
+                was_up, since = state.get((what, key), (True, 0))
+                if was_up == up:
+                    now = ("running" if up else "down (crashed)") if what == "router" else ("up" if up else "down")
+                    origin = f"since line {since}" if since else "from the start"
+                    name = "–".join(key) if isinstance(key, tuple) else key
+                    warnings.warn(f"{label}: {ev.kind} on {what} {name}, which is {now} {origin}; {tail}",
+                                  stacklevel=3)
+                state[(what, key)] = (up, ev.line)
 
     def event(self, index: int, item: Any, line: int, carrier_delay: float) -> Event:
         label = f"events[{index}]"
@@ -621,6 +648,20 @@ class _Validator:
 
     def loss_map(self, value: Any, line: int, label: str, link: tuple[str, str]) -> dict[str, float]:
         return loss_map(*link, self.loss_value(value, line, label))
+
+
+def _state_changes(ev: Event) -> list[tuple[str, Any, bool]]:
+    """What ``ev`` does to the up/down state of links and routers, in order: (``"link"`` or
+    ``"router"``, its name, up after the change).  A flap takes its link down, and leaves it up."""
+    if isinstance(ev, Flap):
+        return [("link", ev.links[0], False), ("link", ev.links[0], True)]
+    if isinstance(ev, LinkDown):  # and a shared-risk group (Srlg)
+        return [("link", link, False) for link in ev.links]
+    if isinstance(ev, LinkUp):
+        return [("link", link, True) for link in ev.links]
+    if isinstance(ev, (NodeDown, NodeUp)):
+        return [("router", ev.node, isinstance(ev, NodeUp))]
+    return []
 
 
 def _key_for(mapping: Mapping[Any, Any], name: str) -> Any:
