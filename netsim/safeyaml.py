@@ -84,9 +84,49 @@ BoundedLoader.add_constructor("tag:yaml.org,2002:int", _int)
 BoundedLoader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
+class LInt(int):
+    """An integer that remembers how it was written (``source``)."""
+
+    source: str
+
+
+class LFloat(float):
+    """A float that remembers how it was written (``source``)."""
+
+    source: str
+
+
+def source_text(value: Any) -> str:
+    """The text a scalar was written as (``010`` stays ``010``, not YAML 1.1's octal 8);
+    ``str(value)`` otherwise."""
+    return getattr(value, "source", None) or str(value)
+
+
+class SourceLoader(BoundedLoader):
+    """The bounded loader, with numbers that remember their text: a router named ``010`` or
+    ``0x10`` or ``1_000`` must keep that name, whatever YAML 1.1 makes of it as a number."""
+
+
+def _source_int(loader: SourceLoader, node: yaml.ScalarNode) -> int:
+    out = LInt(_int(loader, node))
+    out.source = str(node.value)
+    return out
+
+
+def _source_float(loader: SourceLoader, node: yaml.ScalarNode) -> float:
+    out = LFloat(_float(loader, node))
+    out.source = str(node.value)
+    return out
+
+
+SourceLoader.add_constructor("tag:yaml.org,2002:int", _source_int)
+SourceLoader.add_constructor("tag:yaml.org,2002:float", _source_float)
+
+
 def load_document(text: str) -> tuple[Any, yaml.Node | None]:
-    """The document's data and its node tree (for line numbers); raises yaml.YAMLError."""
-    loader = BoundedLoader(text)
+    """The document's data (numbers remember their text) and its node tree (for line
+    numbers); raises yaml.YAMLError."""
+    loader = SourceLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

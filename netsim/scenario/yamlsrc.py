@@ -21,10 +21,10 @@ import yaml
 
 from netsim.errors import NetsimError
 from netsim.inputs import MAX_BYTES, read_text, short
-from netsim.safeyaml import MAX_NODES, BoundedLoader, YamlLimitError, check_number
+from netsim.safeyaml import MAX_NODES, LFloat, LInt, SourceLoader, YamlLimitError, source_text
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "LDict", "LList", "load_yaml", "parse_yaml", "read_text", "short",
-           "source_text"]
+__all__ = ["MAX_BYTES", "MAX_NODES", "LDict", "LFloat", "LInt", "LList", "load_yaml", "parse_yaml", "read_text",
+           "short", "source_text"]
 
 
 class LDict(dict):
@@ -48,25 +48,8 @@ class LList(list):
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
-class LInt(int):
-    """An integer that remembers how it was written."""
-
-    source: str
-
-
-class LFloat(float):
-    """A float that remembers how it was written."""
-
-    source: str
-
-
-def source_text(value: Any) -> str:
-    """The text a scalar was written as (``010`` stays ``010``); ``str(value)`` otherwise."""
-    return getattr(value, "source", None) or str(value)
-
-
-class _Loader(BoundedLoader):
-    """The bounded loader, building :class:`LDict`, :class:`LList` and numbers that remember their text."""
+class _Loader(SourceLoader):
+    """The bounded loader with numbers that remember their text, building :class:`LDict` and :class:`LList`."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -93,24 +76,8 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return out
 
 
-def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    text = check_number(node)
-    out = LInt(yaml.SafeLoader.construct_yaml_int(loader, node))
-    out.source = text
-    return out
-
-
-def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
-    text = check_number(node)
-    out = LFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
-    out.source = text
-    return out
-
-
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-_Loader.add_constructor("tag:yaml.org,2002:int", _int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 class _Located(Exception):

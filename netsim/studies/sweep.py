@@ -517,7 +517,7 @@ def summary_rows(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         run = r["run"]
         row: dict[str, Any] = {
             "key": run["key"], "scenario": r["scenario"], "protocol": r["protocol"], "seed": r["seed"],
-            "options": json.dumps(run["options"], sort_keys=True), "failure": run["failure"] or "",
+            "options": json.dumps(run["options"], sort_keys=True, allow_nan=False), "failure": run["failure"] or "",
             "initial_convergence": r["initial_convergence"],
         }
         for m in metrics:

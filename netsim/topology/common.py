@@ -127,7 +127,7 @@ def as_number(value: Any) -> float | int | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value
+        return int(value)  # a plain int, also from a YAML number that remembers its text
     try:
         number = float(value)
     except (TypeError, ValueError):

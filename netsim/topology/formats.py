@@ -321,7 +321,7 @@ def _write_json(graph: nx.Graph, tmp: Path) -> None:
         edges.append(entry)
     meta = {"name": str(graph.graph.get("name") or "topology"), "geographic": bool(graph.graph.get("geographic"))}
     document = {"directed": False, "multigraph": False, "graph": meta, "nodes": nodes, "edges": edges}
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def format_edgelist(graph: nx.Graph) -> str:

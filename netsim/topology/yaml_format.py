@@ -26,7 +26,7 @@ import yaml
 
 from netsim.errors import TopologyError
 from netsim.inputs import short
-from netsim.safeyaml import YamlLimitError, load_document
+from netsim.safeyaml import YamlLimitError, load_document, source_text
 from netsim.topology.common import DEFAULT_DELAY, RawLink, RawNode, RawTopology, as_number, build_graph, show
 
 TOP_KEYS = ("name", "geographic", "nodes", "links")
@@ -106,7 +106,7 @@ class _MappingReader:
         if isinstance(value, bool):
             self.fail(path, f"node name {show(value)} reads as a boolean (bare yes/no/on/off/true/false do); quote it")
         if isinstance(value, (int, float)) or (isinstance(value, str) and value):
-            return str(value)
+            return source_text(value)  # 010 stays 010 (not YAML 1.1's octal 8)
         self.fail(path, f"node name must be text, got {show(value)}")
 
     def read_pos(self, value: Any, path: tuple[str | int, ...]) -> tuple[float, float] | None:
