@@ -22,6 +22,7 @@ import click
 
 from netsim import __version__
 from netsim.errors import NetsimError
+from netsim.inputs import short
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -101,7 +102,7 @@ class NetsimGroup(click.Group):
 
 
 def _usage_line(exc: click.ClickException) -> None:
-    message = " ".join(exc.format_message().split())
+    message = short(" ".join(exc.format_message().split()), 240)  # it may quote a value of any length
     where = getattr(exc, "ctx", None)
     hint = f" (see '{where.command_path} --help')" if where is not None else ""
     click.echo(f"netsim: error: {message}{hint}", err=True)
