@@ -19,8 +19,9 @@ class RunProgress:
     """Counts finished runs out of ``total`` and shows them as ``label``."""
 
     def __init__(self, total: int, label: str, *, enabled: bool = True, stream: TextIO | None = None,
-                 every: float = PROGRESS_EVERY) -> None:
-        self.total, self.done, self.label, self.every = total, 0, label, every
+                 every: float | None = None) -> None:
+        self.total, self.done, self.label = total, 0, label
+        self.every = PROGRESS_EVERY if every is None else every
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and total > 0
         self.start = self.last = time.monotonic()

@@ -272,7 +272,7 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
     from netsim.protocols import PROTOCOLS, canonical_name
     from netsim.scenario.config import protocol_setup
 
-    scenario = _scenario(source)
+    scenario = _scenario(source, fresh=True)
     ident = scenario_id(source, scenario)
     names: list[str] = []
     for p in protocols or list(scenario.protocols):
@@ -350,11 +350,15 @@ _PARSED: dict[tuple[str, str, str, str], Any] = {}
 _IDS: dict[tuple[str, str, str, str], str] = {}
 
 
-def _scenario(source: SweepInput) -> Any:
-    """Parse once per worker process (a sweep runs the same scenario many times)."""
+def _scenario(source: SweepInput, fresh: bool = False) -> Any:
+    """Parse once per worker process (a sweep runs the same scenario many times); ``fresh``
+    parses again -- planning does, since a file the scenario reads may have changed meanwhile."""
     from netsim.scenario.loader import parse_scenario
 
     k = (source.digest, source.base_dir, source.display, source.name)
+    if fresh:
+        _PARSED.pop(k, None)
+        _IDS.pop(k, None)
     if k not in _PARSED:
         _PARSED[k] = parse_scenario(source.text, display=source.display, base_dir=source.base_dir, name=source.name)
     return _PARSED[k]
@@ -559,7 +563,7 @@ def summary_table(runs: Iterable[dict[str, Any]]) -> str:
     for (proto, opts), rows in sorted(groups.items()):
         conv = [r["convergence_time"] for r in rows if isinstance(r["convergence_time"], (int, float))]
         never = sum(1 for r in rows if r["correct_time"] is None)
-        msgs = [r["messages"] for r in rows]
+        msgs = [r["messages"] for r in rows if isinstance(r["messages"], (int, float))]  # "" without events
         out.append((proto, opts if opts != "{}" else "defaults", str(len(rows)),
                     fmt_s(sum(conv) / len(conv)) if conv else "-", fmt_s(max(conv)) if conv else "-",
                     str(never), f"{sum(msgs) / len(msgs):.0f}" if msgs else "-"))
