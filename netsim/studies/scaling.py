@@ -15,6 +15,7 @@ import io
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,11 @@ def figure(rows: Sequence[dict[str, Any]]) -> Any:
     # network wider than 15 hops) must show as a gap, not as a fast convergence.
     panels = (("failure_correct", "FIBs correct again after one link\nfailure (s); gap = never"),
               ("messages", "protocol packets, whole run"), ("wall_s", "wall time (s, machine-dependent)"))
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE), warnings.catch_warnings():
+        # A protocol that sends nothing (static) has no positive values to put on a log axis,
+        # and then no line to label: an empty panel says that already.
+        warnings.filterwarnings("ignore", message="Data has no positive values")
+        warnings.filterwarnings("ignore", message="No artists with labels found")
         fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
         for ax, (key, label) in zip(axes, panels, strict=True):
             for proto in sorted({r["protocol"] for r in rows}):
