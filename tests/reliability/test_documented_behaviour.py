@@ -4,7 +4,9 @@ name the line, ``--yes`` for large runs, progress lines without a terminal."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,17 @@ def test_strange_router_names_are_kept_as_written_in_scenarios_and_topology_file
     exported = tmp_path / "t.txt"
     assert netsim("topo", "export", str(tmp_path / "t.yaml"), "-o", str(exported)).exit_code == 0
     assert "010 0x10" in exported.read_text()
+
+
+def test_a_scenario_can_come_through_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "from-a-pipe.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(BASE,))
+    writer.start()
+    result = netsim("run", str(fifo), "--json")
+    writer.join()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["scenario"] == "from-a-pipe"
 
 
 def test_events_that_change_nothing_are_warned_about_naming_their_line(tmp_path: Path) -> None:

@@ -52,6 +52,13 @@ BIG_NUMBER_FILES = {
     "gml": f'graph [\n node [ id 0 label "a" ]\n node [ id 1 label "b" ]\n edge [ source 0 target 1 cost {BIG} ]\n]\n',
 }
 NODE_LINK = '{"nodes": [{"id": "%s"}, {"id": "c"}], "edges": [{"source": "%s", "target": "c"}]}'
+ENTITY_BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE graphml [\n<!ENTITY l0 "lol">\n'
+               + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">\n' for i in range(1, 10))
+               + ']>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="undirected">'
+                 '<node id="&l9;"/><node id="b"/></graph></graphml>\n')
+EXTERNAL_ENTITY = ('<?xml version="1.0"?>\n<!DOCTYPE graphml [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                   '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="undirected">'
+                   '<node id="&x;"/><node id="b"/><edge source="&x;" target="b"/></graph></graphml>\n')
 BAD_NAME_FILES = {
     "json-tab": ("json", NODE_LINK % ("a\\tb", "a\\tb")),
     "json-newline": ("json", NODE_LINK % ("a\\nb", "a\\nb")),
@@ -98,6 +105,14 @@ CASES: list[tuple[str, dict, tuple[str, ...], str]] = [
      ("run", "{tmp}/s.yaml"), "n must be an integer from"),
     *[(f"etc-passwd-as-{fmt}", {f"p.{fmt}": PASSWD}, ("topo", "show", f"{{tmp}}/p.{fmt}"), f"p.{fmt}")
       for fmt in ("gml", "graphml", "json", "txt", "yaml")],
+    ("graphml-entity-bomb", {"t.graphml": ENTITY_BOMB}, ("topo", "show", "{tmp}/t.graphml"), "not valid GraphML"),
+    ("graphml-external-entity", {"t.graphml": EXTERNAL_ENTITY}, ("topo", "show", "{tmp}/t.graphml"),
+     "not valid GraphML"),
+    ("json-nested-too-deeply", {"t.json": "[" * 100_000 + "]" * 100_000}, ("topo", "show", "{tmp}/t.json"), "t.json"),
+    ("gml-nested-too-deeply", {"t.gml": "graph [ " + "a [ " * 50_000 + "] " * 50_001}, ("topo", "show", "{tmp}/t.gml"),
+     "t.gml"),
+    ("yaml-nested-too-deeply", {"s.yaml": "seed: " + "[" * 50_000 + "]" * 50_000 + "\n"}, ("run", "{tmp}/s.yaml"),
+     "s.yaml"),
     ("etc-passwd-as-gml-in-scenario", {"p.gml": PASSWD, "s.yaml": with_topology("{file: p.gml}")},
      ("run", "{tmp}/s.yaml"), "not valid GML at line 1"),
     # -- work that explodes ----------------------------------------------------------------------------
