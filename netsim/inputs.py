@@ -30,7 +30,7 @@ def read_text(path: str | Path, display: str | None = None, error: type[NetsimEr
     Every problem is one line naming ``display`` (default: the path) and never quotes the content.
     """
     p = Path(path)
-    where = display if display is not None else str(path)
+    where = short(display if display is not None else str(path), 200)
     try:
         mode = os.stat(p).st_mode
     except FileNotFoundError:

@@ -20,6 +20,7 @@ import click
 from netsim.analysis.metric_defs import cdf_metrics
 from netsim.cli.common import check_figure, confirm_work, load, load_one, one_protocol_option, run_all, yes_option
 from netsim.errors import NetsimError
+from netsim.inputs import short
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -51,10 +52,17 @@ def _out(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
 
 
+def _finite_time(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A simulated time: finite and >= 0 (NaN or infinity would silently select nothing, or break a figure)."""
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise click.BadParameter(f"must be a finite time >= 0, got {value}")
+    return value
+
+
 def _window(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--to", "end", type=float, default=None, metavar="T",
+    fn = click.option("--to", "end", type=float, default=None, metavar="T", callback=_finite_time,
                       help="Show up to simulated time T (s).")(fn)
-    return click.option("--from", "start", type=float, default=None, metavar="T",
+    return click.option("--from", "start", type=float, default=None, metavar="T", callback=_finite_time,
                         help="Show from simulated time T (s).")(fn)
 
 
@@ -130,7 +138,7 @@ def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | N
     sc, name = _load_one(scenario, protocols)
     if router is not None and router not in sc.graph:
         known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
-        raise NetsimError(f"--router {router}: unknown router (known: {known})")
+        raise NetsimError(f"--router {short(router)}: unknown router (known: {short(known, 200)})")
     from netsim.runner import run_until
 
     if at >= 0 and math.isfinite(at):  # run_until refuses the rest with its own message
@@ -185,7 +193,8 @@ def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
     _check_out(out)
     results = _run(scenario, protocols, seed, yes)
     if dest is not None and dest not in results[0].trace.routers:
-        raise NetsimError(f"--dest {dest}: unknown router (known: {', '.join(sorted(results[0].trace.routers))})")
+        known = ", ".join(sorted(results[0].trace.routers))
+        raise NetsimError(f"--dest {short(dest)}: unknown router (known: {short(known, 200)})")
     _saved(timeline_figure(results, start, end, dest), out)
 
 

@@ -53,10 +53,11 @@ def load_named(name_or_file: str, cost: str = "unit") -> nx.Graph:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TopologyWarning)
         path = Path(name_or_file)
-        if path.exists() or path.suffix.lower() in EXTENSIONS:
-            graph = read_topology(path, cost=cost)
-        else:
-            graph = load_topohub(name_or_file, cost=cost)
+        try:
+            is_file = path.exists() or path.suffix.lower() in EXTENSIONS
+        except OSError:  # a name too long to be a path: a catalogue name, or nothing
+            is_file = False
+        graph = read_topology(path, cost=cost) if is_file else load_topohub(name_or_file, cost=cost)
     _echo_repairs(caught)
     return graph
 

@@ -38,7 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(path, (str, Path)) or str(path) == "":
         raise ScenarioError(f"load_scenario: expected a path to a scenario file, got {_short(path)}")
     p = Path(path)
-    display = str(path)
+    display = short(str(path), 200)  # every message names the file: a path of any length stays one short line
     doc = load_yaml(p, display, ScenarioError)
     return _Validator(display, p.parent).scenario(doc, default_name=p.stem, path=p)
 
