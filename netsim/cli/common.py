@@ -17,6 +17,8 @@ from netsim.errors import NetsimError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: Without a terminal, a progress line at most this often (wall seconds).
 QUIET_PROGRESS_EVERY = 10.0
+#: Most local worker processes (each holds a whole simulation: a typo like -j 10000 must not fork that many).
+MAX_JOBS = 256
 #: Image formats figures may be written in (matplotlib's, by the file's extension).
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
@@ -57,6 +59,11 @@ def confirm_work(scenario: Any, names: Sequence[str], yes: bool, *, until: float
 def warn(line: str) -> None:
     """A warning on stderr at once (Python warnings are shown when the command ends)."""
     click.echo(f"netsim: warning: {line}", err=True)
+
+
+def jobs_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+                        help=f"Local worker processes (default: every core; 1 = serial; at most {MAX_JOBS}).")(fn)
 
 
 def seed_option(fn: Callable[..., Any]) -> Callable[..., Any]:

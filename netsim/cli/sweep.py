@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from netsim.cli.common import check_figure, check_output_dir, check_output_file, warn, yes_option
+from netsim.cli.common import check_figure, check_output_dir, check_output_file, jobs_option, warn, yes_option
 
 SWEEP_EPILOG = """\b
 Examples:
@@ -35,8 +35,7 @@ Re-running the same command skips the runs already in OUT/runs.jsonl (resume aft
               help="Simulated time of the generated failure (after the initial convergence).")
 @click.option("--failure-seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the random failure picks (the same failures for every protocol and seed).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Local worker processes (default: every core; 1 = serial).")
+@jobs_option
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask distributed cluster (needs netsim[dask]).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("sweep-out"),
@@ -81,7 +80,7 @@ def sweep(scenario: Path, protocols: tuple[str, ...], sets: tuple[str, ...], see
               default=Path("plots/scaling.png"), show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the table as CSV.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@jobs_option
 @yes_option
 def scale(sizes: str, real: tuple[str, ...], protocols: tuple[str, ...], plot_path: Path, csv_path: Path | None,
           jobs: int | None, yes: bool) -> None:

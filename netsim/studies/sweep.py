@@ -181,9 +181,10 @@ def parse_failures(text: str | None) -> tuple[str, int] | None:
     kind, _, count = text.partition(":")
     if kind in ("every-link", "random-node") and not count:
         return kind, 1
-    if kind in ("random-links", "random-nodes") and count.isdigit() and int(count) > 0:
+    if kind in ("random-links", "random-nodes") and count.isdigit() and len(count) <= 9 and int(count) > 0:
         return kind, int(count)
-    raise NetsimError(f"--failures {text}: expected one of {', '.join(FAILURE_KINDS)}")
+    raise NetsimError(f"--failures {short(text, 60)}: expected one of {', '.join(FAILURE_KINDS)} "
+                      f"(K from 1 to 999,999,999)")
 
 
 def generate_failures(graph: Any, spec: tuple[str, int], at: float, seed: int = 0) -> list[Failure]:
@@ -295,6 +296,8 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
     seed_list = list(seeds) if seeds else [scenario.seed]
     fails: list[Failure | None] = [None]
     if failures is not None:
+        if not (isinstance(fail_at, (int, float)) and math.isfinite(fail_at) and fail_at >= 0):
+            raise NetsimError(f"--fail-at {short(fail_at)}: must be a finite time >= 0")
         if scenario.duration is not None and fail_at >= scenario.duration:
             raise NetsimError(f"--fail-at {fail_at:g}: not before the scenario's duration ({scenario.duration:g} s)")
         fails = list(generate_failures(scenario.graph, parse_failures(failures) or ("every-link", 1), fail_at,

@@ -164,6 +164,12 @@ CASES: list[tuple[str, dict, tuple[str, ...], str]] = [
     ("grid-too-large", {"s.yaml": BASE}, ("sweep", "{tmp}/s.yaml", "--set", "linkstate.spf_delay=" +
                                           ",".join(str(i / 1000) for i in range(1, 401)), "--seeds", "0-299"),
      "spans 120,000 runs"),
+    ("fail-at-nan", {"s.yaml": BASE}, ("sweep", "{tmp}/s.yaml", "--failures", "every-link", "--fail-at", "nan"),
+     "--fail-at nan: must be a finite time"),
+    ("failures-5000-digit-count", {"s.yaml": BASE}, ("sweep", "{tmp}/s.yaml", "--failures", f"random-links:{BIG}"),
+     "--failures"),
+    ("jobs-hundred-thousand", {"s.yaml": BASE}, ("sweep", "{tmp}/s.yaml", "-j", "100000"), "'--jobs'"),
+    ("scale-jobs-hundred-thousand", {}, ("scale", "-j", "100000"), "'--jobs'"),
     ("scale-negative-size", {}, ("scale", "--sizes=-4", "--plot", "{tmp}/s.png"), "sizes go from 3"),
     ("scale-size-not-a-number", {}, ("scale", "--sizes=a,b", "--plot", "{tmp}/s.png"), "expected whole numbers"),
     ("event-at-exactly-duration", {"s.yaml": BASE + "duration: 30\n"}, ("run", "{tmp}/s.yaml"),
