@@ -72,9 +72,10 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
     for label, fn in (("progress", progress), ("on_network", on_network)):
         if fn is not None and not callable(fn):
             raise NetsimError(f"simulate: {label} must be a function, got {type(fn).__name__}")
-    cls, opts, configs = protocol_setup(scenario, canon, options)
+    # Before the setup: a warm start's checkpoint alone is real work on a large network.
     workload.check([workload.estimate(scenario, canon, options, until=until)], confirmed=not check_work,
                    confirm_hint="call with check_work=False to run it anyway")
+    cls, opts, configs = protocol_setup(scenario, canon, options)
     seed = scenario.seed if seed is None else seed
     net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
     if on_network is not None:
