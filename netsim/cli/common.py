@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from netsim.errors import NetsimError
+from netsim.inputs import short
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: Without a terminal, a progress line at most this often (wall seconds).
@@ -81,7 +82,7 @@ def load(path: Path, protocols: Sequence[str]) -> tuple[Any, list[str]]:
     for p in protocols:
         canon = canonical_name(p)
         if canon is None:
-            raise NetsimError(f"--protocol {p[:40]}: unknown protocol (known: {', '.join(known_names())})")
+            raise NetsimError(f"--protocol {short(p, 60)}: unknown protocol (known: {', '.join(known_names())})")
         if canon not in names:
             names.append(canon)
     return scenario, names or list(scenario.protocols)

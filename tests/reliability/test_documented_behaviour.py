@@ -117,3 +117,10 @@ def test_progress_without_a_terminal_is_a_line_now_and_then(tmp_path: Path, monk
     assert scaled.exit_code == 0, scaled.stderr
     assert re.fullmatch(r"(netsim: scale: \d+ of 4 runs done \(\d+%\), .*\n)+", scaled.stderr), scaled.stderr
     assert "\r" not in ran.stderr + scaled.stderr
+
+
+def test_the_command_line_knows_the_figure_formats_the_plots_write() -> None:
+    from netsim.cli.common import FIGURE_FORMATS  # kept apart so the command line starts without matplotlib
+    from netsim.output.plots.style import FORMATS
+
+    assert FIGURE_FORMATS == FORMATS
