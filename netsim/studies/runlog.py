@@ -41,6 +41,8 @@ class LogContents:
     """What a run log holds: its valid runs, and the lines that are not (1-based numbers)."""
 
     runs: list[dict[str, Any]] = field(default_factory=list)
+    #: The valid lines as they were written (kept byte for byte when the log is repaired).
+    lines: list[bytes] = field(default_factory=list)
     damaged: list[tuple[int, bytes]] = field(default_factory=list)
     #: Lines that repeat a run already in the log (kept once).
     repeated: list[tuple[int, bytes]] = field(default_factory=list)
@@ -67,6 +69,7 @@ def parse_log(data: bytes) -> LogContents:
         else:
             seen.add(run["run"]["key"])
             out.runs.append(run)
+            out.lines.append(line)
     return out
 
 
@@ -79,13 +82,19 @@ def read_runs(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _run_of(line: bytes) -> dict[str, Any] | None:
+    """The run a line records, or None: not JSON, not a run, or holding NaN or an infinity
+    (which no netsim writes, and strict JSON readers reject)."""
     try:
-        obj = json.loads(line)
-    except ValueError:
+        obj = json.loads(line, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         return None
     if isinstance(obj, dict) and isinstance(obj.get("run"), dict) and isinstance(obj["run"].get("key"), str):
         return obj
     return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 class RunLog:
@@ -149,8 +158,7 @@ class RunLog:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        good = b"".join(json.dumps(r, separators=(",", ":"), allow_nan=False).encode("utf-8") + b"\n"
-                        for r in contents.runs)
+        good = b"".join(line + b"\n" for line in contents.lines)
         tmp_fd, tmp = tempfile.mkstemp(prefix=f".{RUNS_FILE}.", suffix=".tmp", dir=self.dir)
         try:
             _write_all(tmp_fd, good)

@@ -131,6 +131,7 @@ def thirty(tmp_path: Path) -> tuple[sw.SweepInput, list[sw.RunSpec], Path]:
     (lambda line: b"", 1, "line 10 is blank"),
     (lambda line: b"{not json at all", 1, "line 10 is cut short or not a run"),
     (lambda line: line + b"\n", 0, "line 11 is blank"),
+    (lambda line: line.replace(b'"seed":', b'"x":NaN,"seed":', 1), 1, "line 10 is cut short or not a run"),
 ])
 def test_a_damaged_line_in_the_middle_costs_only_its_own_run(thirty, damage, reruns: int, said: str) -> None:
     source, specs, out = thirty
