@@ -44,7 +44,7 @@ duration: {DURATION}
 protocols:
   distvector: {{update_interval: 5, timeout: 30, garbage: 20, split_horizon: simple}}
 """)
-    secs, res = timed(lambda: simulate(sc, "distvector", narrate=False))
+    secs, res = timed(lambda: simulate(sc, "distvector", narrate=False, check_work=False))
     return secs, res.metrics.messages_total, res.metrics.initial_convergence
 
 

@@ -9,6 +9,7 @@ protocol is never cut off before it could have converged.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,7 +19,9 @@ from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
 from netsim.engine.network import Network
 from netsim.errors import NetsimError
+from netsim.inputs import short
 from netsim.protocols import PROTOCOLS, canonical_name, known_names
+from netsim.scenario import workload
 from netsim.scenario.config import protocol_setup
 from netsim.scenario.faults import bfd_for_links, loss_timeline
 from netsim.scenario.model import Scenario
@@ -27,7 +30,8 @@ from netsim.trace import ScriptedEvent
 #: Never simulate more than this beyond the last event when waiting for quiet.
 MAX_SETTLE = 3600.0
 
-__all__ = ["MAX_SETTLE", "RunResult", "build_network", "resolve_protocol", "run_until", "simulate"]
+__all__ = ["MAX_SETTLE", "RunResult", "build_network", "check_run_arguments", "resolve_protocol", "run_until",
+           "simulate"]
 
 
 def resolve_protocol(scenario: Scenario, name: str, overrides: Mapping[str, Any] | None = None
@@ -36,7 +40,7 @@ def resolve_protocol(scenario: Scenario, name: str, overrides: Mapping[str, Any]
     validated by the protocol (cross-option rules too)."""
     canon = canonical_name(name) if isinstance(name, str) else None
     if canon is None:
-        raise NetsimError(f"unknown protocol {str(name)[:40]!r} (known: {', '.join(known_names())})")
+        raise NetsimError(f"unknown protocol {short(name)} (known: {', '.join(known_names())})")
     _cls, options, _configs = protocol_setup(scenario, canon, overrides)
     return canon, options
 
@@ -46,9 +50,7 @@ def build_network(scenario: Scenario, protocol: str, *, seed: int | None = None,
     """The network of ``scenario`` running ``protocol``, configured as :func:`simulate` would
     but not started and without events: for tests and notebooks that drive the engine by hand
     (``net.start()``, ``net.run(t)``, then look inside ``net.routers[r].protocol``)."""
-    canon = canonical_name(protocol) if isinstance(protocol, str) else None
-    if canon is None:
-        raise NetsimError(f"unknown protocol {str(protocol)[:40]!r} (known: {', '.join(known_names())})")
+    canon = check_run_arguments("build_network", scenario, protocol, seed)
     cls, _opts, configs = protocol_setup(scenario, canon, options)
     return Network(scenario.graph, cls, configs, scenario.seed if seed is None else seed, narrate=narrate)
 
@@ -57,21 +59,33 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
              options: Mapping[str, Any] | None = None, narrate: bool = True,
              until: float | None = None, min_end: float | None = None,
              progress: Callable[[float, float], None] | None = None,
-             on_network: Callable[[Network], None] | None = None) -> RunResult:
+             on_network: Callable[[Network], None] | None = None, check_work: bool = True) -> RunResult:
     """Run ``scenario`` with ``protocol``; return the trace and its metrics.
 
     ``options`` override the scenario's protocol options (checked like the file's);
     ``until`` stops early (used by ``netsim table --at``); ``progress(now, end)`` is called
     between chunks of simulated time for progress bars; ``on_network(net)`` sees the network
     before it starts (packet capture attaches there).
+
+    The work is estimated first (:mod:`netsim.scenario.workload`): a run far beyond what a
+    machine can do is refused, and a large one too unless ``check_work=False`` (the command
+    line's ``--yes``) says it is meant.
     """
-    if not isinstance(scenario, Scenario):
-        raise NetsimError(f"simulate: expected a Scenario (from load_scenario), got {type(scenario).__name__}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise NetsimError(f"simulate: seed must be a whole number >= 0, got {seed!r}")
-    canon = canonical_name(protocol) if isinstance(protocol, str) else None
-    if canon is None:
-        raise NetsimError(f"unknown protocol {str(protocol)[:40]!r} (known: {', '.join(known_names())})")
+    canon = check_run_arguments("simulate", scenario, protocol, seed)
+    if options is not None and not isinstance(options, Mapping):
+        raise NetsimError(f"simulate: options must be a mapping of option → value, got {type(options).__name__}")
+    for label, value in (("until", until), ("min_end", min_end)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not math.isfinite(value) or value < 0):
+            raise NetsimError(f"simulate: {label} must be a finite time >= 0, got {short(value)}")
+    if not isinstance(narrate, bool):
+        raise NetsimError(f"simulate: narrate must be true or false, got {short(narrate)}")
+    for label, fn in (("progress", progress), ("on_network", on_network)):
+        if fn is not None and not callable(fn):
+            raise NetsimError(f"simulate: {label} must be a function, got {type(fn).__name__}")
+    # Before the setup: a warm start's checkpoint alone is real work on a large network.
+    workload.check([workload.estimate(scenario, canon, options, until=until)], confirmed=not check_work,
+                   confirm_hint="call with check_work=False to run it anyway")
     cls, opts, configs = protocol_setup(scenario, canon, options)
     seed = scenario.seed if seed is None else seed
     net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
@@ -117,11 +131,24 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
 _PAST = 1e-9
 
 
-def run_until(scenario: Scenario, protocol: str, at: float, seed: int | None = None) -> RunResult:
+def run_until(scenario: Scenario, protocol: str, at: float, seed: int | None = None, *,
+              check_work: bool = True) -> RunResult:
     """Simulate just far enough to know every FIB at ``at`` (no narration: it is not shown)."""
-    if not (at >= 0) or at == float("inf"):
-        raise NetsimError(f"--at {at!r}: must be a finite time >= 0")
-    return simulate(scenario, protocol, seed=seed, narrate=False, until=at + _PAST)
+    if isinstance(at, bool) or not isinstance(at, (int, float)) or not (at >= 0) or at == float("inf"):
+        raise NetsimError(f"--at {short(at)}: must be a finite time >= 0")
+    return simulate(scenario, protocol, seed=seed, narrate=False, until=at + _PAST, check_work=check_work)
+
+
+def check_run_arguments(caller: str, scenario: Any, protocol: Any, seed: Any) -> str:
+    """The canonical protocol name, after refusing wrong argument types at the API boundary."""
+    if not isinstance(scenario, Scenario):
+        raise NetsimError(f"{caller}: expected a Scenario (from load_scenario), got {type(scenario).__name__}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63):
+        raise NetsimError(f"{caller}: seed must be a whole number >= 0, got {short(seed)}")
+    canon = canonical_name(protocol) if isinstance(protocol, str) else None
+    if canon is None:
+        raise NetsimError(f"unknown protocol {short(protocol)} (known: {', '.join(known_names())})")
+    return canon
 
 
 def _run_chunks(net: Network, end: float, progress: Callable[[float, float], None] | None) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netsim.errors import NetsimError
+from netsim.inputs import short
 from netsim.trace import Decision, Route, RouteChange, Trace
 
 #: Sort rank at equal times: the script first, then what it did to the wires, then the
@@ -70,7 +71,7 @@ def validate_filter(flt: Filter, routers: Iterable[str]) -> None:
     known = sorted(routers)
     for option, value in (("--router", flt.router), ("--dest", flt.dest)):
         if value is not None and value not in known:
-            raise NetsimError(f"{option} {value}: unknown router (known: {', '.join(known)})")
+            raise NetsimError(f"{option} {short(value, 60)}: unknown router (known: {short(', '.join(known), 200)})")
     if flt.start is not None and flt.end is not None and flt.end < flt.start:
         raise NetsimError(f"--to {flt.end:g}: earlier than --from {flt.start:g}")
 

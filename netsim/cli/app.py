@@ -5,9 +5,10 @@ Commands live in their own modules and are imported only when invoked, so ``nets
 are kept in :data:`COMMANDS` (a test holds them equal to each command's own docstring).  A
 module that cannot be imported is an error, never silently skipped.
 
-Bad input never shows a traceback: every :class:`~netsim.errors.NetsimError` becomes one line on
-stderr and exit status 2.  Output files are written atomically, so Ctrl-C (exit 130) or SIGTERM
-(exit 143) leaves either the previous file or none.
+Bad input never shows a traceback: every :class:`~netsim.errors.NetsimError`, and every bad
+option or argument click finds, becomes one line on stderr and exit status 2.  Output files are
+written atomically, so Ctrl-C (exit 130) or SIGTERM (exit 143) leaves either the previous file
+or none.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import click
 
 from netsim.errors import NetsimError
+from netsim.inputs import short
 from netsim.version import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -64,23 +66,26 @@ class NetsimGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            _usage_line(exc)
+            ctx.exit(2)
+
     def invoke(self, ctx: click.Context) -> Any:
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up like Ctrl-C
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings():
                 warnings.simplefilter("always")
-                try:
-                    return super().invoke(ctx)
-                finally:
-                    _echo_warnings(caught)
+                warnings.showwarning = _WarningLines()
+                return super().invoke(ctx)
         except NetsimError as exc:
-            click.echo(f"netsim: error: {exc}", err=True)
+            click.echo(f"netsim: error: {' '.join(str(exc).splitlines())}", err=True)
             ctx.exit(2)
-        except click.UsageError as exc:  # one line, like every other error
-            where = exc.ctx.command_path if exc.ctx is not None else "netsim"
-            message = " ".join(exc.format_message().split())
-            click.echo(f"netsim: error: {message} (see '{where} --help')", err=True)
+        except click.ClickException as exc:  # a bad option or argument: one line too, not click's usage block
+            _usage_line(exc)
             ctx.exit(2)
         except _Terminated:
             click.echo("netsim: terminated (no output file was left half-written)", err=True)
@@ -98,6 +103,13 @@ class NetsimGroup(click.Group):
             signal.signal(signal.SIGTERM, previous)
 
 
+def _usage_line(exc: click.ClickException) -> None:
+    message = short(" ".join(exc.format_message().split()), 240)  # it may quote a value of any length
+    where = getattr(exc, "ctx", None)
+    hint = f" (see '{where.command_path} --help')" if where is not None else ""
+    click.echo(f"netsim: error: {message}{hint}", err=True)
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised where the program is, so the same cleanup as Ctrl-C runs."""
 
@@ -106,13 +118,20 @@ def _terminate(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)) or text in seen:
-            continue
-        seen.add(text)
+class _WarningLines:
+    """Shows each warning once, as one line on stderr, when it happens (a warning about line 12 of
+    the scenario is worth more before a long run than after it); library deprecations are not
+    the user's business and are dropped."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: Any = None, line: str | None = None) -> None:
+        text = " ".join(str(message).split())
+        if issubclass(category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)) or text in self.seen:
+            return
+        self.seen.add(text)
         click.echo(f"netsim: warning: {text}", err=True)
 
 

@@ -3,7 +3,7 @@ sign of life on stderr, checking output paths before any work is done."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -13,10 +13,15 @@ from typing import Any
 import click
 
 from netsim.errors import NetsimError
+from netsim.inputs import short
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: Without a terminal, a progress line at most this often (wall seconds).
 QUIET_PROGRESS_EVERY = 10.0
+#: Most local worker processes (each holds a whole simulation: a typo like -j 10000 must not fork that many).
+MAX_JOBS = 256
+#: Image formats figures may be written in (matplotlib's, by the file's extension).
+FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def scenario_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,6 +40,33 @@ def one_protocol_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                              "protocol.")(fn)
 
 
+def yes_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--yes", "-y", "yes", is_flag=True,
+                        help="Run even when the estimated work is large (see 'Limits' in the scenario "
+                             "format); absurd work is refused anyway.")(fn)
+
+
+def confirm_work(scenario: Any, names: Sequence[str], yes: bool, *, until: float | None = None,
+                 repeat: int = 1, what: str = "the run") -> None:
+    """Estimate the work of running ``names`` on ``scenario`` (``repeat`` times each) before any
+    run starts: refuse absurd work, refuse large work without ``--yes``, else say how large."""
+    from netsim.scenario import workload
+
+    loads = [dataclasses.replace(workload.estimate(scenario, p, until=until), runs=repeat) for p in names]
+    for line in workload.check(loads, confirmed=yes, what=what):
+        warn(line)
+
+
+def warn(line: str) -> None:
+    """A warning on stderr at once (Python warnings are shown when the command ends)."""
+    click.echo(f"netsim: warning: {line}", err=True)
+
+
+def jobs_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+                        help=f"Local worker processes (default: every core; 1 = serial; at most {MAX_JOBS}).")(fn)
+
+
 def seed_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=None,
                         help="Override the scenario's seed (same seed, same results).")(fn)
@@ -50,7 +82,7 @@ def load(path: Path, protocols: Sequence[str]) -> tuple[Any, list[str]]:
     for p in protocols:
         canon = canonical_name(p)
         if canon is None:
-            raise NetsimError(f"--protocol {p[:40]}: unknown protocol (known: {', '.join(known_names())})")
+            raise NetsimError(f"--protocol {short(p, 60)}: unknown protocol (known: {', '.join(known_names())})")
         if canon not in names:
             names.append(canon)
     return scenario, names or list(scenario.protocols)
@@ -104,11 +136,12 @@ class SimProgress:
 
 
 def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False,
-            pcap: Path | None = None) -> list[Any]:
-    """Run each protocol, showing progress on stderr; with ``pcap``, capture every message into
-    ``pcap/<protocol>/`` (one file per link)."""
+            pcap: Path | None = None, yes: bool = False) -> list[Any]:
+    """Run each protocol, showing progress on stderr, once the work estimate allows it; with
+    ``pcap``, capture every message into ``pcap/<protocol>/`` (one file per link)."""
     from netsim.api import run_protocols
 
+    confirm_work(scenario, names, yes)
     progress = SimProgress(quiet)
     recorders: list[Any] = []
 
@@ -123,7 +156,8 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
         return lambda net: net.taps.append(network_tap(recorder, net))
 
     try:
-        results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture)
+        results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture,
+                                check_work=False)
         for recorder in recorders:
             recorder.close()
         return results
@@ -137,33 +171,21 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
 
 def check_output_file(path: Path, what: str = "output") -> None:
     """Refuse, before any work, an output file that cannot be written: one line naming it."""
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise NetsimError(f"{path}: is a directory; the {what} needs a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    _check_dir(parent, path, what)
+    from netsim.files import check_writable_file
+
+    check_writable_file(path, what)
 
 
 def check_output_dir(path: Path, what: str = "--out") -> None:
     """Refuse, before any work, an output directory that cannot be created or written."""
-    path = Path(path)
-    if path.exists():
-        if not path.is_dir():
-            raise NetsimError(f"{what} {path}: exists and is not a directory")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise NetsimError(f"{what} {path}: not writable")
-        return
-    _check_dir(path.parent if str(path.parent) else Path("."), path, what)
+    from netsim.files import check_writable_dir
+
+    check_writable_dir(path, what)
 
 
-def _check_dir(parent: Path, target: Path, what: str) -> None:
-    """The nearest existing ancestor must be a writable directory (we create the rest)."""
-    probe = parent
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise NetsimError(f"{target}: cannot write the {what}: {probe} is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise NetsimError(f"{target}: cannot write the {what}: {probe} is not writable")
+def check_figure(path: Path, what: str = "figure", error: type[NetsimError] = NetsimError) -> None:
+    """A figure's path: a known image format (by extension) in a place that can be written."""
+    suffix = Path(path).suffix.lstrip(".").lower() or "png"
+    if suffix not in FIGURE_FORMATS:
+        raise error(f"{path}: cannot write a {suffix!r} image; use .png, .svg or .pdf")
+    check_output_file(path, what)

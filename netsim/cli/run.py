@@ -9,6 +9,7 @@ import click
 
 from netsim.cli.common import (
     CONTEXT,
+    check_figure,
     check_output_dir,
     check_output_file,
     load,
@@ -16,6 +17,7 @@ from netsim.cli.common import (
     run_all,
     scenario_argument,
     seed_option,
+    yes_option,
 )
 
 
@@ -28,8 +30,9 @@ from netsim.cli.common import (
               help="Also write DIR/results.json and DIR/convergence.png (both or neither).")
 @click.option("--pcap", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Write every protocol message as packets Wireshark reads: DIR/PROTOCOL/A--B.pcap per link.")
+@yes_option
 def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: bool, out: Path | None,
-        pcap: Path | None) -> None:
+        pcap: Path | None, yes: bool) -> None:
     """Run SCENARIO with one or more protocols and report convergence per event."""
     from netsim.output import report
 
@@ -38,7 +41,7 @@ def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: b
     if pcap is not None:
         check_output_dir(pcap, "--pcap")
     sc, names = load(scenario, protocols)
-    results = run_all(sc, names, seed, quiet=as_json, pcap=pcap)
+    results = run_all(sc, names, seed, quiet=as_json, pcap=pcap, yes=yes)
     if as_json:
         click.echo(report.dumps(results), nl=False)
     else:
@@ -71,17 +74,15 @@ def write_outputs(results: list[Any], out: Path, quiet: bool = False) -> None:
               help="Write the convergence comparison figure here (.png, .svg or .pdf).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results JSON here.")
+@yes_option
 def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_path: Path | None,
-            json_path: Path | None) -> None:
+            json_path: Path | None, yes: bool) -> None:
     """Run every protocol of SCENARIO side by side and print one comparison table."""
-    from netsim.files import atomic_write_text
+    from netsim.files import write_files
     from netsim.output import report
 
     if plot_path is not None:
-        from netsim.output.plots.style import check_format
-
-        check_format(plot_path)
-        check_output_file(plot_path, "figure")
+        check_figure(plot_path)
     if json_path is not None:
         check_output_file(json_path, "results JSON")
     sc, names = load(scenario, protocols)
@@ -89,21 +90,21 @@ def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_p
         from netsim.scenario import DEFAULT_PROTOCOLS
 
         names = list(dict.fromkeys([*DEFAULT_PROTOCOLS, *names]))
-    results = run_all(sc, names, seed)
+    results = run_all(sc, names, seed, yes=yes)
     click.echo(report.compare_text(results))
-    figure = None
-    if plot_path is not None:  # drawn before anything is written: both files or none
+    outputs: list[tuple[Path, Any]] = []
+    if json_path is not None:
+        text = report.dumps(results)
+        outputs.append((json_path, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    if plot_path is not None:
         from netsim.output.plots.convergence import convergence_figure
+        from netsim.output.plots.style import save_to
 
         figure = convergence_figure(results)
-    if json_path is not None:
-        atomic_write_text(json_path, report.dumps(results))
-        click.echo(f"wrote {json_path}")
-    if figure is not None and plot_path is not None:
-        from netsim.output.plots.style import save
-
-        save(figure, plot_path)
-        click.echo(f"wrote {plot_path}")
+        outputs.append((plot_path, lambda tmp: save_to(figure, tmp, plot_path)))
+    write_files(outputs)  # both files or neither
+    for path, _write in outputs:
+        click.echo(f"wrote {path}")
 
 
 @click.command(context_settings=CONTEXT)

@@ -7,8 +7,11 @@ scaling study in :mod:`netsim.studies.scaling`; this module only parses options 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+
+from netsim.cli.common import check_figure, check_output_dir, check_output_file, jobs_option, warn, yes_option
 
 SWEEP_EPILOG = """\b
 Examples:
@@ -32,19 +35,21 @@ Re-running the same command skips the runs already in OUT/runs.jsonl (resume aft
               help="Simulated time of the generated failure (after the initial convergence).")
 @click.option("--failure-seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the random failure picks (the same failures for every protocol and seed).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Local worker processes (default: every core; 1 = serial).")
+@jobs_option
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask distributed cluster (needs netsim[dask]).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("sweep-out"),
               show_default=True, help="Directory for runs.jsonl and summary.csv.")
 @click.option("--dry-run", is_flag=True, help="Print the planned runs and exit.")
+@yes_option
 def sweep(scenario: Path, protocols: tuple[str, ...], sets: tuple[str, ...], seeds: str | None,
           failures: str | None, fail_at: float, failure_seed: int, jobs: int | None, scheduler: str | None,
-          out: Path, dry_run: bool) -> None:
+          out: Path, dry_run: bool, yes: bool) -> None:
     """Run SCENARIO over a grid of protocols, options, seeds and failures; one JSON line per run."""
     from netsim.studies import sweep as sw
 
+    if not dry_run:
+        check_output_dir(out)
     source = sw.SweepInput.from_path(scenario)
     specs = sw.plan_sweep(source, protocols=protocols, sets=sets,
                           seeds=sw.parse_seeds(seeds) if seeds else None, failures=failures,
@@ -56,7 +61,9 @@ def sweep(scenario: Path, protocols: tuple[str, ...], sets: tuple[str, ...], see
                        f"{d['failure'] or ''}".rstrip())
         click.echo(f"{len(specs)} runs")
         return
-    outcome = sw.run_sweep(source, specs, out, jobs=jobs, scheduler=scheduler)
+    for line in sw.check_work(source, specs, confirmed=yes):
+        warn(line)
+    outcome = sw.run_sweep(source, specs, out, jobs=jobs, scheduler=scheduler, notice=warn, check_work=False)
     click.echo(sw.summary_table(outcome.runs))
     click.echo(f"\n{outcome.planned} runs planned, {outcome.skipped} already done, {outcome.ran} run now; "
                f"wrote {out / sw.RUNS_FILE} and {out / sw.SUMMARY_FILE}")
@@ -73,26 +80,43 @@ def sweep(scenario: Path, protocols: tuple[str, ...], sets: tuple[str, ...], see
               default=Path("plots/scaling.png"), show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the table as CSV.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@jobs_option
+@yes_option
 def scale(sizes: str, real: tuple[str, ...], protocols: tuple[str, ...], plot_path: Path, csv_path: Path | None,
-          jobs: int | None) -> None:
+          jobs: int | None, yes: bool) -> None:
     """Scaling study: convergence time, messages and wall time against network size.
 
     Every column but wall time is a pure function of the runs (same seed, same numbers); wall
     time depends on the machine and its load.
     """
+    from netsim.files import write_files
     from netsim.studies import scaling
+    from netsim.studies.progress import RunProgress
 
-    try:
-        size_list = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        from netsim.errors import NetsimError
-
-        raise NetsimError(f"--sizes {sizes}: expected whole numbers like 16,36,64") from None
-    rows = scaling.study(size_list, list(real) or list(scaling.DEFAULT_REAL), list(protocols), jobs=jobs)
-    click.echo(scaling.table(rows))
-    scaling.plot(rows, plot_path)
-    click.echo(f"\nwrote {plot_path}")
+    check_figure(plot_path)
     if csv_path is not None:
-        scaling.write_csv(rows, csv_path)
-        click.echo(f"wrote {csv_path}")
+        check_output_file(csv_path, "CSV")
+    size_list = scaling.parse_sizes(sizes)
+    real_list = list(real) or list(scaling.DEFAULT_REAL)
+    tasks = scaling.plan(size_list, real_list, list(protocols))
+    for line in scaling.check_work(tasks, confirmed=yes):
+        warn(line)
+    progress = RunProgress(len(tasks), "scale")
+    try:
+        rows = scaling.study(size_list, real_list, list(protocols), jobs=jobs, check_work=False,
+                             on_row=lambda _row: progress.update())
+    finally:
+        progress.close()
+    click.echo(scaling.table(rows))
+    from netsim.output.plots.style import save_to
+
+    fig = scaling.figure(rows)
+    outputs: list[tuple[Path, Any]] = [(plot_path, lambda tmp: save_to(fig, tmp, plot_path))]
+    if csv_path is not None:
+        text = scaling.csv_text(rows)
+        outputs.append((csv_path, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    write_files(outputs)  # the figure and the CSV together, or neither
+    click.echo("")
+    for path, _write in outputs:
+        click.echo(f"wrote {path}")
+

@@ -10,6 +10,7 @@ The commands are loaded by :mod:`netsim.cli.app` when invoked.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,18 @@ from typing import Any
 import click
 
 from netsim.analysis.metric_defs import cdf_metrics
-from netsim.cli.common import check_output_file, load, load_one, one_protocol_option, run_all
+from netsim.cli.common import (
+    check_figure,
+    check_output_file,
+    confirm_work,
+    load,
+    load_one,
+    one_protocol_option,
+    run_all,
+    yes_option,
+)
 from netsim.errors import NetsimError
+from netsim.inputs import short
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -50,10 +61,17 @@ def _out(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
 
 
+def _finite_time(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A simulated time: finite and >= 0 (NaN or infinity would silently select nothing, or break a figure)."""
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise click.BadParameter(f"must be a finite time >= 0, got {value}")
+    return value
+
+
 def _window(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--to", "end", type=float, default=None, metavar="T",
+    fn = click.option("--to", "end", type=float, default=None, metavar="T", callback=_finite_time,
                       help="Show up to simulated time T (s).")(fn)
-    return click.option("--from", "start", type=float, default=None, metavar="T",
+    return click.option("--from", "start", type=float, default=None, metavar="T", callback=_finite_time,
                         help="Show from simulated time T (s).")(fn)
 
 
@@ -62,15 +80,13 @@ def _load_one(path: Path, protocols: tuple[str, ...]) -> tuple[Any, str]:
     return load_one(path, protocols)
 
 
-def _run(path: Path, protocols: tuple[str, ...], seed: int | None) -> list[Any]:
+def _run(path: Path, protocols: tuple[str, ...], seed: int | None, yes: bool) -> list[Any]:
     scenario, names = load(path, protocols)
-    return run_all(scenario, names, seed)
+    return run_all(scenario, names, seed, yes=yes)
 
 
 def _check_out(path: Path) -> None:
-    from netsim.output.plots.style import check_format
-
-    check_format(path)
+    check_figure(path)
 
 
 def _saved(fig: Any, path: Path) -> None:
@@ -89,8 +105,9 @@ def _saved(fig: Any, path: Path) -> None:
 @_window
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {time, router, kind, text, cause}.")
 @_seed
+@yes_option
 def explain(scenario: Path, protocols: tuple[str, ...], router: str | None, dest: str | None, start: float | None,
-            end: float | None, as_json: bool, seed: int | None) -> None:
+            end: float | None, as_json: bool, seed: int | None, yes: bool) -> None:
     """Narrate a run: every event, protocol decision and route change, in time order, with its cause.
 
     Distance-vector lines show the advertised metric and the rule applied; a run of metric
@@ -102,10 +119,11 @@ def explain(scenario: Path, protocols: tuple[str, ...], router: str | None, dest
     sc, name = _load_one(scenario, protocols)
     flt = ex.Filter(router, dest, start, end)
     ex.validate_filter(flt, [str(n) for n in sc.graph.nodes])
-    result = simulate(sc, name, seed=seed)
+    confirm_work(sc, [name], yes)
+    result = simulate(sc, name, seed=seed, check_work=False)
     lines = ex.narrate(result.trace, result.protocol, flt)
     if as_json:
-        click.echo(json.dumps([ln.as_dict() for ln in lines], indent=1, ensure_ascii=False))
+        click.echo(json.dumps([ln.as_dict() for ln in lines], indent=1, ensure_ascii=False, allow_nan=False))
         return
     click.echo(click.style(f"{sc.name} with {result.protocol}, seed {result.seed}", bold=True))
     for text in ex.render(lines):
@@ -120,17 +138,21 @@ def explain(scenario: Path, protocols: tuple[str, ...], router: str | None, dest
 @click.option("--at", "at", type=float, required=True, metavar="T", help="Simulated time (s) to show.")
 @click.option("--router", default=None, metavar="R", help="Only router R's table.")
 @_seed
-def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | None, seed: int | None) -> None:
+@yes_option
+def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | None, seed: int | None,
+          yes: bool) -> None:
     """Show the routing tables at time T, marking entries that differ from the correct ones."""
     from netsim.analysis import tables
 
     sc, name = _load_one(scenario, protocols)
     if router is not None and router not in sc.graph:
         known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
-        raise NetsimError(f"--router {router}: unknown router (known: {known})")
+        raise NetsimError(f"--router {short(router, 60)}: unknown router (known: {short(known, 200)})")
     from netsim.runner import run_until
 
-    result = run_until(sc, name, at, seed)
+    if at >= 0 and math.isfinite(at):  # run_until refuses the rest with its own message
+        confirm_work(sc, [name], yes, until=at)
+    result = run_until(sc, name, at, seed, check_work=False)
     against, unjudged = tables.truth_of(result)
     click.echo(tables.render(tables.tables_at(result, at, router), at, against=against, unjudged=unjudged))
 
@@ -146,7 +168,8 @@ def plot() -> None:
 @_protocols
 @_seed
 @_out
-def plot_convergence(source: Path, protocols: tuple[str, ...], seed: int | None, out: Path) -> None:
+@yes_option
+def plot_convergence(source: Path, protocols: tuple[str, ...], seed: int | None, out: Path, yes: bool) -> None:
     """Grouped bars of convergence per event, from a scenario (runs it) or a results JSON file."""
     from netsim.output.plots.convergence import convergence_figure
 
@@ -158,7 +181,7 @@ def plot_convergence(source: Path, protocols: tuple[str, ...], seed: int | None,
         if protocols:
             runs = [r for r in runs if r.protocol in protocols]
     else:
-        runs = _run(source, protocols, seed)
+        runs = _run(source, protocols, seed, yes)
     if not runs:
         raise NetsimError(f"{source}: no results to plot")
     _saved(convergence_figure(runs), out)
@@ -171,15 +194,17 @@ def plot_convergence(source: Path, protocols: tuple[str, ...], seed: int | None,
 @_window
 @click.option("--dest", default=None, metavar="D", help="Only the changes of routes to destination D.")
 @_out
+@yes_option
 def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, start: float | None,
-                  end: float | None, dest: str | None, out: Path) -> None:
+                  end: float | None, dest: str | None, out: Path, yes: bool) -> None:
     """Raster of route changes per router over time (one panel per protocol), events as lines."""
     from netsim.output.plots.timeline import timeline_figure
 
     _check_out(out)
-    results = _run(scenario, protocols, seed)
+    results = _run(scenario, protocols, seed, yes)
     if dest is not None and dest not in results[0].trace.routers:
-        raise NetsimError(f"--dest {dest}: unknown router (known: {', '.join(sorted(results[0].trace.routers))})")
+        known = ", ".join(sorted(results[0].trace.routers))
+        raise NetsimError(f"--dest {short(dest, 60)}: unknown router (known: {short(known, 200)})")
     _saved(timeline_figure(results, start, end, dest), out)
 
 
@@ -191,13 +216,14 @@ def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
 @click.option("--bin", "bin_width", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Bin width in seconds (default: about 150 bins).")
 @_out
+@yes_option
 def plot_messages(scenario: Path, protocols: tuple[str, ...], seed: int | None, start: float | None,
-                  end: float | None, bin_width: float | None, out: Path) -> None:
+                  end: float | None, bin_width: float | None, out: Path, yes: bool) -> None:
     """Protocol packets and bytes per second over time, per protocol."""
     from netsim.output.plots.messages import messages_figure
 
     _check_out(out)
-    _saved(messages_figure(_run(scenario, protocols, seed), bin_width, start, end), out)
+    _saved(messages_figure(_run(scenario, protocols, seed, yes), bin_width, start, end), out)
 
 
 @plot.command("topology", context_settings=CONTEXT)
@@ -207,14 +233,17 @@ def plot_messages(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
 @click.option("--event", "event", type=click.IntRange(min=0), default=0, show_default=True,
               help="Which scripted event (0 = the first).")
 @_out
-def plot_topology(scenario: Path, protocols: tuple[str, ...], seed: int | None, event: int, out: Path) -> None:
+@yes_option
+def plot_topology(scenario: Path, protocols: tuple[str, ...], seed: int | None, event: int, out: Path,
+                  yes: bool) -> None:
     """The topology after an event: failed links marked, routers coloured by when they converged."""
     from netsim.output.plots.after_event import topology_figure
     from netsim.runner import simulate
 
     _check_out(out)
     sc, name = _load_one(scenario, protocols)
-    _saved(topology_figure(simulate(sc, name, seed=seed, narrate=False), event), out)
+    confirm_work(sc, [name], yes)
+    _saved(topology_figure(simulate(sc, name, seed=seed, narrate=False, check_work=False), event), out)
 
 
 @plot.command("cdf", context_settings=CONTEXT)
@@ -229,8 +258,9 @@ def plot_topology(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
               help="For scenario inputs: run seeds 0..N-1.")
 @_protocols
 @_out
+@yes_option
 def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, ...], seeds: int,
-             protocols: tuple[str, ...], out: Path) -> None:
+             protocols: tuple[str, ...], out: Path, yes: bool) -> None:
     """CDF of convergence time over many runs, per protocol or per setting.
 
     INPUTS are results JSON files (an array, one object, or JSON lines as a sweep writes them)
@@ -240,16 +270,22 @@ def plot_cdf(inputs: tuple[Path, ...], by: str, metric: str, kinds: tuple[str, .
     from netsim.output.summary import load_results, summarize
 
     _check_out(out)
+    scenarios: list[tuple[Any, list[str]]] = []
     runs: list[Any] = []
-    for path in inputs:
+    for path in inputs:  # every input checked, and every scenario's work estimated, before any run
         if path.suffix.lower() in SCENARIO_SUFFIXES:
-            from netsim.api import run_protocols
-            sc, names = load(path, protocols)
-            runs += [summarize(r) for s in range(seeds) for r in run_protocols(sc, names, seed=s, narrate=False)]
+            scenarios.append(load(path, protocols))
+            confirm_work(*scenarios[-1], yes, repeat=seeds, what="the runs of the CDF")
         elif path.suffix.lower() in RESULT_SUFFIXES:
             runs += [r for r in load_results([path]) if not protocols or r.protocol in protocols]
         else:
             raise NetsimError(f"{path}: expected a results file (.json, .jsonl) or a scenario (.yaml)")
+    if scenarios:
+        from netsim.api import run_protocols
+
+        for sc, names in scenarios:
+            runs += [summarize(r) for s in range(seeds)
+                     for r in run_protocols(sc, names, seed=s, narrate=False, check_work=False)]
     if not runs:
         raise NetsimError("no results to plot")
     _saved(cdf_figure(runs, by, metric, kinds), out)
@@ -285,8 +321,10 @@ def plot_param(inputs: tuple[Path, ...], by: str, metric: str, protocols: tuple[
               help="The shipped scenarios directory (default: the one next to the package).")
 def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
     """Regenerate every figure the README and the tutorial show."""
+    from netsim.cli.common import check_output_dir
     from netsim.studies.figures import DEFAULT_SCENARIOS, readme_figures
 
+    check_output_dir(out_dir, "--output")
     readme_figures(out_dir, scenarios or DEFAULT_SCENARIOS, echo=click.echo)
 
 
@@ -299,7 +337,9 @@ def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
               help="The HTML file to write: self-contained, it opens from disk in any browser, offline.")
 @click.option("--max-messages", type=click.IntRange(min=1000), default=100_000, show_default=True,
               help="Above this many messages, hellos are thinned (every other kind is kept); the page says so.")
-def replay(scenario: Path, protocols: tuple[str, ...], seed: int | None, out: Path, max_messages: int) -> None:
+@yes_option
+def replay(scenario: Path, protocols: tuple[str, ...], seed: int | None, out: Path, max_messages: int,
+           yes: bool) -> None:
     """Write an interactive replay of a run: one self-contained HTML file to step through in a browser."""
     from netsim.output.replay.build import build_document
     from netsim.output.replay.html import write_html
@@ -309,6 +349,7 @@ def replay(scenario: Path, protocols: tuple[str, ...], seed: int | None, out: Pa
         raise NetsimError(f"{out}: a replay is an .html file")
     check_output_file(out, "replay")
     sc, name = _load_one(scenario, protocols)
-    result = simulate(sc, name, seed=seed)
+    confirm_work(sc, [name], yes)
+    result = simulate(sc, name, seed=seed, check_work=False)
     write_html(build_document(result), out, max_messages=max_messages)
     click.echo(f"wrote {out} (open it in a browser; press ? for the keys)")

@@ -17,6 +17,9 @@ import click
 import networkx as nx
 import yaml
 
+from netsim.cli.common import check_figure, check_output_file
+from netsim.errors import TopologyError
+from netsim.inputs import short
 from netsim.output.plots.network_map import draw_topology
 from netsim.topology.formats import EXTENSIONS
 from netsim.topology.load import (
@@ -50,10 +53,11 @@ def load_named(name_or_file: str, cost: str = "unit") -> nx.Graph:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TopologyWarning)
         path = Path(name_or_file)
-        if path.exists() or path.suffix.lower() in EXTENSIONS:
-            graph = read_topology(path, cost=cost)
-        else:
-            graph = load_topohub(name_or_file, cost=cost)
+        try:
+            is_file = path.exists() or path.suffix.lower() in EXTENSIONS
+        except OSError:  # a name too long to be a path: a catalogue name, or nothing
+            is_file = False
+        graph = read_topology(path, cost=cost) if is_file else load_topohub(name_or_file, cost=cost)
     _echo_repairs(caught)
     return graph
 
@@ -116,7 +120,7 @@ def show(name_or_file: str, cost: str, as_json: bool) -> None:
     graph = load_named(name_or_file, cost)
     facts = describe(graph)
     if as_json:
-        click.echo(json.dumps(facts, indent=2))
+        click.echo(json.dumps(facts, indent=2, allow_nan=False))
         return
     lines = _show_lines(graph, facts)
     width = max(len(key) for key, _ in lines)
@@ -135,6 +139,7 @@ def show(name_or_file: str, cost: str, as_json: bool) -> None:
 @cost_option
 def draw(name_or_file: str, output: str, labels: bool | None, cost: str) -> None:
     """Draw a network: map layout when it has positions, seeded spring layout otherwise."""
+    check_figure(Path(output), error=TopologyError)
     draw_topology(load_named(name_or_file, cost), output, labels=labels)
     click.echo(f"wrote {output}")
 
@@ -155,17 +160,32 @@ def _export(graph: nx.Graph, output: str, fmt: str | None, name: str | None, how
 @cost_option
 def export(name_or_file: str, output: str, fmt: str | None, name: str | None, cost: str) -> None:
     """Save a network (e.g. a topohub one) as a file a scenario can name with 'file:'."""
+    _check_export(output, fmt)
     graph = load_named(name_or_file, cost)
     _export(graph, output, fmt, name, f"netsim topo export {name_or_file}")
 
 
+def _check_export(output: str, fmt: str | None) -> None:
+    """The output's format is known and its place writable, before anything is loaded or generated."""
+    from netsim.topology.formats import detect_format
+
+    detect_format(output, fmt)
+    check_output_file(Path(output), "topology file")
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    from netsim.safeyaml import BoundedLoader
+
     params: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="PARAMS")
-        params[key] = yaml.safe_load(value) if value else None
+            raise click.BadParameter(f"expected NAME=VALUE, got {short(pair)}", param_hint="PARAMS")
+        try:
+            params[key] = yaml.load(value, Loader=BoundedLoader) if value else None  # noqa: S506 - safe loader
+        except (yaml.YAMLError, ValueError):
+            raise click.BadParameter(f"{short(pair)}: not a value (a number, true/false or a word)",
+                                     param_hint="PARAMS") from None
     return params
 
 
@@ -177,5 +197,6 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--name", help="Network name to store in the file.")
 def generate_command(kind: str, params: tuple[str, ...], output: str, fmt: str | None, name: str | None) -> None:
     """Generate a network and save it, e.g. 'netsim topo generate isp core=8 access=5 -o isp.yaml'."""
+    _check_export(output, fmt)
     graph = generate(kind, **_parse_params(params))
     _export(graph, output, fmt, name, f"netsim topo generate {kind} {' '.join(params)}".rstrip())

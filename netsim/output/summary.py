@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from netsim.errors import NetsimError
+from netsim.inputs import read_text, short
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def from_json_object(obj: Any, where: str) -> RunSummary:
         return RunSummary(str(obj.get("scenario", "?")), str(obj["protocol"]), int(obj.get("seed", 0)),
                           _opt(obj.get("initial_convergence")), events, int(obj.get("messages_total", 0)), obj)
     except (KeyError, TypeError, ValueError) as exc:
-        raise NetsimError(f"{where}: malformed result object ({exc})") from None
+        raise NetsimError(f"{where}: malformed result object ({short(str(exc), 80)})") from None
 
 
 def _opt(x: Any) -> float | None:
@@ -94,11 +95,7 @@ def load_results(paths: Iterable[str | Path]) -> list[RunSummary]:
     out: list[RunSummary] = []
     for path in paths:
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise NetsimError(f"{p}: cannot read ({exc.strerror})") from None
-        out += parse_results(text, str(p))
+        out += parse_results(read_text(p, str(p)), str(p))
     return out
 
 
@@ -108,7 +105,7 @@ def parse_results(text: str, where: str) -> list[RunSummary]:
         raise NetsimError(f"{where}: empty file (expected results JSON)")
     try:
         doc = json.loads(stripped)
-    except json.JSONDecodeError:
+    except ValueError:  # not one JSON document (or a number too long to read): JSON lines?
         return _json_lines(text, where)
     if isinstance(doc, list):
         return [from_json_object(o, f"{where}[{i}]") for i, o in enumerate(doc)]
@@ -126,9 +123,9 @@ def _json_lines(text: str, where: str) -> list[RunSummary]:
             continue
         try:
             obj = json.loads(ln)
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:
             if n == len(lines) and not text.endswith("\n"):
                 break
-            raise NetsimError(f"{where}:{n}: not JSON ({exc.msg})") from None
+            raise NetsimError(f"{where}:{n}: not JSON ({getattr(exc, 'msg', 'a number is too long')})") from None
         out.append(from_json_object(obj, f"{where}:{n}"))
     return out

@@ -212,6 +212,13 @@ class Protocol(abc.ABC):
         """The shortest periodic timer these options set (for work estimates), or None."""
         return None
 
+    @classmethod
+    def refresh_interval(cls, options: Mapping[str, Any]) -> float | None:
+        """How often a router re-sends its whole routing state (RIP's full update, a link-state
+        refresh), for work estimates: each refresh can carry every destination over every link.
+        None: only changes are sent."""
+        return None
+
 
 PROTOCOLS: dict[str, type[Protocol]] = {}
 _ALIASES: dict[str, str] = {}

@@ -18,11 +18,11 @@ import networkx as nx
 from netsim.errors import NetsimError, ScenarioError
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
 from netsim.scenario.config import router_configs
-from netsim.scenario.events import EVENT_KINDS, Event
+from netsim.scenario.events import EVENT_KINDS, Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
 from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
 from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
-from netsim.topology.common import DEFAULT_DELAY, link_key
+from netsim.topology.common import DEFAULT_DELAY, MAX_COST, link_key, name_problem
 
 TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay",
             "bfd", "flows", "loss", "jitter", "routers", "prefixes")
@@ -30,9 +30,6 @@ TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", 
 LINK_KEYS = ("a", "b", "cost", "delay", "loss", "jitter", "bfd", "relationship", "bandwidth", "eigrp_delay")
 ROUTER_KEYS = ("as", "prefixes", "interfaces")
 RELATIONSHIPS = ("p2c", "c2p", "p2p")
-#: Characters a router name may not contain: they would break tables, the a–b link notation or
-#: one-line messages.
-FORBIDDEN_NAMES = ("-", "–")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -41,7 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(path, (str, Path)) or str(path) == "":
         raise ScenarioError(f"load_scenario: expected a path to a scenario file, got {_short(path)}")
     p = Path(path)
-    display = str(path)
+    display = short(str(path), 200)  # every message names the file: a path of any length stays one short line
     doc = load_yaml(p, display, ScenarioError)
     return _Validator(display, p.parent).scenario(doc, default_name=p.stem, path=p)
 
@@ -51,6 +48,12 @@ def parse_scenario(text: str, *, display: str = "<scenario>", base_dir: str | Pa
     """Validate a scenario given as YAML text (tests, notebooks, sweeps)."""
     if not isinstance(text, str):
         raise ScenarioError(f"parse_scenario: expected YAML text, got {type(text).__name__}")
+    if not isinstance(display, str):
+        raise ScenarioError(f"parse_scenario: display must be a string naming the text, got {type(display).__name__}")
+    if not isinstance(base_dir, (str, Path)):
+        raise ScenarioError(f"parse_scenario: base_dir must be a directory path, got {type(base_dir).__name__}")
+    if not isinstance(name, str):
+        raise ScenarioError(f"parse_scenario: name must be a string, got {type(name).__name__}")
     doc = parse_yaml(text, display, ScenarioError)
     return _Validator(display, Path(base_dir)).scenario(doc, default_name=name, path=None)
 
@@ -249,8 +252,8 @@ class _Validator:
 
     def cost_value(self, value: Any, line: int, label: str, what: str = "cost") -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or abs(value) > 1e12:
-            raise self.fail(line, label, f"{what} must be a finite number up to 1e12, got {_short(value)}")
+                or abs(value) > MAX_COST:
+            raise self.fail(line, label, f"{what} must be a finite number up to {MAX_COST:g}, got {_short(value)}")
         if value <= 0:
             raise self.fail(line, label, f"{what} must be > 0, got {_short(value)}")
         return int(value) if float(value).is_integer() else float(value)
@@ -580,7 +583,34 @@ class _Validator:
             first = next(k for pos, k in enumerate(order) if k != pos)
             warnings.warn(f"{self.display}:{out[first].line}: events are not in time order; they run sorted by "
                           f"time", stacklevel=2)
-        return [out[k].with_index(i) for i, k in enumerate(order)]
+        ordered = [out[k].with_index(i) for i, k in enumerate(order)]
+        self.warn_redundant(ordered, {k: i for i, k in enumerate(order)})
+        return ordered
+
+    def warn_redundant(self, events: list[Event], written: dict[int, int]) -> None:
+        """Warn about events that change nothing -- a link_up on a link that is up, a second crash,
+        a node_up on a running router, a link_down on a link already down: the script says one
+        thing and the run does another, which is almost always a mistake in the script.
+
+        The routers' and links' states are followed through the events in time order, from the
+        initial state (everything up); ``written`` maps an event's time-order index to its index
+        in the file, which the messages name."""
+        import warnings
+
+        state: dict[tuple[str, Any], tuple[bool, int]] = {}  # (link|router, name) -> (up, line of last change)
+        for ev in events:
+            label = f"{self.display}:{ev.line}: events[{written.get(ev.index, ev.index)}]"
+            changes = _state_changes(ev)
+            tail = "it changes nothing" if len({k for _w, k, _u in changes}) == 1 else "that part changes nothing"
+            for what, key, up in changes:
+                was_up, since = state.get((what, key), (True, 0))
+                if was_up == up:
+                    now = ("running" if up else "down (crashed)") if what == "router" else ("up" if up else "down")
+                    origin = f"since line {since}" if since else "from the start"
+                    name = "–".join(key) if isinstance(key, tuple) else key
+                    warnings.warn(f"{label}: {ev.kind} on {what} {name}, which is {now} {origin}; {tail}",
+                                  stacklevel=3)
+                state[(what, key)] = (up, ev.line)
 
     def event(self, index: int, item: Any, line: int, carrier_delay: float) -> Event:
         label = f"events[{index}]"
@@ -631,17 +661,18 @@ class _Validator:
         return loss_map(*link, self.loss_value(value, line, label))
 
 
-def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a router's name, or None."""
-    if not name:
-        return "must not be empty"
-    if name in FORBIDDEN_NAMES:
-        return "is the mark tables use for a missing entry; choose another name"
-    if any(c in name for c in "\n\r\t") or not name.isprintable():
-        return "must be one line of printable characters"
-    if len(name) > 200:
-        return "is longer than 200 characters"
-    return None
+def _state_changes(ev: Event) -> list[tuple[str, Any, bool]]:
+    """What ``ev`` does to the up/down state of links and routers, in order: (``"link"`` or
+    ``"router"``, its name, up after the change).  A flap takes its link down, and leaves it up."""
+    if isinstance(ev, Flap):
+        return [("link", ev.links[0], False), ("link", ev.links[0], True)]
+    if isinstance(ev, LinkDown):  # and a shared-risk group (Srlg)
+        return [("link", link, False) for link in ev.links]
+    if isinstance(ev, LinkUp):
+        return [("link", link, True) for link in ev.links]
+    if isinstance(ev, (NodeDown, NodeUp)):
+        return [("router", ev.node, isinstance(ev, NodeUp))]
+    return []
 
 
 def _key_for(mapping: Mapping[Any, Any], name: str) -> Any:

@@ -6,25 +6,25 @@ are an error (PyYAML silently keeps the last one, which hides typos).  Numbers k
 were written as (``source_text``), so a router named ``010`` stays ``010`` rather than becoming
 8 under YAML 1.1's octal rule.
 
-Bounds: a file larger than :data:`MAX_BYTES` is refused before parsing, and so is a document
-whose aliases would expand it beyond :data:`MAX_NODES` nodes (a few hundred bytes of nested
-aliases can otherwise describe gigabytes).
+Bounds (:mod:`netsim.inputs`, :mod:`netsim.safeyaml`): a file larger than ``MAX_BYTES`` is
+refused before parsing, and so is a document whose aliases would expand it beyond ``MAX_NODES``
+values (a few hundred bytes of nested aliases can otherwise describe gigabytes) or that writes a
+number longer than 40 characters.
 """
 
 from __future__ import annotations
 
-import reprlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from netsim.errors import NetsimError
+from netsim.inputs import MAX_BYTES, read_text, short
+from netsim.safeyaml import MAX_NODES, LFloat, LInt, SourceLoader, YamlLimitError, source_text
 
-#: Largest scenario or topology file read (bytes).
-MAX_BYTES = 16 * 1024 * 1024
-#: Largest document, counting every node an alias repeats.
-MAX_NODES = 2_000_000
+__all__ = ["MAX_BYTES", "MAX_NODES", "LDict", "LFloat", "LInt", "LList", "load_yaml", "parse_yaml", "read_text",
+           "short", "source_text"]
 
 
 class LDict(dict):
@@ -48,51 +48,8 @@ class LList(list):
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
-class LInt(int):
-    """An integer that remembers how it was written."""
-
-    source: str
-
-
-class LFloat(float):
-    """A float that remembers how it was written."""
-
-    source: str
-
-
-def source_text(value: Any) -> str:
-    """The text a scalar was written as (``010`` stays ``010``); ``str(value)`` otherwise."""
-    return getattr(value, "source", None) or str(value)
-
-
-class _Loader(yaml.SafeLoader):
-    def compose_document(self) -> Any:  # type: ignore[override]
-        node = super().compose_document()
-        if node is not None and _expanded_size(node, {}) > MAX_NODES:
-            raise _Located(node.start_mark.line + 1, f"the document expands to more than {MAX_NODES:,} "
-                                                     f"values through YAML aliases; refusing it")
-        return node
-
-
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """Nodes in the document once every alias is expanded (memoised per node: linear time)."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # a cycle counts once
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            total += _expanded_size(child, memo)
-            if total > MAX_NODES:
-                break
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            total += _expanded_size(k, memo) + _expanded_size(v, memo)
-            if total > MAX_NODES:
-                break
-    memo[key] = total
-    return total
+class _Loader(SourceLoader):
+    """The bounded loader with numbers that remember their text, building :class:`LDict` and :class:`LList`."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -119,28 +76,8 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return out
 
 
-def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    text = str(node.value)
-    if len(text) > 40:
-        raise _Located(node.start_mark.line + 1, f"number {text[:20]}… is too long")
-    out = LInt(yaml.SafeLoader.construct_yaml_int(loader, node))
-    out.source = text
-    return out
-
-
-def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
-    text = str(node.value)
-    if len(text) > 40:
-        raise _Located(node.start_mark.line + 1, f"number {text[:20]}… is too long")
-    out = LFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
-    out.source = text
-    return out
-
-
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-_Loader.add_constructor("tag:yaml.org,2002:int", _int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 class _Located(Exception):
@@ -148,30 +85,6 @@ class _Located(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-def read_text(path: Path, display: str, error: type[NetsimError] = NetsimError) -> str:
-    """A text file's content, refusing what cannot be a scenario (too large, not a file, binary)."""
-    try:
-        if not path.is_file():
-            if path.is_dir():
-                raise error(f"{display}: is a directory, not a file")
-            if not path.exists():
-                raise error(f"{display}: no such file")
-            raise error(f"{display}: not a regular file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise error(f"{display}: {size:,} bytes is too large (at most {MAX_BYTES // (1024 * 1024)} MB)")
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise error(f"{display}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise error(f"{display}: too large (at most {MAX_BYTES // (1024 * 1024)} MB)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error(f"{display}: not UTF-8 text") from None
 
 
 def load_yaml(path: Path, display: str, error: type[NetsimError] = NetsimError) -> Any:
@@ -186,6 +99,8 @@ def parse_yaml(text: str, display: str, error: type[NetsimError] = NetsimError) 
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _Located as exc:
         raise error(f"{display}:{exc.line}: {exc.message}") from None
+    except YamlLimitError as exc:
+        raise error(f"{display}:{exc.line}: {exc.problem}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -195,15 +110,3 @@ def parse_yaml(text: str, display: str, error: type[NetsimError] = NetsimError) 
         raise error(f"{display}: malformed YAML: {short(str(exc).splitlines()[0], 80)}") from None
     except RecursionError:
         raise error(f"{display}: nested too deeply") from None
-
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel = 2
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
-_REPR.maxstring = _REPR.maxother = 40
-
-
-def short(value: Any, limit: int = 40) -> str:
-    """A user's value for a message: bounded however large or deep the value is."""
-    text = value if isinstance(value, str) and limit > 40 else _REPR.repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

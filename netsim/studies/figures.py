@@ -11,6 +11,7 @@ from pathlib import Path
 
 from netsim.api import run_protocols
 from netsim.errors import NetsimError
+from netsim.files import output_set
 from netsim.output.plots.after_event import topology_figure
 from netsim.output.plots.cdf import cdf_figure
 from netsim.output.plots.convergence import convergence_figure
@@ -28,19 +29,29 @@ CDF_SEEDS = 20
 
 def readme_figures(out_dir: Path, scenarios: Path = DEFAULT_SCENARIOS,
                    echo: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Write the README's figures into ``out_dir``; return their paths in the order written."""
+    """Write the README's figures into ``out_dir``; return their paths in the order written.
+
+    The figures are one set: they are drawn into a staging directory and moved into ``out_dir``
+    together at the end, so an interruption leaves the previous set whole.
+    """
     demo_path = scenarios / "demo.yaml"
     cti_path = scenarios / "count-to-infinity.yaml"
     for p in (demo_path, cti_path):
         if not p.is_file():
             raise NetsimError(f"{p}: missing (--scenarios must point at the shipped scenarios directory)")
     written: list[Path] = []
+    with output_set(out_dir) as stage:
+        _draw(stage, demo_path, cti_path, written, echo)
+    for path in written:
+        echo(f"wrote {out_dir / path.name}")
+    return [out_dir / path.name for path in written]
 
+
+def _draw(stage: Path, demo_path: Path, cti_path: Path, written: list[Path], echo: Callable[[str], None]) -> None:
     def write(fig: object, name: str) -> None:
-        path = out_dir / name
+        path = stage / name
         save(fig, path)  # type: ignore[arg-type]
         written.append(path)
-        echo(f"wrote {path}")
 
     demo = load_scenario(demo_path)
     results = run_protocols(demo, ["static", "linkstate", "distvector"])
@@ -60,11 +71,9 @@ def readme_figures(out_dir: Path, scenarios: Path = DEFAULT_SCENARIOS,
     from netsim.output.replay.browser import find_chromium, playwright_available
 
     if find_chromium() is not None and playwright_available():
-        written.append(replay_figure(out_dir / "replay.png", scenarios))
-        echo(f"wrote {written[-1]}")
+        written.append(replay_figure(stage / "replay.png", demo_path.parent))
     else:
         echo("skipped replay.png: it needs Chromium and Playwright (.ci/install-chromium installs them)")
-    return written
 
 
 #: The README's replay instant of the demo, 53 ms after the fibre cut: Chicago and Indianapolis

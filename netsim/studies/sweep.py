@@ -8,10 +8,16 @@ Three separable jobs, so each can be tested alone:
 * **execution** (:func:`run_sweep`) -- runs the specs not yet done, serially, on a local process
   pool, or on a Dask cluster; each worker parses the scenario text itself, so a task is a few
   hundred bytes whatever the network size.
-* **resume** (:func:`read_runs`) -- ``runs.jsonl`` holds one complete JSON line per finished run.
-  Each line is written with a single ``os.write`` of the whole line followed by ``fsync``, so an
-  interruption leaves at worst a partial *last* line, which reading ignores and the next sweep
-  cuts off before appending.  A run whose key is already in the file is never run again.
+* **resume** (:mod:`netsim.studies.runlog`) -- ``runs.jsonl`` holds one complete JSON line per
+  finished run; a run whose key is already there is never run again, a damaged line costs only
+  its own run, and the directory is locked against a second sweep.
+
+A run key is a hash of a canonical structure (never of joined strings, which collide: the links
+``a-b–c`` and ``a–b-c``) holding everything that determines the result: the scenario's text and
+name, the content of every file it reads, the network as loaded (which also covers a topohub
+catalogue update), netsim's version and code, the protocol, the option values, the seed and the
+failure.  Change any of them and the run is done again; a worker refuses to run if the scenario
+or a file it reads changed after the sweep was planned.
 """
 
 from __future__ import annotations
@@ -21,42 +27,50 @@ import dataclasses
 import hashlib
 import io
 import json
+import math
 import os
 import random
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from netsim.errors import NetsimError
+from netsim.inputs import read_text, short
+from netsim.studies.progress import RunProgress
+from netsim.studies.runlog import RUNS_FILE, RunLog, read_runs
 from netsim.topology.common import link_key
 
-RUNS_FILE = "runs.jsonl"
+__all__ = ["RUNS_FILE", "SUMMARY_FILE", "Failure", "NetsimError", "RunSpec", "SweepInput", "SweepOutcome",
+           "apply_failure", "check_work", "execute", "generate_failures", "parse_failures", "parse_seeds",
+           "parse_set", "plan_sweep", "read_runs", "run_key", "run_sweep", "summary_rows", "summary_table",
+           "write_summary"]
+
 SUMMARY_FILE = "summary.csv"
 FAILURE_KINDS = ("every-link", "random-links:K", "random-node", "random-nodes:K")
+#: Most runs one sweep may plan (a typo like --seeds 0-100000000 must not exhaust memory).
+MAX_RUNS = 100_000
 
 
 # ============================== planning ====================================================
 @dataclass(frozen=True)
 class SweepInput:
-    """The scenario as text (what workers parse) plus where relative paths resolve from."""
+    """The scenario as text (what workers parse), where relative paths resolve from, how
+    messages name it, and its name in results (the file's name, as ``netsim run`` uses)."""
 
     text: str
     base_dir: str = "."
     display: str = "<scenario>"
+    name: str = "scenario"
 
     @classmethod
     def from_path(cls, path: str | Path) -> SweepInput:
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise NetsimError(f"{path}: cannot read scenario ({exc.strerror or exc})") from None
-        return cls(text, str(p.parent), str(path))
+        return cls(read_text(p, str(path)), str(p.parent), str(path), p.stem or "scenario")
 
     @property
     def digest(self) -> str:
@@ -73,18 +87,28 @@ class Failure:
 
     @property
     def label(self) -> str:
-        return f"{self.kind}:{'-'.join(self.target)}@{self.at:g}"
+        """For people (tables, the CSV): ``link_down:r1–r2@60``.  Unambiguous: a router name
+        that contains the separator or a quote is written as a JSON string."""
+        names = "–".join(json.dumps(n, ensure_ascii=False) if any(c in n for c in '–"@') else n
+                         for n in self.target)
+        return f"{self.kind}:{names}@{self.at:.12g}"
+
+    def identity(self) -> dict[str, Any]:
+        """For run keys: the structure itself, never a joined string."""
+        return {"kind": self.kind, "target": list(self.target), "at": float(self.at)}
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of the grid; ``key`` identifies its result across interrupted and resumed sweeps."""
+    """One run of the grid; ``key`` identifies its result across interrupted and resumed sweeps,
+    ``scenario_id`` the scenario as planned (workers check they see the same)."""
 
     protocol: str
     seed: int
     options: tuple[tuple[str, Any], ...]
     failure: Failure | None
     key: str = ""
+    scenario_id: str = ""
 
     def describe(self) -> dict[str, Any]:
         return {"key": self.key, "protocol": self.protocol, "seed": self.seed, "options": dict(self.options),
@@ -92,47 +116,61 @@ class RunSpec:
 
 
 def parse_seeds(text: str) -> list[int]:
-    """``0-9`` or ``1,2,3`` (or a mix: ``0-2,7``) → sorted unique seeds."""
+    """``0-9`` or ``1,2,3`` (or a mix: ``0-2,7``) → sorted unique seeds (at most :data:`MAX_RUNS`)."""
+    shown = short(text, 60)
     seeds: set[int] = set()
     try:
         for part in text.split(","):
             part = part.strip()
-            if "-" in part:
+            if len(part) > 41:
+                raise ValueError
+            if "-" in part[1:]:
                 lo, hi = (int(x) for x in part.split("-", 1))
                 if hi < lo:
                     raise ValueError
+                if hi - lo + 1 + len(seeds) > MAX_RUNS:
+                    raise NetsimError(f"--seeds {shown}: {hi - lo + 1:,} seeds; at most {MAX_RUNS:,} in one sweep")
                 seeds.update(range(lo, hi + 1))
             elif part:
                 seeds.add(int(part))
+            if len(seeds) > MAX_RUNS:
+                raise NetsimError(f"--seeds {shown}: more than {MAX_RUNS:,} seeds in one sweep")
     except ValueError:
-        raise NetsimError(f"--seeds {text}: expected a range like 0-9 or a list like 1,2,3") from None
-    if not seeds or min(seeds) < 0:
-        raise NetsimError(f"--seeds {text}: expected whole numbers >= 0")
+        raise NetsimError(f"--seeds {shown}: expected a range like 0-9 or a list like 1,2,3") from None
+    if not seeds or min(seeds) < 0 or max(seeds) >= 2**63:
+        raise NetsimError(f"--seeds {shown}: expected whole numbers from 0 to 2^63-1")
     return sorted(seeds)
 
 
 def parse_set(text: str) -> tuple[str, str, list[Any]]:
     """``linkstate.spf_delay=0.01,0.05`` → ("linkstate", "spf_delay", [0.01, 0.05]) (canonical name)."""
     from netsim.protocols import canonical_name
+    from netsim.safeyaml import BoundedLoader
 
+    shown = short(text, 80)
     head, sep, values = text.partition("=")
     proto, dot, key = head.partition(".")
     if not sep or not dot or not key or not values:
-        raise NetsimError(f"--set {text}: expected PROTOCOL.OPTION=V1,V2,... (e.g. linkstate.spf_delay=0.01,0.05)")
+        raise NetsimError(f"--set {shown}: expected PROTOCOL.OPTION=V1,V2,... (e.g. linkstate.spf_delay=0.01,0.05)")
     canon = canonical_name(proto.strip())
     if canon is None:
-        raise NetsimError(f"--set {text}: unknown protocol {proto!r}")
+        raise NetsimError(f"--set {shown}: unknown protocol {short(proto)}")
     parsed = []
     for v in values.split(","):
         if not v.strip():
             continue
         try:
-            parsed.append(yaml.safe_load(v.strip()))
-        except yaml.YAMLError:
-            raise NetsimError(f"--set {text[:80]}: {v.strip()[:40]!r} is not a value (a number, true/false or a "
-                              f"word)") from None
+            value = yaml.load(v.strip(), Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        except (yaml.YAMLError, ValueError):
+            value = None
+        if value is None or isinstance(value, (list, dict)) or (isinstance(value, float) and not math.isfinite(value)):
+            raise NetsimError(f"--set {shown}: {short(v.strip())} is not a value (a finite number, true/false or "
+                              f"a word)")
+        parsed.append(value)
+        if len(parsed) > MAX_RUNS:
+            raise NetsimError(f"--set {shown}: more than {MAX_RUNS:,} values")
     if not parsed:
-        raise NetsimError(f"--set {text[:80]}: no values after '='")
+        raise NetsimError(f"--set {shown}: no values after '='")
     return canon, key.strip(), parsed
 
 
@@ -143,9 +181,10 @@ def parse_failures(text: str | None) -> tuple[str, int] | None:
     kind, _, count = text.partition(":")
     if kind in ("every-link", "random-node") and not count:
         return kind, 1
-    if kind in ("random-links", "random-nodes") and count.isdigit() and int(count) > 0:
+    if kind in ("random-links", "random-nodes") and count.isdigit() and len(count) <= 9 and int(count) > 0:
         return kind, int(count)
-    raise NetsimError(f"--failures {text}: expected one of {', '.join(FAILURE_KINDS)}")
+    raise NetsimError(f"--failures {short(text, 60)}: expected one of {', '.join(FAILURE_KINDS)} "
+                      f"(K from 1 to 999,999,999)")
 
 
 def generate_failures(graph: Any, spec: tuple[str, int], at: float, seed: int = 0) -> list[Failure]:
@@ -162,11 +201,65 @@ def generate_failures(graph: Any, spec: tuple[str, int], at: float, seed: int = 
     return [Failure("node_down", (n,), at) for n in sorted(rng.sample(nodes, min(count, len(nodes))))]
 
 
-def run_key(source: SweepInput, protocol: str, options: Iterable[tuple[str, Any]], seed: int,
+def run_key(scenario_id: str, protocol: str, options: Iterable[tuple[str, Any]], seed: int,
             failure: Failure | None) -> str:
-    blob = json.dumps({"scenario": source.digest, "protocol": protocol, "options": sorted(options),
-                       "seed": seed, "failure": failure.label if failure else None}, sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+    """The key of one run: a hash of the canonical structure of everything that determines it."""
+    blob = {"scenario": scenario_id, "protocol": protocol, "options": [[k, v] for k, v in sorted(options)],
+            "seed": seed, "failure": failure.identity() if failure else None}
+    return _hash(blob)[:32]
+
+
+def scenario_id(source: SweepInput, scenario: Any) -> str:
+    """Everything about the scenario that determines a run's result, hashed: its text and name,
+    the content of every file it read, the network as loaded, and netsim's version and code."""
+    from netsim import __version__
+
+    files = []
+    for path in scenario.sources:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise NetsimError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        files.append([str(path), hashlib.sha256(content).hexdigest()])
+    return _hash({"netsim": __version__, "code": code_digest(), "text": source.digest, "name": source.name,
+                  "files": files, "network": network_digest(scenario.graph)})
+
+
+def network_digest(graph: Any) -> str:
+    """The network as loaded: routers, links and every attribute, in a canonical order."""
+    nodes = sorted([str(n), _canonical(d)] for n, d in graph.nodes(data=True))
+    edges = sorted([*link_key(str(u), str(v)), _canonical(d)] for u, v, d in graph.edges(data=True))
+    return _hash({"nodes": nodes, "links": edges, "graph": _canonical(dict(graph.graph))})
+
+
+@cache
+def code_digest() -> str:
+    """netsim's own source code: a changed protocol or metric must not reuse old results."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-able, order-independent form of an attribute value (dataclasses and tuples too)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"__": type(value).__name__, **{k: _canonical(v) for k, v in dataclasses.asdict(value).items()}}
+    if isinstance(value, dict):
+        return sorted([str(k), _canonical(v)] for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+def _hash(obj: Any) -> str:
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Sequence[str] = (),
@@ -180,44 +273,69 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
     from netsim.protocols import PROTOCOLS, canonical_name
     from netsim.scenario.config import protocol_setup
 
-    scenario = _scenario(source)
+    scenario = _scenario(source, fresh=True)
+    ident = scenario_id(source, scenario)
     names: list[str] = []
     for p in protocols or list(scenario.protocols):
         canon = canonical_name(p)
         if canon is None:
-            raise NetsimError(f"--protocol {p}: unknown protocol (known: {', '.join(sorted(PROTOCOLS))})")
+            raise NetsimError(f"--protocol {short(p)}: unknown protocol (known: {', '.join(sorted(PROTOCOLS))})")
         if canon not in names:
             names.append(canon)
     axes: dict[str, list[tuple[str, list[Any]]]] = {n: [] for n in names}
     for text in sets:
         proto, key, values = parse_set(text)
+        shown = short(text, 80)
         if proto not in axes:
-            raise NetsimError(f"--set {text}: {proto} is not among the protocols run ({', '.join(names)})")
+            raise NetsimError(f"--set {shown}: {proto} is not among the protocols run ({', '.join(names)})")
         spec = PROTOCOLS[proto].options_spec.get(key)
         if spec is None:
             known = ", ".join(sorted(PROTOCOLS[proto].options_spec))
-            raise NetsimError(f"--set {text}: {key}: unknown option of {proto} (known: {known})")
+            raise NetsimError(f"--set {shown}: {short(key)}: unknown option of {proto} (known: {known})")
         axes[proto].append((key, values))
-    for proto in names:  # every combination, through the protocol's own rules, per router too
-        for combo in _product(axes[proto]):
-            if combo:
-                shown = ", ".join(f"{proto}.{k}={v}" for k, v in combo)
-                protocol_setup(scenario, proto, dict(combo), where=f"--set {shown}: ")
+    seed_list = list(seeds) if seeds else [scenario.seed]
     fails: list[Failure | None] = [None]
     if failures is not None:
+        if not (isinstance(fail_at, (int, float)) and math.isfinite(fail_at) and fail_at >= 0):
+            raise NetsimError(f"--fail-at {short(fail_at)}: must be a finite time >= 0")
         if scenario.duration is not None and fail_at >= scenario.duration:
             raise NetsimError(f"--fail-at {fail_at:g}: not before the scenario's duration ({scenario.duration:g} s)")
         fails = list(generate_failures(scenario.graph, parse_failures(failures) or ("every-link", 1), fail_at,
                                        failure_seed))
-    seed_list = list(seeds) if seeds else [scenario.seed]
+    grid = sum(math.prod(len(v) for _k, v in axes[p]) for p in names) * len(seed_list) * len(fails)
+    if grid > MAX_RUNS:
+        raise NetsimError(f"the sweep spans {grid:,} runs; at most {MAX_RUNS:,} in one sweep (fewer seeds, values "
+                          f"or failures)")
+    for proto in names:  # every combination, through the protocol's own rules, per router too
+        for combo in _product(axes[proto]):
+            if combo:
+                shown = ", ".join(f"{proto}.{k}={v}" for k, v in combo)
+                protocol_setup(scenario, proto, dict(combo), where=f"--set {short(shown, 80)}: ")
     out: list[RunSpec] = []
     for proto in names:
         for combo in _product(axes[proto]):
             for seed in seed_list:
                 for failure in fails:
-                    spec = RunSpec(proto, seed, combo, failure)
-                    out.append(dataclasses.replace(spec, key=run_key(source, proto, combo, seed, failure)))
+                    out.append(RunSpec(proto, seed, combo, failure, run_key(ident, proto, combo, seed, failure), ident))
     return out
+
+
+def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool) -> list[str]:
+    """The sweep's work, estimated before the first run (:mod:`netsim.scenario.workload`): absurd
+    runs, or an absurd total, are refused; a large total needs ``confirmed``.  Runs that differ
+    only by seed or by which link fails cost about the same, so each kind is estimated once."""
+    from netsim.scenario import workload
+
+    scenario = _scenario(source)
+    groups: dict[tuple[Any, ...], tuple[RunSpec, int]] = {}
+    for spec in specs:
+        k = (spec.protocol, spec.options, spec.failure.kind if spec.failure else None)
+        first, count = groups.get(k, (spec, 0))
+        groups[k] = (first, count + 1)
+    loads = [dataclasses.replace(workload.estimate(apply_failure(scenario, first.failure), first.protocol,
+                                                   dict(first.options)), runs=count)
+             for first, count in groups.values()]
+    return workload.check(loads, confirmed=confirmed, what="the sweep")
 
 
 def _product(axes: list[tuple[str, list[Any]]]) -> Iterator[tuple[tuple[str, Any], ...]]:
@@ -231,17 +349,36 @@ def _product(axes: list[tuple[str, list[Any]]]) -> Iterator[tuple[tuple[str, Any
 
 
 # ============================== one run (in a worker) ==========================================
-_PARSED: dict[tuple[str, str, str], Any] = {}
+_PARSED: dict[tuple[str, str, str, str], Any] = {}
+_IDS: dict[tuple[str, str, str, str], str] = {}
 
 
-def _scenario(source: SweepInput) -> Any:
-    """Parse once per worker process (a sweep runs the same scenario many times)."""
+def _scenario(source: SweepInput, fresh: bool = False) -> Any:
+    """Parse once per worker process (a sweep runs the same scenario many times); ``fresh``
+    parses again -- planning does, since a file the scenario reads may have changed meanwhile."""
     from netsim.scenario.loader import parse_scenario
 
-    k = (source.digest, source.base_dir, source.display)
+    k = (source.digest, source.base_dir, source.display, source.name)
+    if fresh:
+        _PARSED.pop(k, None)
+        _IDS.pop(k, None)
     if k not in _PARSED:
-        _PARSED[k] = parse_scenario(source.text, display=source.display, base_dir=source.base_dir)
+        _PARSED[k] = parse_scenario(source.text, display=source.display, base_dir=source.base_dir, name=source.name)
     return _PARSED[k]
+
+
+def _checked_scenario(source: SweepInput, expected: str) -> Any:
+    """The scenario, refusing to run it if it is not the one the sweep planned (a file it reads
+    was edited meanwhile, or a worker runs other netsim code): its results would carry keys
+    that do not describe them."""
+    scenario = _scenario(source)
+    k = (source.digest, source.base_dir, source.display, source.name)
+    if k not in _IDS:
+        _IDS[k] = scenario_id(source, scenario)
+    if expected and _IDS[k] != expected:
+        raise NetsimError(f"{source.display}: the scenario, a file it reads or netsim itself changed since the sweep "
+                          f"was planned; run the sweep again")
+    return scenario
 
 
 def apply_failure(scenario: Any, failure: Failure | None) -> Any:
@@ -258,67 +395,18 @@ def apply_failure(scenario: Any, failure: Failure | None) -> Any:
     return dataclasses.replace(scenario, events=(ev,))
 
 
-def execute(source: SweepInput, spec: RunSpec) -> str:
+def execute(source: SweepInput, spec: RunSpec, check_work: bool = True) -> str:
     """Run one spec; return its complete JSON line (a results-JSON object + ``run``), newline included."""
     from netsim.output.report import result_dict
     from netsim.runner import simulate
 
     t0 = time.perf_counter()
-    scenario = apply_failure(_scenario(source), spec.failure)
-    res = simulate(scenario, spec.protocol, seed=spec.seed, options=dict(spec.options), narrate=False)
+    scenario = apply_failure(_checked_scenario(source, spec.scenario_id), spec.failure)
+    res = simulate(scenario, spec.protocol, seed=spec.seed, options=dict(spec.options), narrate=False,
+                   check_work=check_work)
     obj = result_dict(res)
     obj["run"] = {**spec.describe(), "wall_s": round(time.perf_counter() - t0, 3)}
-    return json.dumps(obj, separators=(",", ":")) + "\n"
-
-
-# ============================== resume ==========================================================
-def read_runs(path: str | Path) -> tuple[list[dict[str, Any]], int]:
-    """Complete lines of ``runs.jsonl`` and the byte length they span (a partial tail is ignored)."""
-    p = Path(path)
-    if not p.exists():
-        return [], 0
-    data = p.read_bytes()
-    runs: list[dict[str, Any]] = []
-    good = 0
-    pos = 0
-    while pos < len(data):
-        nl = data.find(b"\n", pos)
-        if nl < 0:
-            break  # no newline: an interrupted write
-        try:
-            obj = json.loads(data[pos:nl])
-        except ValueError:
-            break
-        if isinstance(obj, dict) and isinstance(obj.get("run"), dict):
-            runs.append(obj)
-        pos = good = nl + 1
-    return runs, good
-
-
-class RunLog:
-    """Append-only ``runs.jsonl``: whole lines only, each on disk before the next is written."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.runs, good = read_runs(self.path)
-        self.done = {r["run"]["key"] for r in self.runs}
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o644)
-        os.ftruncate(self.fd, good)  # cut off a half-written last line before appending
-        os.lseek(self.fd, good, os.SEEK_SET)
-
-    def append(self, line: str) -> None:
-        data = line.encode("utf-8")
-        written = os.write(self.fd, data)
-        if written != len(data):  # pragma: no cover - regular files take the whole buffer
-            raise OSError(f"short write to {self.path}")
-        os.fsync(self.fd)
-        obj = json.loads(line)
-        self.runs.append(obj)
-        self.done.add(obj["run"]["key"])
-
-    def close(self) -> None:
-        os.close(self.fd)
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 # ============================== execution ======================================================
@@ -332,27 +420,32 @@ class SweepOutcome:
 
 def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path, *, jobs: int | None = None,
               scheduler: str | None = None, client: Any = None, progress: bool = True,
-              on_result: Callable[[dict[str, Any]], None] | None = None) -> SweepOutcome:
+              on_result: Callable[[dict[str, Any]], None] | None = None,
+              notice: Callable[[str], None] | None = None, check_work: bool = True) -> SweepOutcome:
     """Run every spec whose key is not yet in ``out_dir/runs.jsonl``; write ``summary.csv``.
 
     ``jobs`` (default: every core) local worker processes, 1 = in this process; ``scheduler`` (a
     Dask address) or ``client`` (a ``dask.distributed.Client``) sends the runs to a cluster instead.
-    ``on_result`` is called after each line is safely on disk.
+    ``on_result`` is called after each line is safely on disk; ``notice`` with each repair of a
+    damaged log (default: a Python warning).  ``check_work=False`` runs large runs (the work of
+    each is estimated by :func:`netsim.runner.simulate`; see :func:`check_work` for the sweep's).
     """
+    import warnings
+
     out = Path(out_dir)
-    log = RunLog(out / RUNS_FILE)
+    log = RunLog(out, notice or (lambda m: warnings.warn(m, stacklevel=3)))
     try:
         todo = [s for s in specs if s.key not in log.done]
         skipped = len(specs) - len(todo)
-        bar = _bar(len(todo), progress)
+        shown = RunProgress(len(todo), "sweep", enabled=progress)
         try:
-            for line in _results(source, todo, jobs, scheduler, client):
-                log.append(line)
-                bar.update(1)
+            for line in _results(source, todo, jobs, scheduler, client, check_work):
+                run = log.append(line)
+                shown.update()
                 if on_result is not None:
-                    on_result(log.runs[-1])
+                    on_result(run)
         finally:
-            bar.close()
+            shown.close()
     finally:
         log.close()
     keys = {s.key for s in specs}
@@ -361,40 +454,25 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
     return SweepOutcome(len(specs), skipped, len(todo), runs)
 
 
-def _bar(total: int, enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="run", desc="sweep", file=sys.stderr, disable=not enabled or total == 0,
-                dynamic_ncols=True, smoothing=0.1)
-
-
 def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, scheduler: str | None,
-             client: Any) -> Iterator[str]:
+             client: Any, check_work: bool) -> Iterator[str]:
     if not todo:
         return
     if scheduler is not None or client is not None:
-        yield from _dask_results(source, todo, scheduler, client)
+        yield from _dask_results(source, todo, scheduler, client, check_work)
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(todo) == 1:
         for spec in todo:
-            yield execute(source, spec)
+            yield execute(source, spec, check_work)
         return
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from netsim.studies.workers import results_as_completed
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        pending = {pool.submit(execute, source, spec) for spec in todo}
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    yield fut.result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+    yield from results_as_completed(execute, [(source, spec, check_work) for spec in todo], min(jobs, len(todo)))
 
 
-def _dask_results(source: SweepInput, todo: list[RunSpec], scheduler: str | None, client: Any) -> Iterator[str]:
+def _dask_results(source: SweepInput, todo: list[RunSpec], scheduler: str | None, client: Any,
+                  check_work: bool) -> Iterator[str]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -403,10 +481,12 @@ def _dask_results(source: SweepInput, todo: list[RunSpec], scheduler: str | None
     if own:
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise NetsimError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise NetsimError(f"--scheduler {short(scheduler)}: cannot reach the Dask scheduler "
+                              f"({short(str(exc), 80)})") from None
     try:
-        futures = [client.submit(execute, source, spec, key=f"netsim-{spec.key}", pure=False) for spec in todo]
+        futures = [client.submit(execute, source, spec, check_work, key=f"netsim-{spec.key}", pure=False)
+                   for spec in todo]
         try:
             for fut in as_completed(futures):
                 yield fut.result()
@@ -444,7 +524,7 @@ def summary_rows(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         run = r["run"]
         row: dict[str, Any] = {
             "key": run["key"], "scenario": r["scenario"], "protocol": r["protocol"], "seed": r["seed"],
-            "options": json.dumps(run["options"], sort_keys=True), "failure": run["failure"] or "",
+            "options": json.dumps(run["options"], sort_keys=True, allow_nan=False), "failure": run["failure"] or "",
             "initial_convergence": r["initial_convergence"],
         }
         for m in metrics:
@@ -486,7 +566,7 @@ def summary_table(runs: Iterable[dict[str, Any]]) -> str:
     for (proto, opts), rows in sorted(groups.items()):
         conv = [r["convergence_time"] for r in rows if isinstance(r["convergence_time"], (int, float))]
         never = sum(1 for r in rows if r["correct_time"] is None)
-        msgs = [r["messages"] for r in rows]
+        msgs = [r["messages"] for r in rows if isinstance(r["messages"], (int, float))]  # "" without events
         out.append((proto, opts if opts != "{}" else "defaults", str(len(rows)),
                     fmt_s(sum(conv) / len(conv)) if conv else "-", fmt_s(max(conv)) if conv else "-",
                     str(never), f"{sum(msgs) / len(msgs):.0f}" if msgs else "-"))

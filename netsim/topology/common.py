@@ -22,6 +22,7 @@ from typing import Any, Literal, NoReturn
 import networkx as nx
 
 from netsim.errors import TopologyError
+from netsim.inputs import short
 
 DEFAULT_DELAY: float = 0.001
 """One-way delay (s) of a link whose length is unknown or zero: a short metro hop."""
@@ -32,6 +33,29 @@ FIBRE_KM_PER_S: float = 200_000.0
 EARTH_RADIUS_KM: float = 6371.0
 
 Connectivity = Literal["refuse", "largest"]
+
+#: Largest link cost accepted: sums of many such costs stay exact enough in floating point, and
+#: far from overflowing (two costs of 1e308 made path sums infinite).
+MAX_COST: float = 1e12
+
+#: Names a router may not have: the marks tables use for a missing entry.
+FORBIDDEN_NAMES = ("-", "–")
+#: Longest router name.
+MAX_NAME = 200
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a router's name (it would break tables, the a–b link notation or
+    one-line messages), or None."""
+    if not name:
+        return "must not be empty"
+    if name in FORBIDDEN_NAMES:
+        return "is the mark tables use for a missing entry; choose another name"
+    if any(c in name for c in "\n\r\t") or not name.isprintable():
+        return "must be one line of printable characters"
+    if len(name) > MAX_NAME:
+        return f"is longer than {MAX_NAME} characters"
+    return None
 
 
 def link_key(a: str, b: str) -> tuple[str, str]:
@@ -91,10 +115,11 @@ class RawTopology:
 
 
 def show(value: Any) -> str:
-    """Render a user's value in a message so words stand out from numbers (also numbers read as text)."""
-    if isinstance(value, str) and as_number(value) is None:
-        return repr(value)
-    return str(value)
+    """Render a user's value in a message so words stand out from numbers (also numbers read as
+    text); bounded, so a huge or deeply nested value still makes a one-line message."""
+    if isinstance(value, str) and as_number(value) is not None:
+        return value if len(value) <= 40 else value[:39] + "…"
+    return short(value)
 
 
 def as_number(value: Any) -> float | int | None:
@@ -102,7 +127,7 @@ def as_number(value: Any) -> float | int | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value
+        return int(value)  # a plain int, also from a YAML number that remembers its text
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -162,9 +187,10 @@ def unique_names(labels: list[str]) -> list[str]:
 class _Builder:
     """Turns one RawTopology into a contract graph; holds the context its messages need."""
 
-    def __init__(self, raw: RawTopology, cost: str) -> None:
+    def __init__(self, raw: RawTopology, cost: str, check_names: bool = False) -> None:
         self.raw = raw
         self.cost = cost
+        self.check_names = check_names
         self.names: dict[Hashable, str] = {}
         self.pos: dict[str, tuple[float, float]] = {}
 
@@ -180,6 +206,10 @@ class _Builder:
     def name_nodes(self) -> None:
         labels = [n.label if n.label else str(n.key) for n in self.raw.nodes]
         for node, name in zip(self.raw.nodes, unique_names(labels), strict=True):
+            problem = name_problem(name) if self.check_names else None
+            if problem:
+                where = f"{self.raw.source}: {node.where}" if node.where else self.raw.source
+                raise TopologyError(f"{where}: router name {short(name)}: {problem}")
             self.names[node.key] = name
             if node.pos is not None:
                 self.pos[name] = node.pos
@@ -188,8 +218,9 @@ class _Builder:
         for attr in self.raw.length_attrs:
             if link.attrs.get(attr) is not None:
                 length = as_number(link.attrs[attr])
-                if length is None or length < 0:
-                    self.fail(link, f"{attr} must be a number of km >= 0, got {show(link.attrs[attr])}", pair)
+                if length is None or not 0 <= length <= MAX_COST:
+                    self.fail(link, f"{attr} must be a number of km from 0 to {MAX_COST:g}, "
+                                    f"got {show(link.attrs[attr])}", pair)
                 return float(length)
         if self.raw.geographic and pair[0] in self.pos and pair[1] in self.pos:
             return round(haversine_km(self.pos[pair[0]], self.pos[pair[1]]), 3)
@@ -215,6 +246,8 @@ class _Builder:
         number = as_number(value)
         if number is None or number <= 0:
             self.fail(link, f"{attr} must be a positive number, got {show(value)}", pair)
+        if number > MAX_COST:
+            self.fail(link, f"{attr} must be at most {MAX_COST:g}, got {show(value)}", pair)
         return tidy_number(number)
 
     def links(self) -> tuple[list[tuple[str, str, dict[str, Any]]], list[str]]:
@@ -311,9 +344,14 @@ def _apply_connectivity(graph: nx.Graph, raw: RawTopology, policy: Connectivity,
     )
 
 
-def build_graph(raw: RawTopology, *, cost: str = "unit", connectivity: Connectivity = "refuse") -> nx.Graph:
-    """Apply the contract to what a reader found; the one place every clean-up rule lives."""
-    builder = _Builder(raw, check_cost_mode(cost))
+def build_graph(raw: RawTopology, *, cost: str = "unit", connectivity: Connectivity = "refuse",
+                check_names: bool = False) -> nx.Graph:
+    """Apply the contract to what a reader found; the one place every clean-up rule lives.
+
+    ``check_names`` refuses router names a scenario could not use (:func:`name_problem`): on for
+    a user's own files, off for real data, whose names a scenario checks when it uses them.
+    """
+    builder = _Builder(raw, check_cost_mode(cost), check_names)
     builder.name_nodes()
     links, loops = builder.links()
     builder.check_distance_mode(links)

@@ -23,6 +23,7 @@ Formats (all keep names, cost, delay and positions, so they round-trip):
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -33,6 +34,7 @@ import networkx as nx
 
 from netsim.errors import TopologyError
 from netsim.files import atomic_write
+from netsim.inputs import read_text, short
 from netsim.topology.common import (
     DEFAULT_DELAY,
     RawLink,
@@ -74,14 +76,8 @@ def detect_format(path: str | Path, fmt: str | None) -> str:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TopologyError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise TopologyError(f"{path}: not a text file (not UTF-8)") from None
-    except OSError as err:
-        raise TopologyError(f"{path}: cannot read: {err.strerror or err}") from None
+    """The file's text, within the bounds every user file has (size, a regular file, UTF-8)."""
+    return read_text(path, str(path), TopologyError)
 
 
 def _pair(a: Any, b: Any) -> tuple[float, float] | None:
@@ -121,22 +117,49 @@ def _parse_graphml(text: str, source: str, default_name: str) -> RawTopology:
     except ET.ParseError as err:
         line = f"line {err.position[0]}: " if getattr(err, "position", None) else ""
         raise TopologyError(f"{source}: {line}not valid GraphML: {str(err).split(':')[0]}") from None
-    except (nx.NetworkXError, KeyError, ValueError, TypeError) as err:
+    except nx.NetworkXError as err:
         raise TopologyError(f"{source}: not valid GraphML: {_one_line(err)}") from None
+    except (KeyError, ValueError, TypeError, AttributeError):  # their messages quote the file
+        raise TopologyError(f"{source}: not valid GraphML: an undeclared attribute or a value of the wrong "
+                            f"type") from None
+    except RecursionError:
+        raise TopologyError(f"{source}: not valid GraphML: nested too deeply") from None
     return _from_networkx(graph, source, default_name)
 
 
 def _parse_gml(text: str, source: str, default_name: str) -> RawTopology:
     try:
         graph = nx.parse_gml(text, label=None)
-    except (nx.NetworkXError, KeyError, ValueError, TypeError) as err:
-        raise TopologyError(f"{source}: not valid GML: {_one_line(err)}") from None
+    except (nx.NetworkXError, KeyError, ValueError, TypeError, AttributeError) as err:
+        raise TopologyError(f"{source}: {_gml_problem(err)}") from None
+    except RecursionError:
+        raise TopologyError(f"{source}: not valid GML: nested too deeply") from None
     return _from_networkx(graph, source, default_name)
 
 
+def _gml_problem(err: BaseException) -> str:
+    """What went wrong in a GML file, quoting none of it when it did not even read as GML:
+    networkx's tokenizer messages carry the text it could not read, and a file that is not GML
+    at all (``/etc/passwd``) must not be echoed.  Messages about a well-formed file (a duplicate
+    node, an edge to nowhere) are kept, bounded."""
+    text = str(err)
+    found = _GML_AT.search(text)
+    if found:
+        return f"not valid GML at line {found.group(1)}, column {found.group(2)}"
+    if isinstance(err, nx.NetworkXError) and not text.startswith(("expected", "input")):
+        return f"not valid GML: {_one_line(err)}"
+    if "digits" in text and "int" in text:
+        return "not valid GML: a number is too long"
+    return "not valid GML"
+
+
+_GML_AT = re.compile(r"at \((\d+), (\d+)\)")
+
+
 def _one_line(err: BaseException) -> str:
+    """A parser's own message as one bounded line (it may quote the file)."""
     text = " ".join(str(err).split())
-    return text or type(err).__name__
+    return short(text, 80) if text else type(err).__name__
 
 
 def node_link_to_raw(data: Any, source: str, default_name: str, geographic: bool | None = None) -> RawTopology:
@@ -172,6 +195,10 @@ def _parse_json(text: str, source: str, default_name: str) -> RawTopology:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise TopologyError(f"{source}: line {err.lineno}: not valid JSON: {err.msg}") from None
+    except ValueError:  # an integer too long to convert
+        raise TopologyError(f"{source}: not valid JSON: a number is too long") from None
+    except RecursionError:
+        raise TopologyError(f"{source}: not valid JSON: nested too deeply") from None
     return node_link_to_raw(data, source, default_name)
 
 
@@ -201,7 +228,8 @@ class _EdgeListReader:
         elif words[:1] == ["pos"] and len(words) == 4 and _pair(words[2], words[3]):
             self.node(words[1], line).pos = _pair(words[2], words[3])
         else:
-            self.fail(line, f"unknown directive '#: {' '.join(words)}' (known: name N, geographic, pos NAME X Y)")
+            self.fail(line, f"unknown directive {short('#: ' + ' '.join(words))} (known: name N, geographic, "
+                            f"pos NAME X Y)")
 
     def read_line(self, text: str, line: int) -> None:
         stripped = text.strip()
@@ -245,7 +273,7 @@ def read_topology(path: str | Path, fmt: str | None = None, *, cost: str = "unit
     path = Path(path)
     fmt = detect_format(path, fmt)
     raw = PARSERS[fmt](_read_text(path), str(path), path.stem)
-    return build_graph(raw, cost=cost, connectivity="refuse")
+    return build_graph(raw, cost=cost, connectivity="refuse", check_names=True)
 
 
 def _plain_copy(graph: nx.Graph) -> nx.Graph:
@@ -293,7 +321,7 @@ def _write_json(graph: nx.Graph, tmp: Path) -> None:
         edges.append(entry)
     meta = {"name": str(graph.graph.get("name") or "topology"), "geographic": bool(graph.graph.get("geographic"))}
     document = {"directed": False, "multigraph": False, "graph": meta, "nodes": nodes, "edges": edges}
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def format_edgelist(graph: nx.Graph) -> str:

@@ -115,11 +115,11 @@ def resolve_topohub(name: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise TopologyError(f"topohub name {name!r} is ambiguous: {', '.join(matches)}")
+        raise TopologyError(f"topohub name {show(name)} is ambiguous: {', '.join(matches)}")
     lower = {key.lower(): key for key in catalogue}
     close = [lower[k] for k in difflib.get_close_matches(wanted, lower, n=3, cutoff=0.6)]
     hint = f"; did you mean {', '.join(close)}?" if close else "; see 'netsim topo list'"
-    raise TopologyError(f"no topohub network named {name!r}{hint}")
+    raise TopologyError(f"no topohub network named {show(name)}{hint}")
 
 
 def load_topohub(name: str, *, cost: str = "unit") -> nx.Graph:

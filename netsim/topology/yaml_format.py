@@ -23,9 +23,10 @@ from typing import Any, NoReturn
 
 import networkx as nx
 import yaml
-from yaml.constructor import SafeConstructor
 
 from netsim.errors import TopologyError
+from netsim.inputs import short
+from netsim.safeyaml import YamlLimitError, load_document, source_text
 from netsim.topology.common import DEFAULT_DELAY, RawLink, RawNode, RawTopology, as_number, build_graph, show
 
 TOP_KEYS = ("name", "geographic", "nodes", "links")
@@ -105,7 +106,7 @@ class _MappingReader:
         if isinstance(value, bool):
             self.fail(path, f"node name {show(value)} reads as a boolean (bare yes/no/on/off/true/false do); quote it")
         if isinstance(value, (int, float)) or (isinstance(value, str) and value):
-            return str(value)
+            return source_text(value)  # 010 stays 010 (not YAML 1.1's octal 8)
         self.fail(path, f"node name must be text, got {show(value)}")
 
     def read_pos(self, value: Any, path: tuple[str | int, ...]) -> tuple[float, float] | None:
@@ -182,13 +183,16 @@ class _MappingReader:
 def parse_yaml(text: str, source: str, default_name: str) -> RawTopology:
     """Parse a YAML topology file, keeping the node tree so errors can name lines."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = SafeConstructor().construct_document(root) if root is not None else None
+        data, root = load_document(text)
+    except YamlLimitError as err:
+        raise TopologyError(f"{source}: line {err.line}: {err.problem}") from None
+    except RecursionError:
+        raise TopologyError(f"{source}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise TopologyError(f"{source}: {line}not valid YAML: {problem}") from None
+        raise TopologyError(f"{source}: {line}not valid YAML: {short(problem, 80)}") from None
     return _MappingReader(data, source, _Marks(root), default_name).read()
 
 

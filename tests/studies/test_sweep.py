@@ -106,9 +106,11 @@ def test_resume_after_kill_and_torn_line_loses_and_duplicates_nothing(source: sw
     # now tear the file mid-line, as a power cut during a write would
     data = runs_file.read_bytes()
     runs_file.write_bytes(data + data[: len(data) // 5])
-    assert len(sw.read_runs(runs_file)[0]) == 3
-    outcome = sw.run_sweep(source, specs, out, jobs=2, progress=False)
+    assert len(sw.read_runs(runs_file)) == 3
+    notes: list[str] = []
+    outcome = sw.run_sweep(source, specs, out, jobs=2, progress=False, notice=notes.append)
     assert outcome.skipped == 3 and outcome.ran == len(specs) - 3
+    assert len(notes) == 1 and "line 4 is cut short" in notes[0]
     lines = runs_file.read_text().splitlines()
     keys = [json.loads(line)["run"]["key"] for line in lines]  # every line parses: the torn one is gone
     assert sorted(keys) == sorted(s.key for s in specs)

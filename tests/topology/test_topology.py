@@ -215,7 +215,7 @@ def test_missing_file_and_folder_and_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(TopologyError, match=r"gone\.yaml: no such file$"):
         read_topology(tmp_path / "gone.yaml")
     (tmp_path / "dir.yaml").mkdir()
-    with pytest.raises(TopologyError, match=r"dir\.yaml: cannot read"):
+    with pytest.raises(TopologyError, match=r"dir\.yaml: is a directory"):
         read_topology(tmp_path / "dir.yaml")
     with pytest.raises(TopologyError, match=r"net\.yaml: unknown format 'xml' \(known: yaml, graphml"):
         read_topology(tmp_path / "net.yaml", "xml")

@@ -15,7 +15,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from netsim.analysis.result import RunResult
+from netsim.errors import NetsimError
 from netsim.output.plots.style import STYLE, colour, mark_events
+
+#: Most bins a figure is drawn with (a tiny --bin would otherwise ask for billions).
+MAX_BINS = 100_000
 
 
 def nice_bin(span: float, target_bins: int = 150) -> float:
@@ -47,6 +51,9 @@ def messages_figure(results: Sequence[RunResult], bin_width: float | None = None
     lo = 0.0 if start is None else start
     hi = max(r.trace.end_time for r in results) if end is None else end
     width = bin_width or nice_bin(hi - lo)
+    if (hi - lo) / width > MAX_BINS:
+        raise NetsimError(f"--bin {width:g}: {(hi - lo) / width:.3g} bins over {hi - lo:g} s; at most {MAX_BINS:,} "
+                          f"(a wider bin, or a narrower --from/--to)")
     edges = np.arange(lo, hi + width, width)
     if len(edges) < 2:
         edges = np.array([lo, lo + width])

@@ -61,9 +61,17 @@ def check_format(path: str | Path) -> str:
 
 def save(fig: Figure, path: str | Path) -> None:
     """Write ``fig`` atomically; the format comes from the extension (png, svg, pdf)."""
-    fmt = check_format(path)
-
+    check_format(path)
     try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, bbox_inches="tight"))
+        atomic_write(path, lambda tmp: save_to(fig, tmp, path))
+    finally:
+        plt.close(fig)
+
+
+def save_to(fig: Figure, tmp: str | Path, path: str | Path) -> None:
+    """Write ``fig`` into ``tmp`` in the format ``path``'s extension names, and release it
+    (part of writing a set of files as one unit: the caller renames ``tmp`` to ``path``)."""
+    try:
+        fig.savefig(tmp, format=check_format(path), bbox_inches="tight")
     finally:
         plt.close(fig)

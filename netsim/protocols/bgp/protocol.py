@@ -128,6 +128,11 @@ class Bgp(Protocol):
             quiet += o["damping_max_suppress"]
         return float(quiet)
 
+    @classmethod
+    def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
+        """KEEPALIVEs are BGP's only periodic messages (at most hold / 3 once negotiated)."""
+        return float(min(options["keepalive"], options["hold"] / 3))
+
     def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
         super().__init__(port, config, rng)
         if config.extra is None:

@@ -87,6 +87,10 @@ class DistanceVector(Protocol):
     def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
         return float(options["update_interval"]) * (1.0 - float(options["update_jitter"]))
 
+    @classmethod
+    def refresh_interval(cls, options: Mapping[str, Any]) -> float | None:
+        return cls.smallest_interval(options)  # every update carries the whole table
+
     def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
         super().__init__(port, config, rng)
         o = self.opts

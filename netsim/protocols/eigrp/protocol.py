@@ -104,6 +104,11 @@ class Eigrp(Protocol):
         o = options
         return float(o["hold_time"] + o["active_time"] + 2 * o["rto_max"] + o["hello_interval"])
 
+    @classmethod
+    def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
+        """Hellos are EIGRP's only periodic messages (updates are sent on change only)."""
+        return float(options["hello_interval"])
+
     # -- state -------------------------------------------------------------------------------------
     def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
         super().__init__(port, config, rng)

@@ -139,6 +139,10 @@ class LinkState(Protocol):
     def smallest_interval(cls, options: Mapping[str, Any]) -> float | None:
         return float(min(options["hello_interval"], options["rxmt_interval"]))
 
+    @classmethod
+    def refresh_interval(cls, options: Mapping[str, Any]) -> float | None:
+        return float(options["ls_refresh"])
+
     def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
         super().__init__(port, config, rng)
         o = self.opts

@@ -1,0 +1,156 @@
+"""The work estimate (``netsim.scenario.workload``): each part against a hand count, the periodic
+parts against the messages a real run sends, every case of the issue, and the limits."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from netsim.errors import NetsimError
+from netsim.runner import simulate
+from netsim.scenario import load_scenario, parse_scenario, workload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def triangle(extra: str = "", options: str = "{hello_interval: 1, dead_interval: 4}",
+             events: str = "[{at: 30, link_down: [r1, r2]}]") -> str:
+    return (f"topology:\n  links: [[r1, r2], [r2, r3], [r3, r1]]\nprotocols:\n  linkstate: {options}\n"
+            f"events: {events}\n{extra}")
+
+
+def est(text: str, protocol: str = "linkstate", **kw: object) -> workload.Workload:
+    return workload.estimate(parse_scenario(text), protocol, **kw)  # type: ignore[arg-type]
+
+
+# -- each part, counted by hand --------------------------------------------------------------------------
+def test_timers_are_link_ends_times_span_over_the_smallest_interval() -> None:
+    assert est(triangle("duration: 100\n")).timers == pytest.approx(6 * 100 / 1)
+    fast_rxmt = est(triangle("duration: 100\n", "{hello_interval: 1, dead_interval: 4, rxmt_interval: 0.5}"))
+    assert fast_rxmt.timers == pytest.approx(6 * 100 / 0.5)
+
+
+def test_per_router_and_per_interface_intervals_count_where_they_apply() -> None:
+    per_iface = est(triangle("duration: 100\nrouters:\n  r1:\n    interfaces:\n      r2: {linkstate: "
+                             "{hello_interval: 0.1, dead_interval: 0.4}}\n"))
+    assert per_iface.timers == pytest.approx(5 * 100 / 1 + 1 * 100 / 0.1)
+    per_router = est(triangle("duration: 100\nrouters:\n  r1: {linkstate: {hello_interval: 0.5, dead_interval: 2}}\n"))
+    assert per_router.timers == pytest.approx(4 * 100 / 1 + 2 * 100 / 0.5)
+
+
+def test_span_is_the_duration_or_the_last_event_plus_the_quiet_period() -> None:
+    assert est(triangle("duration: 100\n")).span == 100
+    quiet = 4 + 5 + 5 + 5 + 0.001 + 0.001 + 1  # dead + MinLSInterval + rxmt + spf_max_wait + spf + fib + 1
+    assert est(triangle()).span == pytest.approx(30 + quiet)
+    flap = est(triangle(events="[{at: 30, flap: [r1, r2], period: 2, count: 10}]"))
+    assert flap.span == pytest.approx(30 + 9 * 2 + 1 + quiet)
+    assert est(triangle("duration: 100\n"), until=40.0).span == 40
+
+
+def test_bfd_packets_flows_and_scripted_changes() -> None:
+    assert est(triangle("duration: 100\nbfd: {interval: 0.05}\n")).bfd == pytest.approx(3 * 2 / 0.05 * 100)
+    flows = est(triangle("duration: 100\nflows: {rate: 1000}\n"))
+    in_flight = 3 * 0.001  # min(ttl, routers) hops of the mean link delay
+    assert flows.flows == pytest.approx(6 * (1 + 1) * (1 + 1000 * in_flight))  # 6 pairs, 2 windows each
+    assert est(triangle("duration: 100\nflows: {rate: 1000, sample: 2}\n")).flows == pytest.approx(flows.flows / 3)
+    flap = est(triangle(events="[{at: 30, flap: [r1, r2], period: 2, count: 10}, "
+                               "{at: 60, srlg: [[r1, r3], [r2, r3]]}]"))
+    assert flap.scripted == 2 * 10 + 2
+
+
+def test_propagation_and_recomputation_scale_with_changes_links_and_destinations() -> None:
+    one = est(triangle("duration: 100\n"))
+    routers = links = dests = 3
+    assert one.propagation == pytest.approx((1 + 1 + 100 / 1800) * 2 * links * dests)  # cold start, one failure
+    assert one.recompute == pytest.approx((1 + 1) * routers * (routers + links))
+    warm = est(triangle("duration: 100\n", "{hello_interval: 1, dead_interval: 4, warm_start: true}"))
+    assert warm.propagation == pytest.approx((0 + 1 + 100 / 1800) * 2 * links * dests)  # no cold start
+    prefixes = est(triangle("duration: 100\nprefixes: {r1: [10.1.0.0/24, 10.2.0.0/24]}\n"))
+    assert prefixes.propagation == pytest.approx(one.propagation * 5 / 3)
+
+
+def test_static_routing_sends_nothing_periodic_so_a_long_duration_is_cheap() -> None:
+    static = est(triangle("duration: 1.0e+12\n", events="[]").replace("linkstate: {hello_interval: 1, "
+                                                                        "dead_interval: 4}", "static: {}"), "static")
+    assert static.timers == 0 and workload.check([static], confirmed=False) == []
+
+
+# -- the periodic parts against a real run ------------------------------------------------------------------
+@pytest.mark.parametrize("protocol,options,extra", [
+    ("linkstate", "{hello_interval: 1, dead_interval: 4}", ""),
+    ("distvector", "{update_interval: 5, timeout: 15, garbage: 10}", ""),
+    ("static", "{}", "bfd: {interval: 0.05}\n"),
+])
+def test_periodic_estimates_match_the_messages_a_run_sends(protocol: str, options: str, extra: str) -> None:
+    sc = parse_scenario(f"duration: 100\ntopology: {{generator: {{kind: ring, n: 5}}}}\n"
+                        f"protocols:\n  {protocol}: {options}\n{extra}")
+    w = workload.estimate(sc, protocol)
+    sent = simulate(sc, protocol, narrate=False).metrics.messages_total
+    assert 0.8 * (w.timers + w.bfd) <= sent <= 1.25 * (w.timers + w.bfd)
+
+
+# -- the issue's cases ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,protocol,verdict,said", [
+    (triangle("duration: 1.0e+12\n"), "linkstate", "refused", "periodic protocol messages"),
+    (triangle(events="[{at: 1.0e+15, link_down: [r1, r2]}]"), "linkstate", "refused", "periodic protocol messages"),
+    (triangle(options="{hello_interval: 1.0e-9, dead_interval: 4}"), "linkstate", "refused", "periodic"),
+    (triangle("bfd: {interval: 1.0e-9}\n"), "linkstate", "refused", "BFD packets"),
+    (triangle("flows: {rate: 1.0e+9}\n"), "linkstate", "confirm", "probe flows"),
+    (triangle(events="[{at: 30, flap: [r1, r2], period: 2, count: 10000000}]"), "linkstate", "refused",
+     "20,000,000 link or router changes"),
+    ("topology: {generator: {kind: line, n: 10000}}\nprotocols: [linkstate]\n", "linkstate", "confirm",
+     "routing updates"),
+    ("topology: {generator: {kind: line, n: 10000}}\nprotocols: [distvector]\n", "distvector", "confirm",
+     "routing updates"),
+    (triangle(), "linkstate", "fine", ""),
+])
+def test_each_case_of_the_issue(text: str, protocol: str, verdict: str, said: str) -> None:
+    w = est(text, protocol)
+    if verdict == "fine":
+        assert workload.check([w], confirmed=False) == []
+        return
+    with pytest.raises(NetsimError, match=said) as refused:
+        workload.check([w], confirmed=False)
+    if verdict == "refused":
+        with pytest.raises(NetsimError, match=said):
+            workload.check([w], confirmed=True)
+    else:
+        assert "pass --yes" in str(refused.value)
+        (warning,) = workload.check([w], confirmed=True)
+        assert said in warning and "roughly" in warning
+
+
+def test_many_runs_add_up() -> None:
+    w = est(triangle())
+    assert workload.check([dataclasses.replace(w, runs=1000)], confirmed=False) == []
+    many = dataclasses.replace(w, runs=int(workload.CONFIRM_ABOVE / w.total) + 1)
+    with pytest.raises(NetsimError, match="runs, about"):
+        workload.check([many], confirmed=False)
+    absurd = dataclasses.replace(w, runs=int(workload.REFUSE_ABOVE / w.total) + 1)
+    with pytest.raises(NetsimError, match="too much work, refused"):
+        workload.check([absurd], confirmed=True)
+
+
+def test_the_python_api_gets_the_same_protection() -> None:
+    large = parse_scenario(triangle("flows: {rate: 1.0e+9}\n"))
+    with pytest.raises(NetsimError, match="check_work=False"):
+        simulate(large, "linkstate")
+    absurd = parse_scenario(triangle("duration: 1.0e+12\n"))
+    with pytest.raises(NetsimError, match="too much work, refused"):
+        simulate(absurd, "linkstate", check_work=False)
+
+
+def test_shipped_scenarios_and_the_default_scaling_study_need_no_confirmation() -> None:
+    from netsim.studies import scaling
+
+    loads = []
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        sc = load_scenario(path)
+        loads += [workload.estimate(sc, p) for p in sc.protocols]
+    assert len(loads) > 30
+    for w in loads:
+        assert workload.check([w], confirmed=False) == [], w.describe()
+    tasks = scaling.plan([16, 36, 64, 100], [], ["linkstate", "distvector"])
+    assert scaling.check_work(tasks, confirmed=False) == []
