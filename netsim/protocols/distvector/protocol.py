@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
@@ -70,6 +70,13 @@ class DistanceVector(Protocol):
                                        positive=True),
     }
 
+    #: Steady-state shortcuts: a router whose table has not changed re-sends the very vector it
+    #: built last time, and a receiver that gets the same vector object again, with its own table
+    #: unchanged since that vector last changed nothing, only refreshes the routes it refreshed
+    #: then.  Results are identical either way (a test runs both); periodic updates of a quiet
+    #: network are most of RIP's work, and this makes them cost a few attribute writes.
+    steady_state_shortcuts: ClassVar[bool] = True
+
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
         out = []
@@ -116,6 +123,13 @@ class DistanceVector(Protocol):
         #: peer*, so a suppressed path leaves the alternatives through other neighbours usable.
         self.damp: dict[tuple[str, str], RouteDamping] = {}
         self.suppressed: set[tuple[str, str]] = set()
+        #: Bumped by every change of an entry's metric or next hop, and by every deletion.
+        self._version = 0
+        #: Interface -> (table version, vector) of the last full vector sent there.
+        self._tx_cache: dict[str, tuple[int, tuple[tuple[str, float], ...]]] = {}
+        #: Interface -> (vector, link cost, table version, routes it refreshed) for the last full
+        #: vector received there that changed nothing.
+        self._rx_cache: dict[str, tuple[Any, float, int, list[DvRoute]]] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -143,11 +157,19 @@ class DistanceVector(Protocol):
                 self._send_vector(iface, only, triggered)
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
-        entries = advertise(self.table, self.own, iface, self.mode, self.inf, only)
+        if only is None and self.steady_state_shortcuts:
+            cached = self._tx_cache.get(iface)
+            if cached is not None and cached[0] == self._version:
+                entries = cached[1]
+            else:
+                entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf))
+                self._tx_cache[iface] = (self._version, entries)
+        else:
+            entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf, only))
         if not entries:
             return
         n = len(entries)
-        self.port.send(iface, RipResponse(tuple(entries), triggered), response_size(n), response_packets(n))
+        self.port.send(iface, RipResponse(entries, triggered), response_size(n), response_packets(n))
 
     def _trigger(self) -> None:
         if not self.opts["triggered"] or not self._changed:
@@ -180,6 +202,14 @@ class DistanceVector(Protocol):
             return
         now = self.port.now
         entries = msg.entries
+        plain = self.steady_state_shortcuts and not self.hold.until and not self.suppressed
+        if plain:
+            seen = self._rx_cache.get(iface)
+            if seen is not None and seen[0] is entries and seen[1] == info.cost and seen[2] == self._version:
+                expires = now + self.timeout  # what apply_response would do: refresh, nothing else
+                for route in seen[3]:
+                    route.expires = expires
+                return
         if self.hold.until:
             entries, ignored = self.hold.filter(entries, iface, now)
             if ignored:
@@ -187,14 +217,28 @@ class DistanceVector(Protocol):
         if self.suppressed:  # damped routes from this neighbour are not used until reused
             entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
         changes = apply_response(self.table, self.local, iface, info.cost, entries, now, self.timeout, self.inf)
+        if plain and not changes:
+            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(entries, iface))
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
             self._ensure_sweep(now + self.timeout)
             self._trigger()
 
+    def _refreshed_by(self, entries: Any, iface: str) -> list[DvRoute]:
+        """The routes a vector from ``iface`` that changed nothing refreshed: those through
+        ``iface`` that it carries (at their current, finite metric)."""
+        table, inf = self.table, self.inf
+        out = []
+        for dest, _adv in entries:
+            route = table.get(dest)
+            if route is not None and route.next_hop == iface and route.metric < inf:
+                out.append(route)
+        return out
+
     def _apply_change(self, ch: DvChange, cause: Note) -> None:
         metric, hop = ch.new
+        self._version += 1
         self._changed[ch.dest] = None
         if metric >= self.inf:
             route = self.table[ch.dest]
@@ -261,6 +305,7 @@ class DistanceVector(Protocol):
             if route.gc_at is not None:
                 if route.gc_at <= now:
                     del self.table[dest]
+                    self._version += 1
                     self._changed.pop(dest, None)
                     self.port.decide(DvGarbage(dest, self.garbage))
                     continue
