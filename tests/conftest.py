@@ -15,3 +15,8 @@ settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None
 settings.register_profile("dev", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001 - pytest's hook signature
+    config.addinivalue_line("markers", "frr: runs real FRRouting routers in network namespaces "
+                                       "(needs root, FRR and pyroute2; skipped otherwise)")
