@@ -234,9 +234,9 @@ class Lab:
         """Drop every packet arriving on both ends of a–b (carrier stays up), or stop dropping."""
         if self.silent_method is None:
             self.silent_method = blocking.probe(self.plan.router(a).netns, self.plan.router(a).iface_to(b).name)
-        for me, other in ((a, b), (b, a)):
-            r = self.plan.router(me)
-            blocking.set_blocked(self.silent_method, r.netns, r.iface_to(other).name, blocked)
+        ends = [(self.plan.router(me).netns, self.plan.router(me).iface_to(other).name)
+                for me, other in ((a, b), (b, a))]
+        blocking.set_blocked(self.silent_method, ends, blocked)
 
     def set_cost(self, router: str, neighbor: str, cost: float) -> None:
         """Change what ``router`` pays to send to ``neighbor``, through its daemon's vty."""

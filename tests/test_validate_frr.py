@@ -1,0 +1,502 @@
+"""The FRR lab (netsim.validate): configs, event plans, kernel-route decoding and the trace mapping
+without FRR; real ospfd runs (marker ``frr``) when root, FRR and pyroute2 are present.
+
+Independent truths used here: addresses and configuration lines worked out by hand for a
+triangle; netlink messages assembled byte by byte from the kernel's struct layouts; zebra JSON as
+FRR 8.4 printed it; FRR's own configuration parser (``-C``); and, end to end, netsim's figures
+for the same ring with the tolerances the lab measured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from netsim.errors import NetsimError
+from netsim.metrics import analyze
+from netsim.scenario import parse_scenario
+from netsim.validate import frr_config as fc
+from netsim.validate.compare import Row, check_reproducible, median, netsim_scenario, relative_events, summarize
+from netsim.validate.events import (
+    BLOCK,
+    COST,
+    CRASH,
+    LINK_DOWN,
+    LINK_UP,
+    RESTART,
+    UNBLOCK,
+    Action,
+    AppliedAction,
+    plan_actions,
+)
+from netsim.validate.lab import find_leftovers
+from netsim.validate.monitor import KernelRoute, LinkState, Observations, RibSample, parse_rib, split_netlink
+from netsim.validate.plan import PREFIX_RE, directed_cost, new_run_prefix, plan_lab
+from netsim.validate.prereq import missing_prerequisite
+from netsim.validate.trace_map import RIB_CAUSE, build_trace, dest_router, effective_time, hop_names
+from netsim.validate.vty import VtyClient
+
+PREFIX = "netsimv-0123abcd"
+OSPF = {"hello_interval": 1, "dead_interval": 4, "rxmt_interval": 5, "spf_delay": 0.05, "spf_hold": 0.2,
+        "spf_max_wait": 5, "min_ls_interval": 5, "min_ls_arrival": 1, "ls_refresh": 1800}
+RIP = {"update_interval": 5, "timeout": 15, "garbage": 10, "split_horizon": "poison", "infinity": 16,
+       "triggered": True, "holddown": 0.0, "damping": False}
+
+
+def triangle() -> nx.Graph:
+    """a, b, c; links (a,b) cost 1, (a,c) cost 3, (b,c) cost 1.  By hand (sorted links, sorted names):
+    a–b = 10.0.0.0/31 (a .0, b .1), a–c = 10.0.0.2/31 (a .2, c .3), b–c = 10.0.0.4/31 (b .4, c .5);
+    loopbacks a 10.255.0.1, b 10.255.0.2, c 10.255.0.3; interfaces l0, l1, l2."""
+    g = nx.Graph()
+    g.add_edge("b", "a", cost=1, delay=0.002)
+    g.add_edge("c", "a", cost=3, delay=0.001)
+    g.add_edge("c", "b", cost=1, delay=0.001)
+    return g
+
+
+# -- plan -------------------------------------------------------------------------------------------
+def test_plan_names_addresses_and_costs_by_hand() -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    assert plan.namespaces == (f"{PREFIX}-r0", f"{PREFIX}-r1", f"{PREFIX}-r2")
+    a = plan.router("a")
+    assert str(a.loopback) == "10.255.0.1"
+    assert [(i.name, i.neighbor, str(i.address), str(i.peer_address), str(i.network), i.cost) for i in a.ifaces] == [
+        ("l0", "b", "10.0.0.0", "10.0.0.1", "10.0.0.0/31", 1.0),
+        ("l1", "c", "10.0.0.2", "10.0.0.3", "10.0.0.2/31", 3.0)]
+    c = plan.router("c")
+    assert [(i.name, str(i.address)) for i in c.ifaces] == [("l1", "10.0.0.3"), ("l2", "10.0.0.5")]
+    assert [(lk.a, lk.b, lk.ifname, lk.delay) for lk in plan.links] == [
+        ("a", "b", "l0", 0.002), ("a", "c", "l1", 0.001), ("b", "c", "l2", 0.001)]
+
+
+def test_plan_per_direction_costs_and_prefixes() -> None:
+    g = triangle()
+    g.edges["a", "c"]["costs"] = {"a": 7, "c": 2}
+    assert directed_cost(g, "a", "c") == 7 and directed_cost(g, "c", "a") == 2
+    assert directed_cost(g, "a", "b") == 1
+    plan = plan_lab(g, PREFIX)
+    assert plan.router("a").iface_to("c").cost == 7 and plan.router("c").iface_to("a").cost == 2
+    assert PREFIX_RE.match(new_run_prefix())
+    assert new_run_prefix() != new_run_prefix()
+    with pytest.raises(NetsimError, match="bad run prefix"):
+        plan_lab(g, "lab1")
+
+
+# -- configuration --------------------------------------------------------------------------------------
+def test_ospfd_config_lines_by_hand() -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    text = fc.ospfd_config(plan.router("a"), OSPF)
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    i = lines.index("interface l1")  # a's end of a–c
+    assert lines[i + 1:i + 7] == [" ip ospf network point-to-point", " ip ospf cost 3", " ip ospf hello-interval 1",
+                                  " ip ospf dead-interval 4", " ip ospf retransmit-interval 5", "exit"]
+    j = lines.index("router ospf")
+    assert lines[j + 1:j + 11] == [" ospf router-id 10.255.0.1", " timers throttle spf 50 200 5000",
+                                   " timers throttle lsa all 5000", " timers lsa min-arrival 1000",
+                                   " refresh timer 1800", " passive-interface lo",
+                                   " network 10.255.0.1/32 area 0.0.0.0", " network 10.0.0.0/31 area 0.0.0.0",
+                                   " network 10.0.0.2/31 area 0.0.0.0", "exit"]
+    assert "hostname a" in lines
+    assert "no zebra nexthop kernel enable" in fc.zebra_config(plan.router("a"))
+
+
+def test_ripd_config_lines_by_hand() -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    lines = fc.ripd_config(plan.router("c"), RIP).splitlines()
+    assert lines[lines.index("interface l1") + 1] == " ip rip split-horizon poisoned-reverse"
+    j = lines.index("router rip")
+    assert lines[j + 1:j + 9] == [" version 2", " timers basic 5 15 10", " passive-interface lo",
+                                  " network 10.255.0.3/32", " network 10.0.0.2/31", " network 10.0.0.4/31",
+                                  " offset-list netsim-all in 2 l1", "exit"]  # cost 3 = RIP's 1 + 2
+    none = fc.ripd_config(plan.router("c"), {**RIP, "split_horizon": "none"}).splitlines()
+    assert none[none.index("interface l2") + 1] == " no ip rip split-horizon"
+    simple = fc.ripd_config(plan.router("c"), {**RIP, "split_horizon": "simple"}).splitlines()
+    assert simple[simple.index("interface l2") + 1] == "exit"
+
+
+@pytest.mark.parametrize(("protocol", "options", "needle"), [
+    ("linkstate", {**OSPF, "hello_interval": 0.5}, "linkstate.hello_interval"),
+    ("linkstate", {**OSPF, "spf_delay": 0.0505}, "linkstate.spf_delay"),
+    ("linkstate", {**OSPF, "min_ls_interval": 6}, "linkstate.min_ls_interval"),
+    ("distvector", {**RIP, "infinity": 32}, "distvector.infinity"),
+    ("distvector", {**RIP, "damping": True}, "distvector.damping"),
+    ("distvector", {**RIP, "update_interval": 2.5}, "distvector.update_interval"),
+])
+def test_options_frr_cannot_express_are_refused_by_name(protocol: str, options: dict, needle: str) -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    with pytest.raises(NetsimError, match=needle):
+        fc.daemon_configs(plan, protocol, options)
+
+
+def test_costs_frr_cannot_express_are_refused_naming_the_link() -> None:
+    g = triangle()
+    g.edges["a", "c"]["cost"] = 2.5
+    with pytest.raises(NetsimError, match="link a–c: cost 2.5"):
+        fc.daemon_configs(plan_lab(g, PREFIX), "linkstate", OSPF)
+    g.edges["a", "c"]["cost"] = 16
+    with pytest.raises(NetsimError, match="infinity"):
+        fc.daemon_configs(plan_lab(g, PREFIX), "distvector", RIP)
+    with pytest.raises(NetsimError, match="no FRR counterpart"):
+        fc.daemon_configs(plan_lab(g, PREFIX), "static", {})
+
+
+def test_protocol_costs_and_untranslated_notes() -> None:
+    assert fc.protocol_cost("linkstate", 20) == 20
+    assert fc.protocol_cost("distvector", 3) == 2  # loopback advertised with metric 1
+    assert fc.protocol_cost("distvector", 16) == float("inf")
+    notes = fc.untranslated_options("linkstate", {**OSPF, "flood_pacing": 0.033})
+    assert any(n.startswith("linkstate.flood_pacing:") for n in notes)
+    assert fc.untranslated_options("linkstate", OSPF) == []
+
+
+# -- events -----------------------------------------------------------------------------------------------
+def _events(yaml_events: str):
+    sc = parse_scenario("topology: {links: [[a, b], [b, c], [a, c]]}\nevents:\n" + yaml_events)
+    return sc.events
+
+
+def test_event_plan_flap_silent_and_repeats() -> None:
+    evs = _events("""
+  - {at: 1, link_down: [a, b], silent: true}
+  - {at: 2, link_down: [a, b]}
+  - {at: 3, link_up: [b, a]}
+  - {at: 4, flap: [b, c], period: 2, count: 2, down_time: 0.5}
+  - {at: 10, node_down: c}
+  - {at: 11, node_down: c}
+  - {at: 12, node_up: c}
+  - {at: 13, set_cost: [a, c], cost: 4}
+""")
+    got = [(a.offset, a.event, a.op, a.a, a.b, a.cost) for a in plan_actions(evs)]
+    assert got == [
+        (1.0, 0, BLOCK, "a", "b", None),        # the repeated down at 2 is ignored (already down)
+        (3.0, 2, UNBLOCK, "a", "b", None),      # link_up undoes the silent failure
+        (4.0, 3, LINK_DOWN, "b", "c", None), (4.5, 3, LINK_UP, "b", "c", None),
+        (6.0, 3, LINK_DOWN, "b", "c", None), (6.5, 3, LINK_UP, "b", "c", None),
+        (10.0, 4, CRASH, "c", "", None), (12.0, 6, RESTART, "c", "", None),
+        (13.0, 7, COST, "a", "c", 4.0)]
+
+
+def test_event_plan_refuses_what_the_lab_cannot_do() -> None:
+    with pytest.raises(NetsimError, match=r"events\[0\]: set_loss"):
+        plan_actions(_events("  - {at: 1, set_loss: [a, b], loss: 0.5}\n"))
+    with pytest.raises(NetsimError, match="carrier_delay"):
+        plan_actions(_events("  - {at: 1, link_down: [a, b], carrier_delay: 0.2}\n"))
+
+
+# -- kernel messages ------------------------------------------------------------------------------------------
+def _rtattr(kind: int, payload: bytes) -> bytes:
+    """struct rtattr {u16 len; u16 type} + payload, padded to 4 bytes."""
+    raw = struct.pack("=HH", 4 + len(payload), kind) + payload
+    return raw + b"\0" * (-len(raw) % 4)
+
+
+def _route_msg(mtype: int, dst: str, plen: int, *, gw: str | None = None, multipath: tuple[str, ...] = (),
+               proto: int = 188, table: int = 254) -> bytes:
+    """An RTM_NEWROUTE/RTM_DELROUTE as the kernel lays it out (linux/rtnetlink.h)."""
+    body = struct.pack("=BBBBBBBBI", socket.AF_INET, plen, 0, 0, table, proto, 0, 1, 0)
+    body += _rtattr(1, socket.inet_aton(dst))  # RTA_DST
+    body += _rtattr(6, struct.pack("=I", 20))  # RTA_PRIORITY
+    if gw:
+        body += _rtattr(5, socket.inet_aton(gw))  # RTA_GATEWAY
+    if multipath:
+        nhs = b""
+        for i, hop in enumerate(multipath):
+            attr = _rtattr(5, socket.inet_aton(hop))
+            nhs += struct.pack("=HBBi", 8 + len(attr), 0, 0, 3 + i) + attr  # struct rtnexthop
+        body += _rtattr(9, nhs)  # RTA_MULTIPATH
+    return struct.pack("=IHHII", 16 + len(body), mtype, 0, 0, 0) + body
+
+
+def test_netlink_route_messages_decode_with_gateways_and_ecmp() -> None:
+    pytest.importorskip("pyroute2")
+    from netsim.validate.monitor import decode_route
+
+    data = _route_msg(24, "10.255.0.3", 32, gw="10.0.0.1") + _route_msg(
+        24, "10.255.0.4", 32, multipath=("10.0.0.7", "10.0.0.1")) + _route_msg(25, "10.0.0.4", 31, gw="10.0.0.1")
+    parts = split_netlink(data)
+    assert [t for t, _ in parts] == [24, 24, 25]
+    assert decode_route(parts[0][1]) == ("10.255.0.3/32", ("10.0.0.1",), 188, 254, 1)
+    assert decode_route(parts[1][1]) == ("10.255.0.4/32", ("10.0.0.1", "10.0.0.7"), 188, 254, 1)
+    assert decode_route(parts[2][1])[0] == "10.0.0.4/31"
+
+
+def test_zebra_json_as_frr_prints_it() -> None:
+    doc = {
+        "10.0.0.0/31": [{"prefix": "10.0.0.0/31", "protocol": "ospf", "selected": False, "metric": 10,
+                         "nexthops": [{"directlyConnected": True, "interfaceName": "l0", "active": True}]},
+                        {"prefix": "10.0.0.0/31", "protocol": "connected", "selected": True, "metric": 0,
+                         "nexthops": [{"directlyConnected": True, "interfaceName": "l0", "active": True}]}],
+        "10.255.0.4/32": [{"prefix": "10.255.0.4/32", "protocol": "ospf", "selected": True, "installed": True,
+                           "metric": 20, "nexthops": [{"flags": 3, "fib": True, "ip": "10.0.0.5", "active": True},
+                                                      {"flags": 3, "fib": True, "ip": "10.0.0.2", "active": True}]}],
+        "10.255.0.9/32": [{"prefix": "10.255.0.9/32", "protocol": "rip", "selected": False, "metric": 16,
+                           "nexthops": [{"ip": "10.0.0.5"}]}],
+    }
+    assert parse_rib(doc) == (("10.255.0.4/32", 20.0, ("10.0.0.2", "10.0.0.5")),)
+
+
+# -- trace mapping -----------------------------------------------------------------------------------------------
+def _kr(t: float, router: str, prefix: str, gws: tuple[str, ...], metric: float | None, *, deleted: bool = False,
+        table: int = 254) -> KernelRoute:
+    return KernelRoute(t, router, deleted, prefix, gws, 188, table, 1, metric, gws if metric is not None else None)
+
+
+def test_route_vocabulary() -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    assert dest_router(plan, "10.255.0.2/32") == "b"
+    assert dest_router(plan, "10.0.0.1/32") is None  # an interface address, not a loopback
+    assert dest_router(plan, "10.0.0.0/31") is None
+    assert dest_router(plan, "10.255.0.99/32") is None
+    assert hop_names(plan, ["10.0.0.5", "10.0.0.1"]) == (("b", "c"), 0)
+    assert hop_names(plan, ["192.0.2.1"]) == (("?192.0.2.1",), 1)
+
+
+def test_trace_from_observations_hand_worked() -> None:
+    """The triangle with costs a–b 10, a–c 30, b–c 10.  Converged at t=1.2.  The a–b carrier goes at
+    10.004 (kernel notification); a moves to the direct links at 10.06, b's route to a moves to c at
+    10.07, c's route to a (via b) moves to the direct link at 10.08."""
+    g = triangle()
+    for _, _, d in g.edges(data=True):
+        d["cost"] *= 10
+    plan = plan_lab(g, PREFIX)
+    obs = Observations()
+    obs.routes += [
+        _kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 10),
+        _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1",), 20),
+        _kr(1.0, "a", "10.0.0.4/31", ("10.0.0.1",), 20),            # a link /31: ignored
+        _kr(1.0, "a", "10.255.0.1/32", (), 0, table=255),            # local table: ignored
+        _kr(1.1, "b", "10.255.0.1/32", ("10.0.0.0",), 10),
+        _kr(1.1, "b", "10.255.0.3/32", ("10.0.0.5",), 10),
+        _kr(1.2, "c", "10.255.0.1/32", ("10.0.0.4",), 20),
+        _kr(1.2, "c", "10.255.0.2/32", ("10.0.0.4",), 10),
+        _kr(1.3, "c", "10.255.0.2/32", ("10.0.0.4",), 10),           # identical re-install: no change
+        _kr(10.06, "a", "10.255.0.3/32", ("10.0.0.3",), 30),
+        _kr(10.06, "a", "10.255.0.2/32", ("10.0.0.3",), 40),
+        _kr(10.07, "b", "10.255.0.1/32", ("10.0.0.5",), 40),
+        _kr(10.08, "c", "10.255.0.1/32", ("10.0.0.2",), 30),
+    ]
+    obs.links.append(LinkState(10.004, "b", "l0", True, False))  # the kernel saw the carrier go at 10.004
+    applied = [AppliedAction(Action(0.0, 0, LINK_DOWN, "a", "b"), 10.0, 10.01, 10.01)]
+    evs = _events("  - {at: 10, link_down: [a, b]}\n")
+    trace, stats = build_trace(plan, "linkstate", obs, applied, {0: evs[0]}, g, 12.0)
+    assert [(rc.time, rc.router, rc.dest) for rc in trace.route_changes] == [
+        (1.0, "a", "b"), (1.0, "a", "c"), (1.1, "b", "a"), (1.1, "b", "c"), (1.2, "c", "a"), (1.2, "c", "b"),
+        (10.06, "a", "c"), (10.06, "a", "b"), (10.07, "b", "a"), (10.08, "c", "a")]
+    assert trace.route_changes[6].new.next_hops == ("c",) and trace.route_changes[6].new.cost == 30
+    assert trace.events[0].time == 10.004 and trace.topology_changes[0].up is False
+    assert stats.rib_mismatch == stats.cost_unknown == stats.unknown_gateways == 0
+    m = analyze(trace, g)
+    assert m.initial_convergence == pytest.approx(1.2)  # complete and correct from t=1.2
+    ev = m.events[0]
+    assert ev.convergence_time == pytest.approx(10.08 - 10.004)
+    assert ev.correct_time == pytest.approx(10.08 - 10.004)
+    assert ev.route_changes == 4
+    # Until 10.07 some walk towards a ends on the dead link (b's entry); from 10.07 to 10.08 b points
+    # at c while c still points at b: a micro-loop, no dead end.
+    assert ev.blackhole_time == pytest.approx(10.07 - 10.004)
+    assert ev.loop_time == pytest.approx(10.08 - 10.07)
+
+
+def test_trace_rib_cost_only_changes_crashes_and_ecmp() -> None:
+    g = triangle()
+    plan = plan_lab(g, PREFIX)
+    obs = Observations()
+    obs.routes += [
+        _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2),    # ECMP
+        _kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1),
+        _kr(5.2, "c", "10.255.0.1/32", ("10.0.0.2",), 3),               # c crashed at 5.0: ignored
+        _kr(6.5, "c", "10.255.0.1/32", ("10.0.0.2",), 3),               # restarted at 6.0: counts
+    ]
+    obs.ribs.append(RibSample(3.0, "a", (("10.255.0.3/32", 5.0, ("10.0.0.1", "10.0.0.3")),)))
+    applied = [AppliedAction(Action(0, 0, CRASH, "c"), 5.0, 5.01, 5.0),
+               AppliedAction(Action(1, 1, RESTART, "c"), 6.0, 6.2, 6.0)]
+    evs = _events("  - {at: 5, node_down: c}\n  - {at: 6, node_up: c}\n")
+    trace, stats = build_trace(plan, "linkstate", obs, applied, {0: evs[0], 1: evs[1]}, g, 8.0)
+    rcs = [(rc.time, rc.router, rc.dest, rc.new.next_hops, rc.new.cost, rc.cause) for rc in trace.route_changes]
+    assert rcs == [(1.0, "a", "c", ("b", "c"), 2, "kernel"), (1.0, "a", "b", ("b",), 1, "kernel"),
+                   (3.0, "a", "c", ("b", "c"), 5.0, RIB_CAUSE), (6.5, "c", "a", ("a",), 3, "kernel")]
+    assert stats.ignored_while_down == 1 and stats.cost_only_changes == 1
+    assert [(tc.a, tc.b, tc.up) for tc in trace.topology_changes] == [("c", "", False), ("c", "", True)]
+
+
+def test_carrier_time_is_the_kernels_notification_else_the_command() -> None:
+    plan = plan_lab(triangle(), PREFIX)
+    a = AppliedAction(Action(0, 0, LINK_UP, "a", "c"), 20.0, 20.003, 20.003)
+    links = [LinkState(19.0, "a", "l1", False, False), LinkState(20.001, "a", "l1", True, False),
+             LinkState(20.002, "c", "l1", True, True), LinkState(20.002, "a", "l0", True, True)]
+    assert effective_time(a, plan, links) == 20.002  # up = admin up and carrier
+    assert effective_time(a, plan, links[:2]) == 20.003
+
+
+# -- VTY protocol ------------------------------------------------------------------------------------------------
+def test_vty_client_speaks_the_vtysh_framing(tmp_path: Path) -> None:
+    """A fake daemon: NUL-terminated commands in; output + three NULs + status byte out."""
+    path = str(tmp_path / "fake.vty")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    seen: list[str] = []
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        buf = b""
+        while True:
+            data = conn.recv(4096)
+            if not data:
+                break
+            buf += data
+            while b"\0" in buf:
+                line, buf = buf.split(b"\0", 1)
+                cmd = line.decode()
+                seen.append(cmd)
+                if cmd == "show json":
+                    reply, status = b'{"x": [1, 2]}', 0
+                elif cmd == "ip ospf cost 0":
+                    reply, status = b"% Unknown command", 2
+                else:
+                    reply, status = b"", 0
+                conn.sendall(reply + b"\0\0\0" + bytes([status]))
+        conn.close()
+
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    c = VtyClient(path, timeout=5)
+    assert c.show_json("show json") == {"x": [1, 2]}
+    c.configure(["interface l1", " ip ospf cost 7"])
+    with pytest.raises(NetsimError, match="Unknown command"):
+        c.configure(["ip ospf cost 0"])
+    c.close()
+    th.join(timeout=5)
+    srv.close()
+    assert seen == ["show json", "enable", "configure terminal", "interface l1", "ip ospf cost 7", "end",
+                    "configure terminal", "ip ospf cost 0", "end"]
+
+
+# -- leftovers and prerequisites -----------------------------------------------------------------------------
+def test_leftovers_found_by_prefix_sparing_live_runs(tmp_path: Path) -> None:
+    dead, live = "netsimv-dead0001", "netsimv-11ee0002"
+    netns = tmp_path / "netns"
+    netns.mkdir()
+    for name in (f"{dead}-r0", f"{dead}-r1", f"{live}-r0", "other-r0", "netsimv-xyz-r0"):
+        (netns / name).touch()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    (tmp / f"{dead}-abc").mkdir()
+    (tmp / f"{dead}-abc" / "owner.pid").write_text("999999999\n")  # no such process
+    (tmp / f"{live}-def").mkdir()
+    (tmp / f"{live}-def" / "owner.pid").write_text(f"{os.getpid()}\n")
+    runstate = tmp_path / "run"
+    (runstate / f"{dead}-r0").mkdir(parents=True)
+    proc = tmp_path / "proc"
+    ospfd = "/usr/lib/frr/ospfd"
+    for pid, argv in ((4242, [ospfd, "-N", f"{dead}-r1"]), (4343, [ospfd, "-N", f"{live}-r0"]), (4444, ["bash"])):
+        (proc / str(pid)).mkdir(parents=True)
+        (proc / str(pid) / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
+    found = find_leftovers(tmp=tmp, netns_dir=netns, runstate=runstate, proc=proc)
+    assert found.namespaces == (f"{dead}-r0", f"{dead}-r1")
+    assert found.pids == (4242,)
+    assert sorted(p.name for p in found.dirs) == [f"{dead}-abc", f"{dead}-r0"]
+
+
+def test_prerequisites_name_what_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert "root" in (missing_prerequisite() or "")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setenv("NETSIM_FRR_DIR", str(tmp_path))
+    why = missing_prerequisite(("zebra", "ospfd")) or ""
+    assert why.startswith("FRRouting's zebra is missing") and str(tmp_path) in why
+
+
+# -- comparison ----------------------------------------------------------------------------------------------------
+def test_summary_medians_never_counts_as_infinite() -> None:
+    assert median([3.0, None, 1.0]) == 3.0
+    assert median([None, None, 1.0]) is None
+    assert median([]) is None
+    r = Row(0, "x", "converged", (1.0, 2.0, 3.0), (1.5, 3.5, 2.5))
+    assert r.netsim_median == 2.0 and r.frr_median == 2.5 and r.frr_range == (1.5, 3.5) and r.ratio == 1.25
+
+
+def test_compare_alignment_and_refusals() -> None:
+    sc = parse_scenario("""
+topology: {links: [[a, b], [b, c], [a, c]]}
+events: [{at: 60, link_down: [a, b]}, {at: 75, link_up: [a, b]}]
+""")
+    assert [e.time for e in relative_events(list(sc.events))] == [0.0, 15.0]
+    assert all(d["delay"] == 0.001 for _, _, d in sc.graph.edges(data=True))
+    assert {d["delay"] for _, _, d in netsim_scenario(sc, False).graph.edges(data=True)} == {5e-5}
+    assert netsim_scenario(sc, True) is sc
+    with pytest.raises(NetsimError, match="bfd"):
+        check_reproducible(dataclasses.replace(sc, bfd=object()))  # type: ignore[arg-type]
+
+
+def test_summarize_matches_events_by_index() -> None:
+    sc = parse_scenario("""
+topology: {links: [[a, b], [b, c], [a, c]]}
+protocols: {linkstate: {hello_interval: 1, dead_interval: 4}}
+events: [{at: 20, link_down: [a, b]}]
+""")
+    from netsim.simulate import simulate
+
+    runs = [simulate(sc, "linkstate", seed=s, narrate=False).metrics for s in range(2)]
+    rows = summarize(runs, runs[:1])
+    assert rows[0].event == -1 and rows[0].netsim == (runs[0].initial_convergence, runs[1].initial_convergence)
+    conv = next(r for r in rows if r.event == 0 and r.figure == "converged")
+    assert conv.netsim == tuple(m.events[0].convergence_time for m in runs) and len(conv.frr) == 1
+
+
+# -- with real FRR ------------------------------------------------------------------------------------------------
+def _frr_missing() -> str | None:
+    try:
+        return missing_prerequisite(("zebra", "ospfd", "ripd"))
+    except Exception as exc:  # pragma: no cover - defensive
+        return str(exc)
+
+
+frr = pytest.mark.skipif(_frr_missing() is not None, reason=_frr_missing() or "")
+
+
+@pytest.mark.frr
+@frr
+@pytest.mark.parametrize("protocol", ["linkstate", "distvector"])
+def test_generated_configs_pass_frrs_own_parser(protocol: str) -> None:
+    """FRR's dry run (-C) names every line it does not understand; none may appear (and a bogus
+    line must, or the check proves nothing)."""
+    from netsim.validate.frr_config import PROTOCOL_DAEMON
+    from netsim.validate.lab import FRR_RUNSTATE
+    from netsim.validate.prereq import frr_dir
+
+    pathspace = f"{PREFIX}-check"  # FRR keeps state under <runstate>/<pathspace>: removed below
+    plan = plan_lab(triangle(), PREFIX)
+    configs = fc.daemon_configs(plan, protocol, OSPF if protocol == "linkstate" else RIP, debug=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{pathspace}-"))  # readable by FRR's user, unlike pytest's tmp
+    os.chmod(work, 0o755)
+    shutil.chown(work, "frr", "frr")
+
+    def dry_run(daemon: str, text: str) -> str:
+        conf = work / f"{daemon}.conf"
+        conf.write_text(text)
+        shutil.chown(conf, "frr", "frr")
+        proc = subprocess.run([str(frr_dir() / daemon), "-C", "-N", pathspace, "-f", str(conf), "--log", "stdout"],
+                              capture_output=True, text=True, timeout=30)
+        return proc.stdout + proc.stderr
+
+    try:
+        daemon = PROTOCOL_DAEMON[protocol]
+        assert "No such command" in dry_run(daemon, configs["a"][daemon] + "router bogus-protocol\n")
+        for files in configs.values():
+            for name, text in files.items():
+                out = dry_run(name, text)
+                assert "No such command" not in out and "Unknown command" not in out, out
+    finally:
+        shutil.rmtree(FRR_RUNSTATE / pathspace, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
