@@ -239,6 +239,16 @@ def daemon_configs(plan: LabPlan, protocol: str, options: Mapping[str, Any], *, 
     return {r.name: {"zebra": zebra_config(r), daemon: make(r, options, debug=debug)} for r in plan.routers}
 
 
+def with_log_file(text: str, path: str, *, debug: bool = False) -> str:
+    """``text`` with a ``log file`` target at ``path`` after the header.  Only targets set in the
+    configuration honour ``log timestamp precision`` (a ``--log`` target on the command line
+    stamps whole seconds), and investigations need microseconds."""
+    lines = text.splitlines()
+    at = lines.index("log timestamp precision 6") if "log timestamp precision 6" in lines else 0
+    lines.insert(at, f"log file {path} {'debugging' if debug else 'informational'}")
+    return "\n".join(lines) + "\n"
+
+
 def protocol_cost(protocol: str, rib_metric: float) -> float:
     """netsim's route cost from zebra's RIB metric.
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 
 from netsim.validate import blocking
-from netsim.validate.frr_config import PROTOCOL_DAEMON
+from netsim.validate.frr_config import PROTOCOL_DAEMON, with_log_file
 from netsim.validate.plan import NETNS_RE, PREFIX_ROOT, LabPlan, RouterPlan
 from netsim.validate.prereq import FRR_USER, frr_dir
 from netsim.validate.shell import LabError, in_netns, run
@@ -112,7 +112,8 @@ class Lab:
             rdir = self.router_dir(r.name)
             rdir.mkdir()
             for daemon, text in self.configs[r.name].items():
-                (rdir / f"{daemon}.conf").write_text(text)
+                log = str(rdir / f"{daemon}.log")
+                (rdir / f"{daemon}.conf").write_text(with_log_file(text, log, debug=self.debug))
             for p in (rdir, *rdir.iterdir()):
                 os.chown(p, uid, gid)
             self.ledger.dirs.append(FRR_RUNSTATE / r.netns)
@@ -172,7 +173,7 @@ class Lab:
             vty.unlink()  # a killed incarnation leaves its socket behind
         cmd = [str(self.frr / daemon), "-N", r.netns, "-f", str(rdir / f"{daemon}.conf"),
                "-i", str(rdir / f"{daemon}.pid"), "-z", str(rdir / "zserv.api"),
-               "--vty_socket", str(rdir), "-P", "0", "--log", f"file:{rdir / f'{daemon}.log'}"]
+               "--vty_socket", str(rdir), "-P", "0", "--log", f"file:{rdir / f'{daemon}.start.log'}"]
         if self.debug:
             cmd += ["--log-level", "debug"]
         out = open(rdir / f"{daemon}.out", "ab")  # noqa: SIM115 - handed to the child
@@ -186,7 +187,7 @@ class Lab:
         while not vty.exists():
             if proc.poll() is not None:
                 raise LabError(f"{daemon} of router {r.name} exited with status {proc.returncode} at start: "
-                               f"{_tail(rdir / f'{daemon}.log') or _tail(rdir / f'{daemon}.out')}")
+                               f"{_tail(rdir / f'{daemon}.start.log') or _tail(rdir / f'{daemon}.out')}")
             if time.monotonic() > deadline:
                 raise LabError(f"{daemon} of router {r.name} did not open its vty socket in {START_TIMEOUT:g} s")
             time.sleep(0.01)

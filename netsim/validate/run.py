@@ -15,6 +15,7 @@ so real and simulated links agree; on a kernel without netem the links keep thei
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -54,6 +55,8 @@ class FrrRun:
     mapping: MappingStats
     #: The wall-clock instant of lab time 0 (to line up captures and daemon logs).
     t0_wall: float
+    #: The run prefix every namespace and directory of this run carried.
+    prefix: str
     #: Where the run's configs, logs and captures were kept (``keep_dir``), else None.
     kept: Path | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -163,16 +166,55 @@ def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: 
             kept = Path(keep_dir)
             if kept.exists():
                 shutil.rmtree(kept)
-            shutil.copytree(lab.workdir, kept, ignore=shutil.ignore_patterns("*.vty", "zserv.api"))
+            shutil.copytree(lab.workdir, kept, ignore=shutil.ignore_patterns("*.vty", "zserv.api", "owner.pid"))
+            _write_run_record(kept / "run.json", plan, clock, start, applied)
         delays, silent = lab.delays_emulated, lab.silent_method
     trace, stats = build_trace(plan, protocol, obs, applied, {ev.index: ev for ev in events}, graph, end)
+    if kept is not None:
+        _write_observations(kept / "observations.json", trace, obs)
     notes = list(untranslated_options(protocol, options))
     if not delays and any(d.get("delay", 0) for _, _, d in graph.edges(data=True)):
         notes.append("link delays not emulated: this kernel has no netem (links have veth latency only)")
     if obs.overruns:
         notes.append(f"{obs.overruns} netlink receive-buffer overruns: some kernel changes were lost")
-    return FrrRun(trace, obs, tuple(applied), start, converged_at, delays, silent, stats, clock.t0_wall, kept,
-                  tuple(notes))
+    return FrrRun(trace, obs, tuple(applied), start, converged_at, delays, silent, stats, clock.t0_wall,
+                  plan.prefix, kept, tuple(notes))
+
+
+def _write_run_record(path: Path, plan: LabPlan, clock: LabClock, start: float,
+                      applied: Sequence[AppliedAction]) -> None:
+    """What a kept run directory needs to be read later: which directory is which router, the
+    wall-clock instant of lab time 0 (daemon logs and captures are wall-clock stamped), and when
+    each action happened on the lab's time axis."""
+    record = {
+        "prefix": plan.prefix, "t0_wall": clock.t0_wall, "measure_start": start,
+        "routers": {f"r{r.index}": r.name for r in plan.routers},
+        "interfaces": {r.name: {i.name: i.neighbor for i in r.ifaces} for r in plan.routers},
+        "actions": [{"event": a.action.event, "op": a.action.op, "a": a.action.a, "b": a.action.b,
+                     "offset": a.action.offset, "before": a.before, "after": a.after, "effective": a.effective}
+                    for a in applied],
+    }
+    path.write_text(json.dumps(record, indent=1) + "\n")
+
+
+def _write_observations(path: Path, trace: Trace, obs: Observations) -> None:
+    """The trace and the raw kernel observations of a kept run, for post-mortems."""
+    def route(r: Any) -> Any:
+        return None if r is None else {"via": list(r.next_hops), "cost": r.cost if r.cost != float("inf") else None}
+
+    doc = {
+        "route_changes": [{"t": rc.time, "router": rc.router, "dest": rc.dest, "old": route(rc.old),
+                           "new": route(rc.new), "cause": rc.cause} for rc in trace.route_changes],
+        "events": [{"index": e.index, "t": e.time, "kind": e.kind, "detail": e.detail} for e in trace.events],
+        "topology": [{"t": tc.time, "a": tc.a, "b": tc.b, "up": tc.up, "cost": tc.cost}
+                     for tc in trace.topology_changes],
+        "kernel": [{"t": k.time, "router": k.router, "del": k.deleted, "prefix": k.prefix, "gw": list(k.gateways),
+                    "proto": k.proto, "table": k.table, "rib_metric": k.rib_metric} for k in obs.routes],
+        "links": [{"t": ls.time, "router": ls.router, "if": ls.ifname, "admin": ls.admin_up, "carrier": ls.carrier}
+                  for ls in obs.links],
+        "end_time": trace.end_time,
+    }
+    path.write_text(json.dumps(doc) + "\n")
 
 
 def _sleep_until(clock: LabClock, t: float) -> None:
