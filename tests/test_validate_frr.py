@@ -329,6 +329,23 @@ def test_trace_rib_cost_only_changes_crashes_and_ecmp() -> None:
     assert [(tc.a, tc.b, tc.up) for tc in trace.topology_changes] == [("c", "", False), ("c", "", True)]
 
 
+def test_admin_down_flushes_routes_the_kernel_never_reports() -> None:
+    """Linux drops routes over an interface set down without RTM_DELROUTE (seen in the lab); the
+    carrier-less peer keeps its routes.  a set a–b down: a loses b (and the ECMP branch via b)."""
+    plan = plan_lab(triangle(), PREFIX)
+    obs = Observations()
+    obs.routes += [_kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1),
+                   _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2),
+                   _kr(1.0, "b", "10.255.0.1/32", ("10.0.0.0",), 1)]
+    obs.links += [LinkState(5.0, "a", "l0", False, False), LinkState(5.001, "b", "l0", True, False)]
+    applied = [AppliedAction(Action(0, 0, LINK_DOWN, "a", "b"), 4.99, 5.01, 5.01)]
+    evs = _events("  - {at: 5, link_down: [a, b]}\n")
+    trace, _ = build_trace(plan, "linkstate", obs, applied, {0: evs[0]}, triangle(), 6.0)
+    after = [(rc.time, rc.router, rc.dest, rc.new) for rc in trace.route_changes if rc.time >= 5]
+    assert after == [(5.0, "a", "b", None), (5.0, "a", "c", dataclasses.replace(after[1][3], next_hops=("c",)))]
+    assert after[1][3].next_hops == ("c",) and after[1][3].cost == 2
+
+
 def test_carrier_time_is_the_kernels_notification_else_the_command() -> None:
     plan = plan_lab(triangle(), PREFIX)
     a = AppliedAction(Action(0, 0, LINK_UP, "a", "c"), 20.0, 20.003, 20.003)

@@ -304,6 +304,8 @@ class RouteMonitor:
                 elif mtype == RTM_NEWLINK:
                     name, admin, carrier = decode_link(raw)
                     self.obs.links.append(LinkState(t, router, name, admin, carrier))
+                    if not admin:
+                        self._flush_iface(router, name)
         main = [c for c in changed if c.table == RT_TABLE_MAIN]
         if main and self.rib is not None:
             rib = self.rib.read(router)
@@ -324,6 +326,21 @@ class RouteMonitor:
                 self.last_route_change = t
         self.obs.routes.extend(changed)
         return bool(main)
+
+    def _flush_iface(self, router: str, ifname: str) -> None:
+        """Linux drops the routes over an interface set down without telling anyone: mirror that."""
+        peer = next((str(i.peer_address) for i in self.plan.router(router).ifaces if i.name == ifname), None)
+        if peer is None:
+            return
+        with self._lock:
+            table = self._tables[router]
+            for prefix, gws in list(table.items()):
+                if peer in gws:
+                    rest = tuple(g for g in gws if g != peer)
+                    if rest:
+                        table[prefix] = rest
+                    else:
+                        del table[prefix]
 
     def _sweep(self) -> None:
         assert self.rib is not None

@@ -11,6 +11,10 @@ figure for FRR exactly as it does for a simulation.
   that shows a new metric for unchanged next hops becomes a cost-only change at the sweep's time.
 * Every kernel change becomes ``RouteChange(time, router, dest, old, new, cause="kernel")``;
   identical re-installs (zebra re-writing the same route) are not changes.
+* An interface taken administratively down loses its routes in the kernel *without* any
+  RTM_DELROUTE (Linux flushes them silently; measured in the lab): the mapping removes the next
+  hops over that interface itself, at the moment of the link notification.  A peer that only lost
+  its carrier keeps its routes (the kernel marks them linkdown) until zebra removes them.
 * A crashed router has no FIB: its table is emptied at the crash (no records, as in netsim) and
   its kernel is ignored until it restarts.
 * Every scripted event becomes a :class:`~netsim.trace.ScriptedEvent` at the moment its first
@@ -34,6 +38,7 @@ from netsim.validate.monitor import RT_TABLE_MAIN, RTN_UNICAST, KernelRoute, Lin
 from netsim.validate.plan import LabPlan
 
 KERNEL_CAUSE = "kernel"
+IFDOWN_CAUSE = "kernel: interface down (routes flushed without notification)"
 RIB_CAUSE = "rib: cost changed, same next hops"
 #: How long after a link command its kernel notification may arrive and still be its effect.
 CARRIER_WINDOW = 0.5
@@ -141,6 +146,7 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
             stream.append((t, 0, a.action))
     stream += [(k.time, 1, k) for k in obs.routes]
     stream += [(s.time, 2, s) for s in obs.ribs]
+    stream += [(ls.time, 3, ls) for ls in links if not ls.admin_up]
     stream.sort(key=lambda x: (x[0], x[1]))
     tables: dict[str, dict[str, Route]] = {r.name: {} for r in plan.routers}
     down: set[str] = set()
@@ -153,8 +159,10 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
                 down.discard(item.a)
         elif kind == 1:
             _kernel_change(plan, protocol, item, tables, down, trace, stats)
-        else:
+        elif kind == 2:
             _rib_sample(plan, protocol, item, tables, down, trace, stats)
+        else:
+            _admin_down(plan, item, tables, down, trace)
     trace.end_time = float(end_time)
     return trace, stats
 
@@ -191,6 +199,27 @@ def _kernel_change(plan: LabPlan, protocol: str, k: KernelRoute, tables: dict[st
     else:
         table[dest] = new
     trace.route_changes.append(RouteChange(k.time, k.router, dest, old, new, KERNEL_CAUSE))
+
+
+def _admin_down(plan: LabPlan, ls: LinkState, tables: dict[str, dict[str, Route]], down: set[str],
+                trace: Trace) -> None:
+    """The kernel flushed every next hop over ``ls.ifname`` at ``ls.router`` (no notifications)."""
+    if ls.router in down:
+        return
+    nbr = next((i.neighbor for i in plan.router(ls.router).ifaces if i.name == ls.ifname), None)
+    if nbr is None:
+        return
+    table = tables[ls.router]
+    for dest, old in sorted(table.items()):
+        if nbr not in old.next_hops:
+            continue
+        hops = tuple(h for h in old.next_hops if h != nbr)
+        new = Route(hops, old.cost) if hops else None
+        if new is None:
+            del table[dest]
+        else:
+            table[dest] = new
+        trace.route_changes.append(RouteChange(ls.time, ls.router, dest, old, new, IFDOWN_CAUSE))
 
 
 def _rib_sample(plan: LabPlan, protocol: str, s: RibSample, tables: dict[str, dict[str, Route]],
