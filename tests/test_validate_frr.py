@@ -246,9 +246,15 @@ def test_zebra_json_as_frr_prints_it() -> None:
 
 
 # -- trace mapping -----------------------------------------------------------------------------------------------
-def _kr(t: float, router: str, prefix: str, gws: tuple[str, ...], metric: float | None, *, deleted: bool = False,
-        table: int = 254) -> KernelRoute:
-    return KernelRoute(t, router, deleted, prefix, gws, 188, table, 1, metric, gws if metric is not None else None)
+class _Obs(Observations):
+    """Observations where each kernel change comes with the RIB read the monitor would make right
+    after it (one sample per change, holding just that prefix)."""
+
+    def add(self, t: float, router: str, prefix: str, gws: tuple[str, ...], metric: float | None, *,
+            deleted: bool = False, table: int = 254) -> None:
+        self.routes.append(KernelRoute(t, router, deleted, prefix, gws, 188, table, 1))
+        if metric is not None:
+            self.ribs.append(RibSample(t, router, ((prefix, float(metric), gws),)))
 
 
 def test_route_vocabulary() -> None:
@@ -269,22 +275,20 @@ def test_trace_from_observations_hand_worked() -> None:
     for _, _, d in g.edges(data=True):
         d["cost"] *= 10
     plan = plan_lab(g, PREFIX)
-    obs = Observations()
-    obs.routes += [
-        _kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 10),
-        _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1",), 20),
-        _kr(1.0, "a", "10.0.0.4/31", ("10.0.0.1",), 20),            # a link /31: ignored
-        _kr(1.0, "a", "10.255.0.1/32", (), 0, table=255),            # local table: ignored
-        _kr(1.1, "b", "10.255.0.1/32", ("10.0.0.0",), 10),
-        _kr(1.1, "b", "10.255.0.3/32", ("10.0.0.5",), 10),
-        _kr(1.2, "c", "10.255.0.1/32", ("10.0.0.4",), 20),
-        _kr(1.2, "c", "10.255.0.2/32", ("10.0.0.4",), 10),
-        _kr(1.3, "c", "10.255.0.2/32", ("10.0.0.4",), 10),           # identical re-install: no change
-        _kr(10.06, "a", "10.255.0.3/32", ("10.0.0.3",), 30),
-        _kr(10.06, "a", "10.255.0.2/32", ("10.0.0.3",), 40),
-        _kr(10.07, "b", "10.255.0.1/32", ("10.0.0.5",), 40),
-        _kr(10.08, "c", "10.255.0.1/32", ("10.0.0.2",), 30),
-    ]
+    obs = _Obs()
+    obs.add(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 10)
+    obs.add(1.0, "a", "10.255.0.3/32", ("10.0.0.1",), 20)
+    obs.add(1.0, "a", "10.0.0.4/31", ("10.0.0.1",), 20)  # a link /31: ignored
+    obs.add(1.0, "a", "10.255.0.1/32", (), 0, table=255)  # local table: ignored
+    obs.add(1.1, "b", "10.255.0.1/32", ("10.0.0.0",), 10)
+    obs.add(1.1, "b", "10.255.0.3/32", ("10.0.0.5",), 10)
+    obs.add(1.2, "c", "10.255.0.1/32", ("10.0.0.4",), 20)
+    obs.add(1.2, "c", "10.255.0.2/32", ("10.0.0.4",), 10)
+    obs.add(1.3, "c", "10.255.0.2/32", ("10.0.0.4",), 10)  # identical re-install: no change
+    obs.add(10.06, "a", "10.255.0.3/32", ("10.0.0.3",), 30)
+    obs.add(10.06, "a", "10.255.0.2/32", ("10.0.0.3",), 40)
+    obs.add(10.07, "b", "10.255.0.1/32", ("10.0.0.5",), 40)
+    obs.add(10.08, "c", "10.255.0.1/32", ("10.0.0.2",), 30)
     obs.links.append(LinkState(10.004, "b", "l0", True, False))  # the kernel saw the carrier go at 10.004
     applied = [AppliedAction(Action(0.0, 0, LINK_DOWN, "a", "b"), 10.0, 10.01, 10.01)]
     evs = _events("  - {at: 10, link_down: [a, b]}\n")
@@ -310,13 +314,11 @@ def test_trace_from_observations_hand_worked() -> None:
 def test_trace_rib_cost_only_changes_crashes_and_ecmp() -> None:
     g = triangle()
     plan = plan_lab(g, PREFIX)
-    obs = Observations()
-    obs.routes += [
-        _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2),    # ECMP
-        _kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1),
-        _kr(5.2, "c", "10.255.0.1/32", ("10.0.0.2",), 3),               # c crashed at 5.0: ignored
-        _kr(6.5, "c", "10.255.0.1/32", ("10.0.0.2",), 3),               # restarted at 6.0: counts
-    ]
+    obs = _Obs()
+    obs.add(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2)  # ECMP
+    obs.add(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1)
+    obs.add(5.2, "c", "10.255.0.1/32", ("10.0.0.2",), 3)  # c crashed at 5.0: ignored
+    obs.add(6.5, "c", "10.255.0.1/32", ("10.0.0.2",), 3)  # restarted at 6.0: counts
     obs.ribs.append(RibSample(3.0, "a", (("10.255.0.3/32", 5.0, ("10.0.0.1", "10.0.0.3")),)))
     applied = [AppliedAction(Action(0, 0, CRASH, "c"), 5.0, 5.01, 5.0),
                AppliedAction(Action(1, 1, RESTART, "c"), 6.0, 6.2, 6.0)]
@@ -333,10 +335,10 @@ def test_admin_down_flushes_routes_the_kernel_never_reports() -> None:
     """Linux drops routes over an interface set down without RTM_DELROUTE (seen in the lab); the
     carrier-less peer keeps its routes.  a set a–b down: a loses b (and the ECMP branch via b)."""
     plan = plan_lab(triangle(), PREFIX)
-    obs = Observations()
-    obs.routes += [_kr(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1),
-                   _kr(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2),
-                   _kr(1.0, "b", "10.255.0.1/32", ("10.0.0.0",), 1)]
+    obs = _Obs()
+    obs.add(1.0, "a", "10.255.0.2/32", ("10.0.0.1",), 1)
+    obs.add(1.0, "a", "10.255.0.3/32", ("10.0.0.1", "10.0.0.3"), 2)
+    obs.add(1.0, "b", "10.255.0.1/32", ("10.0.0.0",), 1)
     obs.links += [LinkState(5.0, "a", "l0", False, False), LinkState(5.001, "b", "l0", True, False)]
     applied = [AppliedAction(Action(0, 0, LINK_DOWN, "a", "b"), 4.99, 5.01, 5.01)]
     evs = _events("  - {at: 5, link_down: [a, b]}\n")
@@ -344,6 +346,26 @@ def test_admin_down_flushes_routes_the_kernel_never_reports() -> None:
     after = [(rc.time, rc.router, rc.dest, rc.new) for rc in trace.route_changes if rc.time >= 5]
     assert after == [(5.0, "a", "b", None), (5.0, "a", "c", dataclasses.replace(after[1][3], next_hops=("c",)))]
     assert after[1][3].next_hops == ("c",) and after[1][3].cost == 2
+
+
+def test_cost_comes_from_the_first_rib_read_with_the_same_next_hops() -> None:
+    """a's route to c changes at 5.0 (via b).  The read at 5.01 already shows a later move (via c);
+    the read at 5.03 shows via b: the read after the change with the same next hops wins, the first
+    read after it is the fallback, a read before it with the same next hops the last resort."""
+    plan = plan_lab(triangle(), PREFIX)
+    obs = _Obs()
+    obs.add(5.0, "a", "10.255.0.3/32", ("10.0.0.1",), None)
+    obs.ribs += [RibSample(4.0, "a", (("10.255.0.3/32", 7.0, ("10.0.0.1",)),)),
+                 RibSample(5.01, "a", (("10.255.0.3/32", 3.0, ("10.0.0.3",)),)),
+                 RibSample(5.03, "a", (("10.255.0.3/32", 2.0, ("10.0.0.1",)),))]
+    trace, stats = build_trace(plan, "linkstate", obs, [], {}, triangle(), 6.0)
+    assert trace.route_changes[0].new.cost == 2.0 and stats.rib_mismatch == 0
+    obs.ribs.pop()
+    trace, stats = build_trace(plan, "linkstate", obs, [], {}, triangle(), 6.0)
+    assert trace.route_changes[0].new.cost == 3.0 and stats.rib_mismatch == 1
+    obs.ribs.pop()
+    trace, stats = build_trace(plan, "linkstate", obs, [], {}, triangle(), 6.0)
+    assert trace.route_changes[0].new.cost == 7.0 and stats.cost_unknown == 0
 
 
 def test_carrier_time_is_the_kernels_notification_else_the_command() -> None:
@@ -579,3 +601,46 @@ def test_frr_ring_silent_failure_matches_netsim(ring_on_frr_and_netsim) -> None:
     hello = 1.0
     assert ns and (1 - SILENT_TOLERANCE) * ns <= got <= (1 + SILENT_TOLERANCE) * ns + hello, (got, ns)
     assert res.silent_method in ("tc", "nft")
+
+
+@pytest.mark.frr
+def test_monitor_stamps_kernel_changes_in_a_namespace() -> None:
+    """No FRR needed, only root: routes added and replaced by hand in a scratch namespace are seen,
+    in order, with their gateways (ECMP included); setting the interface down is seen as a link change."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    pytest.importorskip("pyroute2")
+    import time as _time
+
+    from netsim.validate.monitor import LabClock, RouteMonitor
+
+    lone = nx.Graph()
+    lone.add_node("a")
+    plan = plan_lab(lone, new_run_prefix())
+    ns = plan.router("a").netns
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        def ip(*args: str) -> None:
+            subprocess.run(["ip", "-n", ns, *args], check=True)
+
+        ip("link", "add", "l0", "type", "veth", "peer", "name", "l1")
+        ip("addr", "add", "10.0.0.0/31", "dev", "l0")
+        ip("addr", "add", "10.0.0.2/31", "dev", "l1")
+        ip("link", "set", "l0", "up")
+        ip("link", "set", "l1", "up")
+        mon = RouteMonitor(plan, LabClock())
+        mon.start()
+        ip("route", "add", "10.255.0.2/32", "via", "10.0.0.1", "proto", "188")
+        ip("route", "replace", "10.255.0.2/32", "proto", "188", "nexthop", "via", "10.0.0.1", "nexthop", "via",
+           "10.0.0.3")
+        ip("route", "del", "10.255.0.2/32")
+        ip("link", "set", "l1", "down")
+        _time.sleep(0.3)
+        obs = mon.stop()
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+    mine = [(k.deleted, k.gateways) for k in obs.routes if k.prefix == "10.255.0.2/32"]
+    assert mine == [(False, ("10.0.0.1",)), (False, ("10.0.0.1", "10.0.0.3")), (True, ("10.0.0.1", "10.0.0.3"))]
+    times = [k.time for k in obs.routes if k.prefix == "10.255.0.2/32"]
+    assert times == sorted(times) and times[0] >= 0
+    assert any(ls.ifname == "l1" and not ls.admin_up for ls in obs.links)

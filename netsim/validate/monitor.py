@@ -6,12 +6,13 @@ are decoded with pyroute2's parsers.  Nothing here is simulated: this is the mea
 
 Why zebra's RIB is read too: zebra installs every route with the fixed kernel metric 20
 (``NL_DEFAULT_ROUTE_METRIC``; verified in the lab), so the kernel says *where* a router
-forwards but not at what cost.  Right after a batch of kernel changes in a namespace the monitor
-asks that router's zebra (``show ip route json`` over a persistent vty connection, about a
-millisecond) for the metrics -- zebra updates its RIB before it writes the kernel, so the answer
+forwards but not at what cost.  Right after a batch of kernel changes in a namespace a second
+thread asks that router's zebra (``show ip route json`` over a persistent vty connection, about a
+millisecond) for its RIB -- zebra updates its RIB before it writes the kernel, so the answer
 describes the routes just seen.  A cost can also change with no kernel change at all (same next
 hops, new metric): RIB *sweeps* of every router, shortly after kernel activity and once a second,
-catch those; their time is the sweep's time.
+catch those; their time is the sweep's time.  Every read is a :class:`RibSample`; the mapping
+(:mod:`netsim.validate.trace_map`) pairs each kernel change with the first sample after it.
 """
 
 from __future__ import annotations
@@ -70,9 +71,6 @@ class KernelRoute:
     proto: int
     table: int
     rtype: int
-    #: zebra's RIB metric and next hops for ``prefix`` read right after this change (None: unknown).
-    rib_metric: float | None = None
-    rib_gateways: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +222,12 @@ class ZebraRib:
 
 
 class RouteMonitor:
-    """Listens to every router's kernel; call :meth:`start` before the daemons start."""
+    """Listens to every router's kernel; call :meth:`start` before the daemons start.
+
+    Two threads, so a slow answer never delays a timestamp: the *listener* only reads netlink
+    sockets and stamps what arrives; the *RIB reader* asks zebra for the metrics of a router
+    right after the listener saw its routes change, and sweeps every router's RIB periodically.
+    """
 
     def __init__(self, plan: LabPlan, clock: LabClock, rib: ZebraRib | None = None, *,
                  sweep_every: float = 1.0, sweep_after: float = 0.1) -> None:
@@ -235,9 +238,12 @@ class RouteMonitor:
         self.sweep_after = sweep_after
         self.obs = Observations()
         self._socks: dict[int, tuple[socket.socket, str]] = {}
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._want: dict[str, None] = {}  # routers whose RIB to read now, in request order
+        self._sweep_at: float | None = None  # a sweep soon after kernel activity
         self._tables: dict[str, dict[str, tuple[str, ...]]] = {r.name: {} for r in plan.routers}
         self.last_route_change = -1.0
 
@@ -245,18 +251,24 @@ class RouteMonitor:
         for r in self.plan.routers:
             sock = netlink_socket_in(r.netns, RTMGRP_LINK | RTMGRP_IPV4_ROUTE)
             self._socks[sock.fileno()] = (sock, r.name)
-        self._thread = threading.Thread(target=self._loop, name="netsim-route-monitor", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._listen, name="netsim-kernel-listener", daemon=True)]
+        if self.rib is not None:
+            self._threads.append(threading.Thread(target=self._read_ribs, name="netsim-rib-reader", daemon=True))
+        for th in self._threads:
+            th.start()
 
     def stop(self) -> Observations:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        with self._wake:
+            self._wake.notify_all()
+        for th in self._threads:
+            th.join(timeout=10)
         for sock, _ in self._socks.values():
             sock.close()
         self._socks.clear()
         if self.rib is not None:
             self.rib.close()
+        self.obs.ribs.sort(key=lambda s: s.time)
         return self.obs
 
     def tables(self) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -264,39 +276,40 @@ class RouteMonitor:
         with self._lock:
             return {r: dict(t) for r, t in self._tables.items()}
 
-    # -- the listening thread ----------------------------------------------------------------------------
-    def _loop(self) -> None:
-        next_sweep = self.clock.now() + self.sweep_every
-        pending_sweep: float | None = None
+    # -- the listener --------------------------------------------------------------------------------------
+    def _listen(self) -> None:
+        fds = list(self._socks)
         while not self._stop.is_set():
-            now = self.clock.now()
-            wake = min(next_sweep, pending_sweep if pending_sweep is not None else next_sweep)
-            ready, _, _ = select.select(list(self._socks), [], [], max(0.0, min(0.05, wake - now)))
+            ready, _, _ = select.select(fds, [], [], 0.05)
+            if not ready:
+                continue
             t = self.clock.now()
-            for fd in ready:
-                sock, router = self._socks[fd]
-                if self._drain(sock, router, t):
-                    pending_sweep = t + self.sweep_after
-            t = self.clock.now()
-            if self.rib is not None and (t >= next_sweep or (pending_sweep is not None
-                                                                                and t >= pending_sweep)):
-                self._sweep()
-                next_sweep = self.clock.now() + self.sweep_every
-                pending_sweep = None
+            batches = [(self._socks[fd][1], self._recv_all(self._socks[fd][0])) for fd in ready]
+            changed_routers = [router for router, datas in batches if self._record(router, datas, t)]
+            if changed_routers and self.rib is not None:
+                with self._wake:
+                    for router in changed_routers:
+                        self._want[router] = None
+                    self._sweep_at = t + self.sweep_after
+                    self._wake.notify()
 
-    def _drain(self, sock: socket.socket, router: str, t: float) -> bool:
-        """Read everything queued on one router's socket; True if a main-table route changed."""
-        changed: list[KernelRoute] = []
+    def _recv_all(self, sock: socket.socket) -> list[bytes]:
+        out = []
         while True:
             try:
-                data = sock.recv(1 << 20, socket.MSG_DONTWAIT)
+                out.append(sock.recv(1 << 20, socket.MSG_DONTWAIT))
             except BlockingIOError:
-                break
+                return out
             except OSError as exc:
                 if exc.errno == 105:  # ENOBUFS: the kernel dropped notifications
                     self.obs.overruns += 1
                     continue
                 raise
+
+    def _record(self, router: str, datas: list[bytes], t: float) -> bool:
+        """Decode one router's batch; True if a main-table route changed."""
+        changed: list[KernelRoute] = []
+        for data in datas:
             for mtype, raw in split_netlink(data):
                 if mtype in (RTM_NEWROUTE, RTM_DELROUTE):
                     prefix, gws, proto, table, rtype = decode_route(raw)
@@ -307,17 +320,9 @@ class RouteMonitor:
                     if not admin:
                         self._flush_iface(router, name)
         main = [c for c in changed if c.table == RT_TABLE_MAIN]
-        if main and self.rib is not None:
-            rib = self.rib.read(router)
-            if rib is not None:
-                by_prefix = {p: (m, g) for p, m, g in rib}
-                main_set = set(main)
-                changed = [_with_rib(c, by_prefix.get(c.prefix)) if c in main_set else c for c in changed]
         with self._lock:
             table = self._tables[router]
-            for c in changed:
-                if c.table != RT_TABLE_MAIN:
-                    continue
+            for c in main:
                 if c.deleted:
                     table.pop(c.prefix, None)
                 else:
@@ -342,18 +347,32 @@ class RouteMonitor:
                     else:
                         del table[prefix]
 
-    def _sweep(self) -> None:
+    # -- the RIB reader ------------------------------------------------------------------------------------
+    def _read_ribs(self) -> None:
         assert self.rib is not None
-        for r in self.plan.routers:
-            t = self.clock.now()
-            rib = self.rib.read(r.name)
-            if rib is not None:
-                self.obs.ribs.append(RibSample(t, r.name, rib))
+        next_sweep = self.clock.now() + self.sweep_every
+        while not self._stop.is_set():
+            with self._wake:
+                now = self.clock.now()
+                due = min(next_sweep, self._sweep_at if self._sweep_at is not None else next_sweep)
+                if not self._want and now < due:
+                    self._wake.wait(timeout=due - now)
+                    continue
+                want = list(self._want)
+                self._want.clear()
+                sweep = self.clock.now() >= due
+                if sweep:
+                    self._sweep_at = None
+            for router in want:
+                self._read(router)
+            if sweep:
+                for r in self.plan.routers:
+                    self._read(r.name)
+                next_sweep = self.clock.now() + self.sweep_every
 
-
-def _with_rib(change: KernelRoute, entry: tuple[float, tuple[str, ...]] | None) -> KernelRoute:
-    if entry is None:
-        return change
-    return KernelRoute(change.time, change.router, change.deleted, change.prefix, change.gateways, change.proto,
-                       change.table, change.rtype, entry[0], entry[1])
-
+    def _read(self, router: str) -> None:
+        assert self.rib is not None
+        t = self.clock.now()
+        rib = self.rib.read(router)
+        if rib is not None:
+            self.obs.ribs.append(RibSample(t, router, rib))

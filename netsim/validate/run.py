@@ -209,7 +209,8 @@ def _write_observations(path: Path, trace: Trace, obs: Observations) -> None:
         "topology": [{"t": tc.time, "a": tc.a, "b": tc.b, "up": tc.up, "cost": tc.cost}
                      for tc in trace.topology_changes],
         "kernel": [{"t": k.time, "router": k.router, "del": k.deleted, "prefix": k.prefix, "gw": list(k.gateways),
-                    "proto": k.proto, "table": k.table, "rib_metric": k.rib_metric} for k in obs.routes],
+                    "proto": k.proto, "table": k.table} for k in obs.routes],
+        "ribs": [{"t": r.time, "router": r.router, "routes": [list(x) for x in r.routes]} for r in obs.ribs],
         "links": [{"t": ls.time, "router": ls.router, "if": ls.ifname, "admin": ls.admin_up, "carrier": ls.carrier}
                   for ls in obs.links],
         "end_time": trace.end_time,

@@ -6,9 +6,11 @@ figure for FRR exactly as it does for a simulation.
 * A kernel route to another router's loopback /32 is that router's FIB entry; connected link
   /31s, the local table and other prefixes are ignored.  Gateways are mapped back to neighbour
   names through :class:`~netsim.topology_addressing.Addressing`; ECMP routes have several.
-* The cost comes from zebra's RIB (the kernel metric is always 20): the metric read right after
-  the kernel change, converted by :func:`~netsim.validate.frr_config.protocol_cost`.  A RIB sweep
-  that shows a new metric for unchanged next hops becomes a cost-only change at the sweep's time.
+* The cost comes from zebra's RIB (the kernel metric is always 20): the metric in the first RIB
+  sample of that router taken after the kernel change that shows the same next hops (else the
+  first sample after it, else the last one before it), converted by
+  :func:`~netsim.validate.frr_config.protocol_cost`.  A sample that shows a new metric for
+  unchanged next hops becomes a cost-only change at the sample's time.
 * Every kernel change becomes ``RouteChange(time, router, dest, old, new, cause="kernel")``;
   identical re-installs (zebra re-writing the same route) are not changes.
 * An interface taken administratively down loses its routes in the kernel *without* any
@@ -23,6 +25,7 @@ figure for FRR exactly as it does for a simulation.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ipaddress
 import math
@@ -42,13 +45,15 @@ IFDOWN_CAUSE = "kernel: interface down (routes flushed without notification)"
 RIB_CAUSE = "rib: cost changed, same next hops"
 #: How long after a link command its kernel notification may arrive and still be its effect.
 CARRIER_WINDOW = 0.5
+#: How long after a kernel change a RIB sample may still describe it.
+RIB_WINDOW = 2.0
 
 
 @dataclass
 class MappingStats:
     """How faithful the mapping was (shown with the results; all zero in a clean run)."""
 
-    #: Kernel changes whose RIB read showed other next hops (the route moved again meanwhile).
+    #: Kernel changes for which no RIB sample showed the same next hops (the route moved again meanwhile).
     rib_mismatch: int = 0
     #: Kernel changes with no RIB metric at all (cost carried over, or infinite).
     cost_unknown: int = 0
@@ -113,6 +118,7 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
     record (``kind``, ``target``, ``describe()``); ``graph`` gives the links' initial costs."""
     stats = MappingStats()
     links = sorted(obs.links, key=lambda x: x.time)
+    ribs = _RibIndex(obs.ribs)
     timed = [(effective_time(a, plan, links), a) for a in applied]
     timed.sort(key=lambda x: x[0])
     trace = Trace(routers=tuple(r.name for r in plan.routers))
@@ -158,7 +164,7 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
             else:
                 down.discard(item.a)
         elif kind == 1:
-            _kernel_change(plan, protocol, item, tables, down, trace, stats)
+            _kernel_change(plan, protocol, item, ribs, tables, down, trace, stats)
         elif kind == 2:
             _rib_sample(plan, protocol, item, tables, down, trace, stats)
         else:
@@ -167,8 +173,41 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
     return trace, stats
 
 
-def _kernel_change(plan: LabPlan, protocol: str, k: KernelRoute, tables: dict[str, dict[str, Route]],
-                   down: set[str], trace: Trace, stats: MappingStats) -> None:
+class _RibIndex:
+    """RIB samples per router, in time order, to find the metric that goes with a kernel change."""
+
+    def __init__(self, samples: Iterable[RibSample]) -> None:
+        self.by_router: dict[str, list[RibSample]] = {}
+        for s in sorted(samples, key=lambda x: x.time):
+            self.by_router.setdefault(s.router, []).append(s)
+        self.times = {r: [s.time for s in ss] for r, ss in self.by_router.items()}
+
+    def metric(self, router: str, prefix: str, gateways: tuple[str, ...], t: float) -> tuple[float | None, bool]:
+        """(metric, whether the sample's next hops matched) for a kernel change at ``t``."""
+        samples = self.by_router.get(router, [])
+        i = bisect.bisect_left(self.times.get(router, []), t)
+        want = set(gateways)
+        first: float | None = None
+        for s in samples[i:]:
+            if s.time > t + RIB_WINDOW:
+                break
+            for p, m, g in s.routes:
+                if p == prefix:
+                    if set(g) == want:
+                        return m, True
+                    if first is None:
+                        first = m
+        if first is not None:
+            return first, False
+        for s in reversed(samples[:i]):
+            for p, m, g in s.routes:
+                if p == prefix and set(g) == want:
+                    return m, True
+        return None, False
+
+
+def _kernel_change(plan: LabPlan, protocol: str, k: KernelRoute, ribs: _RibIndex,
+                   tables: dict[str, dict[str, Route]], down: set[str], trace: Trace, stats: MappingStats) -> None:
     if k.table != RT_TABLE_MAIN or k.rtype != RTN_UNICAST:
         return
     dest = dest_router(plan, k.prefix)
@@ -184,10 +223,11 @@ def _kernel_change(plan: LabPlan, protocol: str, k: KernelRoute, tables: dict[st
     else:
         hops, unknown = hop_names(plan, k.gateways)
         stats.unknown_gateways += unknown
-        if k.rib_metric is not None:
-            if k.rib_gateways is not None and set(k.rib_gateways) != set(k.gateways):
+        metric, matched = ribs.metric(k.router, k.prefix, k.gateways, k.time)
+        if metric is not None:
+            if not matched:
                 stats.rib_mismatch += 1
-            c = protocol_cost(protocol, k.rib_metric)
+            c = protocol_cost(protocol, metric)
         else:
             stats.cost_unknown += 1
             c = old.cost if old is not None else math.inf
