@@ -78,10 +78,12 @@ def default_warmup(protocol: str, options: Mapping[str, Any]) -> tuple[float, fl
 
 def default_settle(protocol: str, options: Mapping[str, Any]) -> float:
     """Seconds to keep watching after the last action: long enough for the slowest reaction the
-    protocol's timers allow to a failure (a dead interval plus the SPF hold; a RIP timeout plus an
-    update)."""
+    protocol's timers allow (a dead interval, an LSA retransmission -- a newer LSA refused under
+    MinLSArrival comes back only then, measured after repairs and restarts -- and the SPF hold;
+    a RIP timeout plus an update)."""
     if protocol == "linkstate":
-        return float(options["dead_interval"]) + float(options["spf_max_wait"]) + 2.0
+        return (float(options["dead_interval"]) + float(options["rxmt_interval"]) + float(options["spf_max_wait"])
+                + 2.0)
     return float(options["timeout"]) + float(options["update_interval"]) + 2.0
 
 
