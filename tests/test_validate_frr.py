@@ -478,6 +478,29 @@ events: [{at: 60, link_down: [a, b]}, {at: 75, link_up: [a, b]}]
         check_reproducible(dataclasses.replace(sc, bfd=object()))  # type: ignore[arg-type]
 
 
+def test_compare_cli_errors_are_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from netsim.validate.compare import main
+
+    sc = tmp_path / "bfd.yaml"
+    sc.write_text("topology: {links: [[a, b], [b, c], [a, c]]}\nbfd: {interval: 0.05, multiplier: 3}\n"
+                  "events: [{at: 5, link_down: [a, b]}]\n")
+    assert main([str(sc), "-p", "linkstate"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("netsim: error:") and "bfd" in err[0]
+    assert main([str(sc), "-p", "linkstate", "--runs", "0"]) == 2
+    assert main([str(tmp_path / "missing.yaml"), "-p", "ospf"]) == 2
+
+
+def test_render_lists_every_row() -> None:
+    from netsim.validate.compare import render
+
+    rows = [Row(-1, "initial (cold start)", "converged", (10.0,), (12.0, 16.0)),
+            Row(0, "link a–b down (carrier loss)", "converged", (0.052,), (0.06, 0.07, None))]
+    text = render(rows, runs=3, seeds=1).splitlines()
+    assert "FRR median (3 runs)" in text[0] and len(text) == 4
+    assert "52.0 ms" in text[3] and "70.0 ms" in text[3] and "60.0 ms – 70.0 ms" in text[3]
+
+
 def test_summarize_matches_events_by_index() -> None:
     sc = parse_scenario("""
 topology: {links: [[a, b], [b, c], [a, c]]}
