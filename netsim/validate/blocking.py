@@ -8,8 +8,13 @@ Two ways, tried in this order on the first use:
   (needs nf_tables with the netdev family).
 
 Both ends of the link get the rule, so nothing crosses in either direction, yet both routers
-still see the carrier up: only protocol timers can notice.  Dropping at *ingress* is the point:
-a drop on the egress path is seen by the sender (the transmit fails), which is not silent.
+still see the carrier up: only protocol timers can notice.  Measured in the lab (two ospfd
+routers, hello 1 s, dead 4 s): ingress drops at both ends and nftables *egress* drops at both
+ends behave alike (both sides declare the neighbour dead after 4 s, no send error in the logs,
+no TX error or drop in the interface counters); an egress drop at one end only is not a silent
+failure -- the other side keeps receiving hellos that no longer list it and drops the adjacency
+as 1-way instead.  Ingress is used because each end's rule then covers exactly what reaches that
+router, whatever the peer's stack does.
 """
 
 from __future__ import annotations
