@@ -16,6 +16,7 @@ links instead (veth latency, :data:`VETH_DELAY`), so both sides see the same wir
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
@@ -150,15 +151,38 @@ def render(rows: Sequence[Row], *, runs: int, seeds: int) -> str:
     return "\n".join(lines)
 
 
+def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``key=value`` pairs (numbers, true/false, words) for netsim's protocol options."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise NetsimError(f"--netsim-set {item!r}: expected KEY=VALUE, e.g. fib_delay=0.012")
+        value: Any = raw
+        if raw.lower() in ("true", "false"):
+            value = raw.lower() == "true"
+        else:
+            with contextlib.suppress(ValueError):
+                value = float(raw)
+        out[key.strip()] = value
+    return out
+
+
 def compare(path: str, protocol: str, *, runs: int = 3, seeds: int = 5, warmup: float | None = None,
             debug: bool = False, capture: bool = False, keep: str | None = None,
+            netsim_options: dict[str, Any] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run the comparison; return a JSON-ready dict (rows, per-run figures, notes)."""
+    """Run the comparison; return a JSON-ready dict (rows, per-run figures, notes).
+
+    ``netsim_options`` override netsim's protocol options only (the FRR side keeps the scenario's):
+    e.g. ``fib_delay`` set to the FIB-install latency the lab measures on this machine.
+    """
     from netsim.validate.run import run_frr
 
     scenario = load_scenario(path)
     check_reproducible(scenario)
     name, opts = resolve_protocol(scenario, protocol)
+    resolve_protocol(scenario, protocol, netsim_options)  # bad overrides fail before any FRR run
     events = relative_events(list(scenario.events))
     say = progress or (lambda msg: None)
     frr_metrics, notes, delays = [], set(), True
@@ -176,11 +200,11 @@ def compare(path: str, protocol: str, *, runs: int = 3, seeds: int = 5, warmup: 
     netsim_metrics = []
     for s in range(seeds):
         say(f"netsim seed {s}")
-        netsim_metrics.append(simulate(sim, name, seed=s, narrate=False).metrics)
+        netsim_metrics.append(simulate(sim, name, seed=s, narrate=False, options=netsim_options).metrics)
     rows = summarize(netsim_metrics, frr_metrics)
     return {
         "scenario": scenario.name, "protocol": name, "runs": runs, "seeds": seeds,
-        "delays_emulated": delays, "notes": sorted(notes),
+        "delays_emulated": delays, "notes": sorted(notes), "netsim_options": netsim_options or {},
         "silent_method": next((r.silent_method for r in frr_runs if r.silent_method), None),
         "rows": [{"event": r.event, "description": r.description, "figure": r.figure, "netsim": list(r.netsim),
                   "frr": list(r.frr), "netsim_median": r.netsim_median, "frr_median": r.frr_median}
@@ -201,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", default=None, help="keep every FRR run's configs, logs (and captures) here")
     parser.add_argument("--debug", action="store_true", help="FRR debug logs (with --keep)")
     parser.add_argument("--capture", action="store_true", help="capture protocol packets (with --keep)")
+    parser.add_argument("--netsim-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a netsim protocol option on the netsim side only (repeatable), "
+                             "e.g. fib_delay=0.012 for the FIB-install latency the lab measures")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.seeds < 1:
         print("netsim: error: --runs and --seeds must be >= 1", file=sys.stderr)
@@ -224,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         out = compare(args.scenario, args.protocol, runs=args.runs, seeds=args.seeds, warmup=args.warmup,
-                      debug=args.debug, capture=args.capture, keep=args.keep, progress=progress)
+                      debug=args.debug, capture=args.capture, keep=args.keep,
+                      netsim_options=parse_overrides(args.netsim_set) or None, progress=progress)
     except NetsimError as exc:
         if bar is not None:
             bar.close()
