@@ -547,9 +547,10 @@ def test_generated_configs_pass_frrs_own_parser(protocol: str) -> None:
     """FRR's dry run (-C) names every line it does not understand; none may appear (and a bogus
     line must, or the check proves nothing)."""
     from netsim.validate.frr_config import PROTOCOL_DAEMON
-    from netsim.validate.lab import FRR_RUNSTATE
+    from netsim.validate.lab import FRR_RUNSTATE, GR_STATE_FILE
     from netsim.validate.prereq import frr_dir
 
+    gr_existed = GR_STATE_FILE.exists()
     pathspace = f"{PREFIX}-check"  # FRR keeps state under <runstate>/<pathspace>: removed below
     plan = plan_lab(triangle(), PREFIX)
     configs = fc.daemon_configs(plan, protocol, OSPF if protocol == "linkstate" else RIP, debug=True)
@@ -575,6 +576,8 @@ def test_generated_configs_pass_frrs_own_parser(protocol: str) -> None:
     finally:
         shutil.rmtree(FRR_RUNSTATE / pathspace, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+        if not gr_existed:
+            GR_STATE_FILE.unlink(missing_ok=True)
 
 
 # -- end to end: a ring on real ospfd against netsim ------------------------------------------------------------

@@ -38,6 +38,9 @@ from netsim.validate.vty import VtyClient
 
 #: FRR keeps per-instance state (e.g. graceful-restart files) in <runstate>/<pathspace> with ``-N``.
 FRR_RUNSTATE = Path("/var/run/frr")
+#: ospfd writes its graceful-restart state here even with ``-N`` (seen with FRR 8.4): removed at
+#: cleanup when the run created it.
+GR_STATE_FILE = FRR_RUNSTATE / "ospfd-gr.json"
 #: Seconds a daemon may take to open its vty socket.
 START_TIMEOUT = 15.0
 #: Kernel protocol numbers zebra gives the routes it installs (rtnetlink RTPROT_*).
@@ -53,6 +56,8 @@ class Ledger:
     namespaces: list[str] = field(default_factory=list)
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     dirs: list[Path] = field(default_factory=list)
+    #: Files outside the run's directories that did not exist before the run.
+    files: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +71,12 @@ class Lab:
     """Real routers for ``plan``.  Use as a context manager: ``with Lab(...) as lab: lab.build(); ...``."""
 
     def __init__(self, plan: LabPlan, protocol: str, configs: Mapping[str, Mapping[str, str]], *,
-                 debug: bool = False, capture: bool = False, keep_dir: bool = False) -> None:
+                 debug: bool = False, keep_dir: bool = False) -> None:
         self.plan = plan
         self.protocol = protocol
         self.daemon = PROTOCOL_DAEMON[protocol]
         self.configs = configs
         self.debug = debug
-        self.capture = capture
         self.keep_dir = keep_dir
         self.ledger = Ledger()
         self.workdir: Path | None = None
@@ -103,6 +107,8 @@ class Lab:
     # -- building -------------------------------------------------------------------------------------
     def build(self) -> None:
         """Namespaces, veth pairs, addresses, link delays; the run directory with every config."""
+        if not GR_STATE_FILE.exists():
+            self.ledger.files.append(GR_STATE_FILE)
         self.workdir = Path(tempfile.mkdtemp(prefix=f"{self.plan.prefix}-"))
         self.ledger.dirs.append(self.workdir)
         os.chmod(self.workdir, 0o755)
@@ -293,6 +299,10 @@ class Lab:
                 continue
             shutil.rmtree(d, ignore_errors=True)
         self.ledger.dirs.clear()
+        for f in self.ledger.files:
+            with contextlib.suppress(OSError):
+                f.unlink()
+        self.ledger.files.clear()
 
 
 def _raise_exit(signum: int, frame: FrameType | None) -> None:

@@ -138,7 +138,7 @@ def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: 
     expected = _expected_routes(graph)
     tick = progress or (lambda stage, done, total: None)
     clock = LabClock()
-    with Lab(plan, protocol, configs, debug=debug, capture=capture) as lab:
+    with Lab(plan, protocol, configs, debug=debug) as lab:
         tick("building", 0, 1)
         lab.build()
         monitor = RouteMonitor(plan, clock, ZebraRib(lambda r: str(lab.router_dir(r) / "zebra.vty")))
