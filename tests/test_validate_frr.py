@@ -110,14 +110,20 @@ def test_ospfd_config_lines_by_hand() -> None:
     assert "no zebra nexthop kernel enable" in fc.zebra_config(plan.router("a"))
 
 
+def unit_triangle() -> nx.Graph:
+    g = triangle()
+    for _, _, d in g.edges(data=True):
+        d["cost"] = 1
+    return g
+
+
 def test_ripd_config_lines_by_hand() -> None:
-    plan = plan_lab(triangle(), PREFIX)
+    plan = plan_lab(unit_triangle(), PREFIX)
     lines = fc.ripd_config(plan.router("c"), RIP).splitlines()
     assert lines[lines.index("interface l1") + 1] == " ip rip split-horizon poisoned-reverse"
     j = lines.index("router rip")
-    assert lines[j + 1:j + 9] == [" version 2", " timers basic 5 15 10", " passive-interface lo",
-                                  " network 10.255.0.3/32", " network 10.0.0.2/31", " network 10.0.0.4/31",
-                                  " offset-list netsim-all in 2 l1", "exit"]  # cost 3 = RIP's 1 + 2
+    assert lines[j + 1:j + 8] == [" version 2", " timers basic 5 15 10", " passive-interface lo",
+                                  " network 10.255.0.3/32", " network 10.0.0.2/31", " network 10.0.0.4/31", "exit"]
     none = fc.ripd_config(plan.router("c"), {**RIP, "split_horizon": "none"}).splitlines()
     assert none[none.index("interface l2") + 1] == " no ip rip split-horizon"
     simple = fc.ripd_config(plan.router("c"), {**RIP, "split_horizon": "simple"}).splitlines()
@@ -143,8 +149,8 @@ def test_costs_frr_cannot_express_are_refused_naming_the_link() -> None:
     g.edges["a", "c"]["cost"] = 2.5
     with pytest.raises(NetsimError, match="link a–c: cost 2.5"):
         fc.daemon_configs(plan_lab(g, PREFIX), "linkstate", OSPF)
-    g.edges["a", "c"]["cost"] = 16
-    with pytest.raises(NetsimError, match="infinity"):
+    g.edges["a", "c"]["cost"] = 3
+    with pytest.raises(NetsimError, match="link a–c: cost 3: the FRR lab runs RIP with unit link costs only"):
         fc.daemon_configs(plan_lab(g, PREFIX), "distvector", RIP)
     with pytest.raises(NetsimError, match="no FRR counterpart"):
         fc.daemon_configs(plan_lab(g, PREFIX), "static", {})
@@ -553,7 +559,8 @@ def test_generated_configs_pass_frrs_own_parser(protocol: str) -> None:
     gr_existed = GR_STATE_FILE.exists()
     pathspace = f"{PREFIX}-check"  # FRR keeps state under <runstate>/<pathspace>: removed below
     plan = plan_lab(triangle(), PREFIX)
-    configs = fc.daemon_configs(plan, protocol, OSPF if protocol == "linkstate" else RIP, debug=True)
+    configs = fc.daemon_configs(plan_lab(unit_triangle(), PREFIX) if protocol == "distvector" else plan, protocol,
+                                OSPF if protocol == "linkstate" else RIP, debug=True)
     work = Path(tempfile.mkdtemp(prefix=f"{pathspace}-"))  # readable by FRR's user, unlike pytest's tmp
     os.chmod(work, 0o755)
     shutil.chown(work, "frr", "frr")

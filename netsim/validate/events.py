@@ -10,8 +10,8 @@ whatever took that link down.  :func:`apply_action` then does each to the lab:
   from the kernel's own link notification.  ``link_up`` sets the same end up again.
 * **silent failure** (``silent: true``): every packet arriving on both ends is dropped (see
   :mod:`netsim.validate.blocking`) while the carrier stays up; ``link_up`` removes the drop.
-* **cost change** (``set_cost``): ``ip ospf cost`` (OSPF) or the interface's RIP offset, through
-  the daemons' vty, at both ends.
+* **cost change** (``set_cost``): ``ip ospf cost`` through ospfd's vty, at both ends (RIP runs with
+  unit costs only; see :mod:`netsim.validate.frr_config`).
 * **crash** (``node_down``): SIGKILL the router's zebra and protocol daemon -- no goodbye, its
   neighbours notice by their timers -- then empty its kernel FIB of protocol routes: in netsim's
   model a crashed router has no FIB, and a powered-off router forwards nothing.  While it is down

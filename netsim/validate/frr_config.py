@@ -17,8 +17,9 @@ Translations (netsim option -> FRR command):
   ``passive-interface lo``; the router ID is the loopback.
 * distvector: ``update_interval``/``timeout``/``garbage`` -> ``timers basic``; ``split_horizon``
   none/simple/poison -> ``no ip rip split-horizon`` / default / ``ip rip split-horizon
-  poisoned-reverse``; a link cost ``c > 1`` -> ``offset-list <all> in c-1 <interface>`` on the
-  receiving end (RIP adds 1 itself), so a route learned over that link costs ``c`` more.
+  poisoned-reverse``.  Link costs must be 1: the natural translation, an ``offset-list ... in
+  c-1 <interface>``, had no effect on ripd 8.4's metrics in the lab (named and numbered access
+  lists, per interface and global), so other costs are refused rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ from netsim.validate.plan import LabPlan, RouterPlan
 PROTOCOL_DAEMON = {"linkstate": "ospfd", "distvector": "ripd"}
 #: RIP's infinity is fixed by RFC 2453 and by ripd.
 RIP_INFINITY = 16
-#: The access list every offset-list refers to.
-RIP_ALL_ACL = "netsim-all"
 
 #: Options FRR has no knob for, with what FRR does instead (shown in reports, never an error).
 _UNTRANSLATED = {
@@ -138,13 +137,11 @@ def ospf_cost(cost: float, where: str) -> int:
     return int(cost)
 
 
-def rip_offset(cost: float, where: str) -> int:
-    """The offset-list value that makes ripd charge ``cost`` for the link (it adds 1 itself)."""
-    if not float(cost).is_integer() or cost < 1:
-        raise NetsimError(f"link {where}: cost {cost:g} cannot be a RIP metric (whole number >= 1)")
-    if cost >= RIP_INFINITY:
-        raise NetsimError(f"link {where}: cost {cost:g} is RIP's infinity or more (ripd counts to 16)")
-    return int(cost) - 1
+def rip_unit_cost(cost: float, where: str) -> None:
+    """Refuse a RIP link cost other than 1 (see the module notes: ripd ignored offset-lists)."""
+    if cost != 1:
+        raise NetsimError(f"link {where}: cost {cost:g}: the FRR lab runs RIP with unit link costs only "
+                          f"(ripd's offset-list had no effect on its metrics)")
 
 
 def untranslated_options(protocol: str, options: Mapping[str, Any]) -> list[str]:
@@ -208,8 +205,8 @@ def ripd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool =
     lines = _head(router)
     if debug:
         lines += list(RIP_DEBUG) + ["!"]
-    offsets = [(iface.name, rip_offset(iface.cost, f"{router.name}–{iface.neighbor}")) for iface in router.ifaces]
-    lines += [f"access-list {RIP_ALL_ACL} seq 5 permit any", "!"]  # always: a cost change may need it
+    for iface in router.ifaces:
+        rip_unit_cost(iface.cost, f"{router.name}–{iface.neighbor}")
     split = {"none": " no ip rip split-horizon", "simple": None,
              "poison": " ip rip split-horizon poisoned-reverse"}
     if t.split_horizon not in split:
@@ -224,7 +221,6 @@ def ripd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool =
               " passive-interface lo",
               f" network {router.loopback}/32"]
     lines += [f" network {iface.network}" for iface in router.ifaces]
-    lines += [f" offset-list {RIP_ALL_ACL} in {off} {name}" for name, off in offsets if off]
     lines += ["exit", "!"]
     return "\n".join(lines) + "\n"
 

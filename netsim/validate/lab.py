@@ -24,7 +24,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -246,16 +246,15 @@ class Lab:
         blocking.set_blocked(self.silent_method, ends, blocked)
 
     def set_cost(self, router: str, neighbor: str, cost: float) -> None:
-        """Change what ``router`` pays to send to ``neighbor``, through its daemon's vty."""
-        from netsim.validate.frr_config import RIP_ALL_ACL, ospf_cost, rip_offset
+        """Change what ``router`` pays to send to ``neighbor`` (OSPF: ``ip ospf cost`` through ospfd's vty)."""
+        from netsim.validate.frr_config import ospf_cost, rip_unit_cost
 
         iface = self.plan.router(router).iface_to(neighbor).name
         where = f"{router}–{neighbor}"
-        if self.daemon == "ospfd":
-            self.vty(router, "ospfd").configure([f"interface {iface}", f"ip ospf cost {ospf_cost(cost, where)}"])
-        else:
-            off = rip_offset(cost, where)
-            self.vty(router, "ripd").configure(["router rip", f"offset-list {RIP_ALL_ACL} in {off} {iface}"])
+        if self.daemon != "ospfd":
+            rip_unit_cost(cost, where)
+            return
+        self.vty(router, "ospfd").configure([f"interface {iface}", f"ip ospf cost {ospf_cost(cost, where)}"])
 
     # -- packet capture (investigations) ---------------------------------------------------------------
     def start_captures(self, bpf: str) -> None:
@@ -426,19 +425,3 @@ def cleanup_leftovers() -> Leftovers:
     for d in found.dirs:
         shutil.rmtree(d, ignore_errors=True)
     return found
-
-
-@contextlib.contextmanager
-def signals_raise() -> Iterator[None]:
-    """SIGTERM/SIGHUP raise SystemExit while inside, so ``finally`` blocks (cleanup) run."""
-    old = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        with contextlib.suppress(ValueError):
-            old[sig] = signal.signal(sig, _raise_exit)
-    try:
-        yield
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-
-

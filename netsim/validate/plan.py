@@ -10,9 +10,9 @@ Pure code (no system calls), so the naming and addressing rules are unit-tested 
   characters and say which link they belong to).
 * Addresses come from :mod:`netsim.topology_addressing` only: loopback /32 per router, a /31 per
   link, the lower router name on the even address.
-* Costs are per direction: ``cost(a -> b)`` is what ``a`` pays to send over the link (OSPF's
-  interface cost, RIP's metric added to routes learned from ``b``).  A link's ``costs`` mapping
-  (router -> its outgoing cost) wins over the symmetric ``cost`` attribute.
+* Costs are per direction: ``cost(a -> b)`` is what ``a`` pays to send over the link (``a``'s OSPF
+  interface cost).  A link's ``costs`` mapping (router -> its outgoing cost) wins over the
+  symmetric ``cost`` attribute.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class IfacePlan:
     address: ipaddress.IPv4Address
     peer_address: ipaddress.IPv4Address
     network: ipaddress.IPv4Network
-    #: What this router pays to send over the link (this end's OSPF cost / RIP offset).
+    #: What this router pays to send over the link (this end's OSPF interface cost).
     cost: float
 
 

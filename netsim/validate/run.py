@@ -124,6 +124,12 @@ def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: 
         raise NetsimError(f"protocol {protocol!r} has no FRR counterpart (use linkstate or distvector)")
     events = list(events)
     actions = plan_actions(events)
+    if protocol == "distvector":
+        from netsim.validate.frr_config import rip_unit_cost
+
+        for a in actions:
+            if a.cost is not None:
+                rip_unit_cost(a.cost, f"{a.a}–{a.b} (events[{a.event}])")
     plan = plan_lab(graph, new_run_prefix())
     configs = daemon_configs(plan, protocol, options, debug=debug)
     check_prerequisites(("zebra", PROTOCOL_DAEMON[protocol]))
