@@ -5,9 +5,10 @@ The lab runs a netsim topology with netsim's timers and failure events on real `
 table change, and records what happened as netsim's own :class:`~netsim.trace.Trace`, so the
 same metric code computes convergence for the simulation and for the real routers.
 
-Entry points: :func:`run_frr` (one run, a trace) and ``python -m netsim.validate.compare``
-(a scenario on FRR and on netsim, side by side).  Needs root, FRR and pyroute2
-(``pip install 'netsim[validate]'``).
+Entry points: ``netsim validate SCENARIO --frr`` (a scenario on FRR and on netsim, side by side;
+:func:`~netsim.validate.campaign.compare_scenario` from Python), :func:`run_frr` (one run, a
+trace) and ``netsim validate cleanup``.  Needs root, FRR and pyroute2 (``pip install
+'netsim[validate]'``).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ whatever took that link down.  :func:`apply_action` then does each to the lab:
   from the kernel's own link notification.  ``link_up`` sets the same end up again.
 * **silent failure** (``silent: true``): every packet arriving on both ends is dropped (see
   :mod:`netsim.validate.blocking`) while the carrier stays up; ``link_up`` removes the drop.
-* **cost change** (``set_cost``): ``ip ospf cost`` through ospfd's vty, at both ends (RIP runs with
-  unit costs only; see :mod:`netsim.validate.frr_config`).
+* **cost change** (``set_cost``): ``ip ospf cost`` through ospfd's vty, at each end that pays the
+  new cost (RIP runs with unit costs only; see :mod:`netsim.validate.frr_config`).
 * **crash** (``node_down``): SIGKILL the router's zebra and protocol daemon -- no goodbye, its
   neighbours notice by their timers -- then empty its kernel FIB of protocol routes: in netsim's
   model a crashed router has no FIB, and a powered-off router forwards nothing.  While it is down
@@ -21,12 +21,13 @@ whatever took that link down.  :func:`apply_action` then does each to the lab:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
-from netsim.link import link_key
+from netsim.scenario.events import Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp, SetCost
+from netsim.topology.common import link_key
 
 #: Operations on the lab.
 LINK_DOWN, LINK_UP, BLOCK, UNBLOCK, CRASH, RESTART, COST = (
@@ -36,7 +37,9 @@ _TOPOLOGY_UP = {LINK_DOWN: False, BLOCK: False, LINK_UP: True, UNBLOCK: True, CR
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One operation at ``offset`` seconds after the measured phase starts, for scripted event ``event``."""
+    """One operation at ``offset`` seconds after the measured phase starts, for scripted event ``event``.
+
+    A ``cost`` action sets what ``a`` pays to send to ``b`` (one direction)."""
 
     offset: float
     event: int
@@ -61,37 +64,44 @@ class AppliedAction:
     effective: float
 
 
-def plan_actions(events: Iterable[Any]) -> list[Action]:
-    """Timed actions for netsim ``EventSpec``-like records (``index``, ``time``, ``kind``, ``target``,
-    ``silent``, ``cost``, ``period``, ``count``, ``down_time``, ``links``), in time order.
+#: (time, event index, what, link or router, silent, (sender, cost) for a cost change)
+_Step = tuple[float, int, str, tuple[str, ...], bool, tuple[str, float] | None]
+
+
+def _steps(ev: Event) -> list[_Step]:
+    """The raw changes one scenario event makes, before repeats are folded."""
+    t = float(ev.time)
+    if isinstance(ev, (LinkDown, LinkUp, Flap, SetCost)) and ev.carrier_delay > 0:
+        raise NetsimError(f"events[{ev.index}]: carrier_delay cannot be reproduced in the FRR lab")
+    if isinstance(ev, LinkDown):  # srlg included: one action per link, all at once
+        return [(t, ev.index, "link_down", link, ev.silent, None) for link in ev.links]
+    if isinstance(ev, LinkUp):
+        return [(t, ev.index, "link_up", link, False, None) for link in ev.links]
+    if isinstance(ev, (NodeDown, NodeUp)):
+        return [(t, ev.index, ev.kind, (ev.node,), False, None)]
+    if isinstance(ev, SetCost):
+        return [(t, ev.index, "set_cost", ev.links[0], False, (end, float(c))) for end, c in ev.costs]
+    if isinstance(ev, Flap):
+        out: list[_Step] = []
+        for k in range(int(ev.count)):
+            start = t + k * float(ev.period)
+            out.append((start, ev.index, "link_down", ev.links[0], ev.silent, None))
+            out.append((start + float(ev.down_time), ev.index, "link_up", ev.links[0], False, None))
+        return out
+    raise NetsimError(f"events[{ev.index}]: {ev.kind} events cannot be reproduced in the FRR lab")
+
+
+def plan_actions(events: Iterable[Event]) -> list[Action]:
+    """Timed actions for scenario events (:mod:`netsim.scenario.events`), in time order.
 
     ``time`` is relative to the start of the measured phase.  Raises :class:`NetsimError` for
-    events the lab cannot reproduce.
+    events the lab cannot reproduce (loss changes, interface attributes, carrier delays).
     """
-    raw: list[tuple[float, int, str, tuple[str, ...], bool, float | None]] = []
+    raw: list[_Step] = []
     for ev in events:
-        kind = ev.kind
-        t = float(ev.time)
-        silent = bool(getattr(ev, "silent", False))
-        links: Sequence[tuple[str, str]] = getattr(ev, "links", ()) or ()
-        if float(getattr(ev, "carrier_delay", 0.0) or 0.0) > 0:
-            raise NetsimError(f"events[{ev.index}]: carrier_delay cannot be reproduced in the FRR lab")
-        if kind == "srlg" or (kind in ("link_down", "link_up") and links):
-            for a, b in links:
-                raw.append((t, ev.index, "link_up" if kind == "link_up" else "link_down", (a, b), silent, None))
-        elif kind in ("link_down", "link_up", "node_down", "node_up"):
-            raw.append((t, ev.index, kind, tuple(ev.target), silent, None))
-        elif kind == "set_cost":
-            raw.append((t, ev.index, kind, tuple(ev.target), False, float(ev.cost)))
-        elif kind == "flap":
-            for k in range(int(ev.count)):
-                start = t + k * float(ev.period)
-                raw.append((start, ev.index, "link_down", tuple(ev.target), silent, None))
-                raw.append((start + float(ev.down_time), ev.index, "link_up", tuple(ev.target), silent, None))
-        else:
-            raise NetsimError(f"events[{ev.index}]: {kind} events cannot be reproduced in the FRR lab")
+        raw.extend(_steps(ev))
     raw.sort(key=lambda x: x[0])  # stable: same-time actions keep the scenario's order
-    failed: dict[tuple[str, str], str] = {}  # link -> how it was taken down
+    failed: dict[tuple[str, str], tuple[str, str, str]] = {}  # link -> (how it went down, first end, other)
     crashed: set[str] = set()
     out = []
     for t, index, kind, target, silent, cost in raw:
@@ -99,15 +109,13 @@ def plan_actions(events: Iterable[Any]) -> list[Action]:
             key = link_key(*target)
             if key in failed:
                 continue  # already down, as netsim ignores it
-            failed[key] = BLOCK if silent else LINK_DOWN
-            out.append(Action(t, index, failed[key], target[0], target[1]))
+            failed[key] = (BLOCK if silent else LINK_DOWN, target[0], target[1])
+            out.append(Action(t, index, failed[key][0], target[0], target[1]))
         elif kind == "link_up":
-            key = link_key(*target)
-            how = failed.pop(key, None)
+            how = failed.pop(link_key(*target), None)
             if how is None:
                 continue
-            first = next(a for a in reversed(out) if a.is_link and link_key(a.a, a.b) == key)
-            out.append(Action(t, index, UNBLOCK if how == BLOCK else LINK_UP, first.a, first.b))
+            out.append(Action(t, index, UNBLOCK if how[0] == BLOCK else LINK_UP, how[1], how[2]))
         elif kind == "node_down":
             if target[0] not in crashed:
                 crashed.add(target[0])
@@ -117,7 +125,10 @@ def plan_actions(events: Iterable[Any]) -> list[Action]:
                 crashed.discard(target[0])
                 out.append(Action(t, index, RESTART, target[0]))
         else:
-            out.append(Action(t, index, COST, target[0], target[1], cost))
+            assert cost is not None
+            sender, value = cost
+            other = target[1] if sender == target[0] else target[0]
+            out.append(Action(t, index, COST, sender, other, value))
     return out
 
 
@@ -141,7 +152,6 @@ def apply_action(lab: Any, action: Action, now: Any) -> AppliedAction:
     elif op == COST:
         assert action.cost is not None
         lab.set_cost(action.a, action.b, action.cost)
-        lab.set_cost(action.b, action.a, action.cost)
     else:  # pragma: no cover - plan_actions makes no other
         raise NetsimError(f"unknown lab action {op}")
     after = now()

@@ -1,14 +1,16 @@
 """FRRouting configuration files from a lab plan and netsim's protocol options.
 
 Pure text generation: one ``zebra.conf`` plus one ``ospfd.conf`` (linkstate) or ``ripd.conf``
-(distvector) per router.  Every netsim option that FRR can express is translated; options FRR
+(distvector) per router, from that router's own :class:`~netsim.protocols.base.RouterConfig`
+(network-wide options overridden per router and per interface, as the scenario gives them).
+Every netsim option that FRR can express is translated; options FRR
 cannot express are either refused (they would change what is measured) or listed by
 :func:`untranslated_options` so a report can say what differs.
 
 Translations (netsim option -> FRR command):
 
 * linkstate: ``hello_interval``/``dead_interval``/``rxmt_interval`` -> ``ip ospf hello-interval``,
-  ``dead-interval``, ``retransmit-interval`` (whole seconds); ``spf_delay``/``spf_hold``/
+  ``dead-interval``, ``retransmit-interval`` per interface (whole seconds); ``spf_delay``/``spf_hold``/
   ``spf_max_wait`` -> ``timers throttle spf <delay> <initial hold> <max hold>`` in ms (FRR's
   back-off doubles the hold time; netsim models RFC 8405 -- same three numbers, different
   algorithm); ``min_ls_interval`` -> ``timers throttle lsa all``; ``min_ls_arrival`` -> ``timers lsa
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
+from netsim.protocols.base import RouterConfig
 from netsim.validate.plan import LabPlan, RouterPlan
 
 #: The FRR daemon that speaks each netsim protocol.
@@ -103,6 +106,10 @@ def _millis(options: Mapping[str, Any], key: str, lo: int, hi: int, proto: str =
     return int(round(ms))
 
 
+#: Linkstate options FRR sets per interface.
+OSPF_PER_INTERFACE = ("hello_interval", "dead_interval", "rxmt_interval")
+
+
 def ospf_timers(options: Mapping[str, Any]) -> OspfTimers:
     """netsim's linkstate options as FRR's units and ranges; one clear error for the first misfit."""
     return OspfTimers(
@@ -145,9 +152,14 @@ def rip_unit_cost(cost: float, where: str) -> None:
 
 
 def untranslated_options(protocol: str, options: Mapping[str, Any]) -> list[str]:
-    """``key: what FRR does instead`` for every option FRR has no equivalent for."""
+    """``key: what FRR does instead`` for every option FRR has no equivalent for and that the
+    run sets to something other than netsim's default."""
+    from netsim.protocols import PROTOCOLS
+
+    defaults = PROTOCOLS[protocol].defaults() if protocol in PROTOCOLS else {}
     notes = _UNTRANSLATED.get(protocol, {})
-    return [f"{protocol}.{key}: {why}" for key, why in notes.items() if key in options]
+    return [f"{protocol}.{key}: {why}" for key, why in notes.items()
+            if key in options and options[key] != defaults.get(key)]
 
 
 # -- the files --------------------------------------------------------------------------------------
@@ -174,18 +186,24 @@ OSPF_DEBUG = ("debug ospf event", "debug ospf ism", "debug ospf nsm", "debug osp
 RIP_DEBUG = ("debug rip events", "debug rip packet", "debug rip zebra")
 
 
-def ospfd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool = False) -> str:
+def ospfd_config(router: RouterPlan, config: RouterConfig | Mapping[str, Any], *, debug: bool = False) -> str:
+    """``config``: the router's configuration (or plain options, the same on every interface)."""
+    options = config.options if isinstance(config, RouterConfig) else config
     t = ospf_timers(options)
     lines = _head(router)
     if debug:
         lines += list(OSPF_DEBUG) + ["!"]
     for iface in router.ifaces:
+        own = dict(options)
+        if isinstance(config, RouterConfig):
+            own.update({k: config.option(k, iface.neighbor) for k in OSPF_PER_INTERFACE})
+        it = ospf_timers(own)
         lines += [f"interface {iface.name}",
                   " ip ospf network point-to-point",
                   f" ip ospf cost {ospf_cost(iface.cost, f'{router.name}–{iface.neighbor}')}",
-                  f" ip ospf hello-interval {t.hello}",
-                  f" ip ospf dead-interval {t.dead}",
-                  f" ip ospf retransmit-interval {t.rxmt}",
+                  f" ip ospf hello-interval {it.hello}",
+                  f" ip ospf dead-interval {it.dead}",
+                  f" ip ospf retransmit-interval {it.rxmt}",
                   "exit", "!"]
     lines += ["router ospf",
               f" ospf router-id {router.loopback}",
@@ -200,7 +218,9 @@ def ospfd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool 
     return "\n".join(lines) + "\n"
 
 
-def ripd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool = False) -> str:
+def ripd_config(router: RouterPlan, config: RouterConfig | Mapping[str, Any], *, debug: bool = False) -> str:
+    """``config``: the router's configuration (or plain options)."""
+    options = config.options if isinstance(config, RouterConfig) else config
     t = rip_timers(options)
     lines = _head(router)
     if debug:
@@ -225,14 +245,20 @@ def ripd_config(router: RouterPlan, options: Mapping[str, Any], *, debug: bool =
     return "\n".join(lines) + "\n"
 
 
-def daemon_configs(plan: LabPlan, protocol: str, options: Mapping[str, Any], *, debug: bool = False
-                   ) -> dict[str, dict[str, str]]:
-    """router -> {daemon -> config text} for every router of the lab."""
+def daemon_configs(plan: LabPlan, protocol: str, configs: Mapping[str, RouterConfig] | Mapping[str, Any], *,
+                   debug: bool = False) -> dict[str, dict[str, str]]:
+    """router -> {daemon -> config text} for every router of the lab.  ``configs`` maps each
+    router to its :class:`RouterConfig`, or is one set of options for every router."""
     if protocol not in PROTOCOL_DAEMON:
         raise NetsimError(f"protocol {protocol!r} has no FRR counterpart (use linkstate or distvector)")
     make = ospfd_config if protocol == "linkstate" else ripd_config
     daemon = PROTOCOL_DAEMON[protocol]
-    return {r.name: {"zebra": zebra_config(r), daemon: make(r, options, debug=debug)} for r in plan.routers}
+    per_router = all(isinstance(configs.get(r.name), RouterConfig) for r in plan.routers)
+
+    def own(name: str) -> Any:
+        return configs[name] if per_router else configs
+
+    return {r.name: {"zebra": zebra_config(r), daemon: make(r, own(r.name), debug=debug)} for r in plan.routers}
 
 
 def with_log_file(text: str, path: str, *, debug: bool = False) -> str:

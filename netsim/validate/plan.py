@@ -5,10 +5,10 @@ Pure code (no system calls), so the naming and addressing rules are unit-tested 
 * Every object a run creates carries its **run prefix** ``netsimv-<8 hex>``: namespaces are
   ``<prefix>-r<i>`` (``i`` = the router's index in sorted name order), so two runs never collide
   and :func:`netsim.validate.lab.cleanup_leftovers` finds what a killed run left by the prefix.
-* Interface ``l<k>`` is link ``k`` in :class:`~netsim.topology_addressing.Addressing` order; both
+* Interface ``l<k>`` is link ``k`` in :class:`~netsim.topology.addressing.Addressing` order; both
   ends of a link carry the same name, each in its own namespace (names stay under Linux's 15
   characters and say which link they belong to).
-* Addresses come from :mod:`netsim.topology_addressing` only: loopback /32 per router, a /31 per
+* Addresses come from :mod:`netsim.topology.addressing` only: loopback /32 per router, a /31 per
   link, the lower router name on the even address.
 * Costs are per direction: ``cost(a -> b)`` is what ``a`` pays to send over the link (``a``'s OSPF
   interface cost).  A link's ``costs`` mapping (router -> its outgoing cost) wins over the
@@ -20,14 +20,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
 from netsim.errors import NetsimError
-from netsim.topology_addressing import Addressing
+from netsim.topology.addressing import Addressing
+from netsim.topology.common import link_costs, link_key
 
 #: Every run prefix starts with this; nothing else on the machine should.
 PREFIX_ROOT = "netsimv"
@@ -55,12 +54,8 @@ def ifname(link_index: int) -> str:
 
 
 def directed_cost(graph: nx.Graph, a: str, b: str) -> float:
-    """What ``a`` pays to send to ``b`` over their link (``costs`` per direction, else ``cost``, else 1)."""
-    data: Mapping[str, Any] = graph.edges[a, b]
-    per_dir = data.get("costs")
-    if isinstance(per_dir, Mapping) and a in per_dir:
-        return float(per_dir[a])
-    return float(data.get("cost", 1))
+    """What ``a`` pays to send to ``b`` over their link."""
+    return float(link_costs(graph.edges[a, b], a, b)[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +111,7 @@ class LabPlan:
         raise NetsimError(f"no router {name} in this lab")
 
     def link(self, a: str, b: str) -> LinkPlan:
-        key = (a, b) if a <= b else (b, a)
+        key = link_key(a, b)
         for link in self.links:
             if (link.a, link.b) == key:
                 return link
@@ -143,7 +138,7 @@ def plan_lab(graph: nx.Graph, prefix: str) -> LabPlan:
     for i, name in enumerate(addressing.routers):
         ifaces = []
         for nbr in sorted(str(n) for n in graph[name]):
-            key = (name, nbr) if name <= nbr else (nbr, name)
+            key = link_key(name, nbr)
             ifaces.append(IfacePlan(
                 name=link_names[key], neighbor=nbr,
                 address=addressing.interface_address(name, nbr),

@@ -23,7 +23,8 @@ def frr_dir() -> Path:
     return Path(os.environ.get("NETSIM_FRR_DIR", DEFAULT_FRR_DIR))
 
 
-def missing_prerequisite(daemons: tuple[str, ...] = ("zebra", "ospfd", "ripd")) -> str | None:
+def missing_prerequisite(daemons: tuple[str, ...] = ("zebra", "ospfd", "ripd"), *,
+                         need_pyroute2: bool = True) -> str | None:
     """What is missing to run the lab with ``daemons``, as one line; None when nothing is."""
     if os.geteuid() != 0:
         return "the FRR lab needs root (network namespaces and routing daemons); run it with sudo"
@@ -42,15 +43,16 @@ def missing_prerequisite(daemons: tuple[str, ...] = ("zebra", "ospfd", "ripd")) 
         return f"FRRouting's user '{FRR_USER}' does not exist (install the frr package)"
     if not Path("/proc/self/ns/net").exists():
         return "this kernel has no network namespaces (/proc/self/ns/net is missing)"
-    try:
-        import pyroute2  # noqa: F401
-    except ImportError:
-        return "the FRR lab needs pyroute2: pip install 'netsim[validate]'"
+    if need_pyroute2:
+        try:
+            import pyroute2  # noqa: F401
+        except ImportError:
+            return "the FRR lab needs pyroute2: pip install 'netsim[validate]'"
     return None
 
 
-def check_prerequisites(daemons: tuple[str, ...] = ("zebra", "ospfd", "ripd")) -> None:
+def check_prerequisites(daemons: tuple[str, ...] = ("zebra", "ospfd", "ripd"), *, need_pyroute2: bool = True) -> None:
     """Raise :class:`PrerequisiteError` naming the first thing missing."""
-    why = missing_prerequisite(daemons)
+    why = missing_prerequisite(daemons, need_pyroute2=need_pyroute2)
     if why is not None:
         raise PrerequisiteError(why)

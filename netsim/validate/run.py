@@ -26,6 +26,9 @@ from typing import Any
 import networkx as nx
 
 from netsim.errors import NetsimError
+from netsim.files import atomic_write_text
+from netsim.protocols.base import RouterConfig
+from netsim.scenario.events import Event
 from netsim.trace import Trace
 from netsim.validate.events import AppliedAction, apply_action, plan_actions
 from netsim.validate.frr_config import PROTOCOL_DAEMON, daemon_configs, untranslated_options
@@ -41,7 +44,7 @@ CAPTURE_FILTER = {"linkstate": "ip proto 89", "distvector": "udp port 520"}
 
 @dataclass(frozen=True)
 class FrrRun:
-    """A lab run: the trace (for :func:`netsim.metrics.analyze`) and the raw observations behind it."""
+    """A lab run: the trace (for :func:`netsim.analysis.metrics.analyze`) and the raw observations behind it."""
 
     trace: Trace
     observations: Observations
@@ -106,13 +109,16 @@ def _converged(plan: LabPlan, tables: Mapping[str, Mapping[str, tuple[str, ...]]
     return True
 
 
-def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: Sequence[Any], *,
+def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: Sequence[Event], *,
+            router_configs: Mapping[str, RouterConfig] | None = None,
             warmup: float | None = None, duration: float | None = None, max_warmup: float | None = None,
             quiet: float | None = None, debug: bool = False, capture: bool = False,
             keep_dir: str | Path | None = None,
             progress: Callable[[str, float, float], None] | None = None) -> FrrRun:
     """Run ``graph`` on FRR with ``protocol`` (linkstate = ospfd, distvector = ripd) and netsim's
-    ``options``; apply ``events`` (netsim ``EventSpec``-like, times relative to the measured phase).
+    network-wide ``options`` (``router_configs``: each router's own configuration, per-router and
+    per-interface overrides included); apply ``events`` (scenario events, times relative to the
+    measured phase).
 
     ``warmup``: minimum seconds before the measured phase (default from the timers); ``duration``:
     seconds the measured phase lasts (default: last event + :func:`default_settle`).  ``debug``
@@ -131,7 +137,7 @@ def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: 
             if a.cost is not None:
                 rip_unit_cost(a.cost, f"{a.a}–{a.b} (events[{a.event}])")
     plan = plan_lab(graph, new_run_prefix())
-    configs = daemon_configs(plan, protocol, options, debug=debug)
+    configs = daemon_configs(plan, protocol, router_configs if router_configs is not None else options, debug=debug)
     check_prerequisites(("zebra", PROTOCOL_DAEMON[protocol]))
     min_warm, quiet_default, max_default = default_warmup(protocol, options)
     warmup = min_warm if warmup is None else float(warmup)
@@ -182,7 +188,7 @@ def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: 
         _write_observations(kept / "observations.json", trace, obs)
     notes = list(untranslated_options(protocol, options))
     if not delays and any(d.get("delay", 0) for _, _, d in graph.edges(data=True)):
-        notes.append("link delays not emulated: this kernel has no netem (links have veth latency only)")
+        notes.append("link delays not emulated: this kernel has no netem (both sides ran with veth latency)")
     if obs.overruns:
         notes.append(f"{obs.overruns} netlink receive-buffer overruns: some kernel changes were lost")
     return FrrRun(trace, obs, tuple(applied), start, converged_at, delays, silent, stats, clock.t0_wall,
@@ -202,7 +208,7 @@ def _write_run_record(path: Path, plan: LabPlan, clock: LabClock, start: float,
                      "offset": a.action.offset, "before": a.before, "after": a.after, "effective": a.effective}
                     for a in applied],
     }
-    path.write_text(json.dumps(record, indent=1) + "\n")
+    atomic_write_text(path, json.dumps(record, indent=1) + "\n")
 
 
 def _write_observations(path: Path, trace: Trace, obs: Observations) -> None:
@@ -212,9 +218,9 @@ def _write_observations(path: Path, trace: Trace, obs: Observations) -> None:
 
     doc = {
         "route_changes": [{"t": rc.time, "router": rc.router, "dest": rc.dest, "old": route(rc.old),
-                           "new": route(rc.new), "cause": rc.cause} for rc in trace.route_changes],
+                           "new": route(rc.new), "cause": rc.cause.text()} for rc in trace.route_changes],
         "events": [{"index": e.index, "t": e.time, "kind": e.kind, "detail": e.detail} for e in trace.events],
-        "topology": [{"t": tc.time, "a": tc.a, "b": tc.b, "up": tc.up, "cost": tc.cost}
+        "topology": [{"t": tc.time, "a": tc.a, "b": tc.b, "up": tc.up, "cost_ab": tc.cost_ab, "cost_ba": tc.cost_ba}
                      for tc in trace.topology_changes],
         "kernel": [{"t": k.time, "router": k.router, "del": k.deleted, "prefix": k.prefix, "gw": list(k.gateways),
                     "proto": k.proto, "table": k.table} for k in obs.routes],
@@ -223,7 +229,7 @@ def _write_observations(path: Path, trace: Trace, obs: Observations) -> None:
                   for ls in obs.links],
         "end_time": trace.end_time,
     }
-    path.write_text(json.dumps(doc) + "\n")
+    atomic_write_text(path, json.dumps(doc) + "\n")
 
 
 def _sleep_until(clock: LabClock, t: float) -> None:

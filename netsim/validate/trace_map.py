@@ -1,18 +1,19 @@
 """What the real routers did, in netsim's vocabulary: a :class:`~netsim.trace.Trace`.
 
-Pure code over the monitor's observations, so :func:`netsim.metrics.analyze` computes every
+Pure code over the monitor's observations, so :func:`netsim.analysis.metrics.analyze` computes every
 figure for FRR exactly as it does for a simulation.
 
 * A kernel route to another router's loopback /32 is that router's FIB entry; connected link
   /31s, the local table and other prefixes are ignored.  Gateways are mapped back to neighbour
-  names through :class:`~netsim.topology_addressing.Addressing`; ECMP routes have several.
+  names through :class:`~netsim.topology.addressing.Addressing`; ECMP routes have several.
 * The cost comes from zebra's RIB (the kernel metric is always 20): the metric in the first RIB
   sample of that router taken after the kernel change that shows the same next hops (else the
   first sample after it, else the last one before it), converted by
   :func:`~netsim.validate.frr_config.protocol_cost`.  A sample that shows a new metric for
   unchanged next hops becomes a cost-only change at the sample's time.
-* Every kernel change becomes ``RouteChange(time, router, dest, old, new, cause="kernel")``;
-  identical re-installs (zebra re-writing the same route) are not changes.
+* Every kernel change becomes ``RouteChange(time, router, dest, old, new, cause)`` whose cause is a
+  :class:`KernelChange` note (what the lab saw, never why the router did it); identical
+  re-installs (zebra re-writing the same route) are not changes.
 * An interface taken administratively down loses its routes in the kernel *without* any
   RTM_DELROUTE (Linux flushes them silently; measured in the lab): the mapping removes the next
   hops over that interface itself, at the moment of the link notification.  A peer that only lost
@@ -31,18 +32,40 @@ import ipaddress
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from netsim.link import link_key
-from netsim.trace import Route, RouteChange, ScriptedEvent, TopologyChange, Trace
-from netsim.validate.events import COST, CRASH, LINK_DOWN, LINK_UP, RESTART, AppliedAction, topology_up
+from netsim.scenario.events import Event
+from netsim.topology.common import link_costs, link_key
+from netsim.trace import Note, Route, RouteChange, ScriptedEvent, TopologyChange, Trace
+from netsim.validate.events import (
+    BLOCK,
+    COST,
+    CRASH,
+    LINK_DOWN,
+    LINK_UP,
+    RESTART,
+    AppliedAction,
+    topology_up,
+)
 from netsim.validate.frr_config import protocol_cost
 from netsim.validate.monitor import RT_TABLE_MAIN, RTN_UNICAST, KernelRoute, LinkState, Observations, RibSample
 from netsim.validate.plan import LabPlan
 
-KERNEL_CAUSE = "kernel"
-IFDOWN_CAUSE = "kernel: interface down (routes flushed without notification)"
-RIB_CAUSE = "rib: cost changed, same next hops"
+
+@dataclass(frozen=True, slots=True)
+class KernelChange(Note):
+    """What the lab observed a real router do to its FIB, and how it saw it (``seen``)."""
+
+    kind: ClassVar[str] = "kernel"
+    seen: str
+
+    def text(self) -> str:
+        return self.seen
+
+
+KERNEL_CAUSE = KernelChange("kernel route change (rtnetlink)")
+IFDOWN_CAUSE = KernelChange("interface set down: the kernel flushed its routes without notification")
+RIB_CAUSE = KernelChange("zebra's RIB: cost changed, same next hops")
 #: How long after a link command its kernel notification may arrive and still be its effect.
 CARRIER_WINDOW = 0.5
 #: How long after a kernel change a RIB sample may still describe it.
@@ -113,9 +136,9 @@ def effective_time(applied: AppliedAction, plan: LabPlan, links: Sequence[LinkSt
 
 
 def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequence[AppliedAction],
-                events: Mapping[int, Any], graph: Any, end_time: float) -> tuple[Trace, MappingStats]:
-    """The trace of one lab run.  ``events`` maps a scripted event's index to its ``EventSpec``-like
-    record (``kind``, ``target``, ``describe()``); ``graph`` gives the links' initial costs."""
+                events: Mapping[int, Event], graph: Any, end_time: float) -> tuple[Trace, MappingStats]:
+    """The trace of one lab run.  ``events`` maps a scripted event's index to the scenario event;
+    ``graph`` gives the links' initial costs (per direction)."""
     stats = MappingStats()
     links = sorted(obs.links, key=lambda x: x.time)
     ribs = _RibIndex(obs.ribs)
@@ -124,8 +147,12 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
     trace = Trace(routers=tuple(r.name for r in plan.routers))
 
     # Scripted events and topology changes.
-    cost = {link_key(str(u), str(v)): float(d.get("cost", 1)) for u, v, d in graph.edges(data=True)}
-    up = dict.fromkeys(cost, True)
+    cost: dict[tuple[str, str], float] = {}  # (sender, receiver) -> what the sender pays
+    up: dict[tuple[str, str], bool] = {}
+    for u, v, d in graph.edges(data=True):
+        a, b = link_key(str(u), str(v))
+        cost[(a, b)], cost[(b, a)] = (float(c) for c in link_costs(d, a, b))
+        up[(a, b)] = True
     first_time: dict[int, float] = {}
     for t, a in timed:
         act = a.action
@@ -134,16 +161,17 @@ def build_trace(plan: LabPlan, protocol: str, obs: Observations, applied: Sequen
             key = link_key(act.a, act.b)
             if act.op == COST:
                 assert act.cost is not None
-                cost[key] = act.cost
+                cost[(act.a, act.b)] = act.cost
             else:
                 up[key] = bool(topology_up(act))
-            trace.topology_changes.append(TopologyChange(t, key[0], key[1], up[key], cost[key], act.event))
+            silent = act.op == BLOCK
+            trace.topology_changes.append(TopologyChange(t, key[0], key[1], up[key], cost[key],
+                                                         cost[(key[1], key[0])], act.event, silent=silent))
         else:
-            trace.topology_changes.append(TopologyChange(t, act.a, "", bool(topology_up(act)), 0, act.event))
+            trace.topology_changes.append(TopologyChange(t, act.a, "", bool(topology_up(act)), 0, 0, act.event))
     for index, t in sorted(first_time.items(), key=lambda x: (x[1], x[0])):
         ev = events[index]
-        detail = ev.describe() if hasattr(ev, "describe") else str(ev.kind)
-        trace.events.append(ScriptedEvent(index, t, ev.kind, tuple(ev.target), detail))
+        trace.events.append(ScriptedEvent(index, t, ev.kind, tuple(ev.target), ev.describe()))
 
     # Route changes: kernel observations, RIB sweeps and crashes, merged in time order.
     stream: list[tuple[float, int, Any]] = []
