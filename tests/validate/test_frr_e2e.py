@@ -44,10 +44,8 @@ def ring():
     sc = load_scenario(SCENARIO)
     name, opts = resolve_protocol(sc, "linkstate")
     _cls, _opts, configs = protocol_setup(sc, name)
-    runs = []
-    for _ in range(FRR_RUNS):
-        runs.append(run_frr(sc.graph, name, opts, relative_events(list(sc.events)), router_configs=configs,
-                            duration=DURATION))
+    runs = [run_frr(sc.graph, name, opts, relative_events(list(sc.events)), router_configs=configs,
+                    duration=DURATION) for _ in range(FRR_RUNS)]
     leftover = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     sim = netsim_scenario(sc, all(r.delays_emulated for r in runs))
     netsim_runs = [simulate(sim, name, seed=s, narrate=False, options={"fib_delay": LAB_FIB_DELAY}).metrics
