@@ -27,6 +27,7 @@ CLEANUP = "cleanup"
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every value (per run and seed) as JSON here.")
 @click.option("--all-figures", is_flag=True, help="Show correct-again, black-hole and loop times too.")
+@click.option("--markdown", is_flag=True, help="Print the verdict rows as Markdown table lines instead.")
 @click.option("--netsim-set", multiple=True, metavar="KEY=VALUE",
               help="Change a protocol option on the netsim side only (repeatable), e.g. fib_delay=0.012.")
 @click.option("--frr-from", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
@@ -37,8 +38,8 @@ CLEANUP = "cleanup"
 @click.option("--debug", is_flag=True, help="FRR debug logs with microsecond stamps (with --keep).")
 @click.option("--capture", is_flag=True, help="Capture protocol packets on every router (with --keep; tcpdump).")
 def validate(target: str, frr: bool, protocols: tuple[str, ...], runs: int, seeds: int, json_path: Path | None,
-             all_figures: bool, netsim_set: tuple[str, ...], frr_from: Path | None, warmup: float | None,
-             keep: Path | None, debug: bool, capture: bool) -> None:
+             all_figures: bool, markdown: bool, netsim_set: tuple[str, ...], frr_from: Path | None,
+             warmup: float | None, keep: Path | None, debug: bool, capture: bool) -> None:
     """Run SCENARIO on real routers (--frr) and on netsim; print both medians per event.
 
     Each event's convergence time: netsim's median over seeds against FRR's median and range over
@@ -74,7 +75,12 @@ def validate(target: str, frr: bool, protocols: tuple[str, ...], runs: int, seed
                                   frr_from=frr_from, progress=progress)
     finally:
         progress.close()
-    _print(result, all_figures)
+    if markdown:
+        from netsim.validate.compare import markdown as markdown_rows
+
+        click.echo(markdown_rows(result.rows, result.scenario))
+    else:
+        _print(result, all_figures)
     if json_path is not None:
         import json
 

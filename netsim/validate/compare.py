@@ -157,6 +157,19 @@ def render(rows: Sequence[Row], *, runs: int, seeds: int, figures: Sequence[str]
     return "\n".join(lines)
 
 
+def markdown(rows: Sequence[Row], scenario: str) -> str:
+    """The verdict rows as Markdown table lines (no header): scenario, event, netsim's median, FRR's
+    median and range, and the verdict -- the README's validation table is these lines."""
+    out = []
+    for r in rows:
+        if r.figure != "converged" or r.event < 0:
+            continue
+        rng = r.frr_range
+        frr = f"{fmt(r.frr_median)} ({fmt(rng[0])} – {fmt(rng[1])})" if rng else fmt(r.frr_median)
+        out.append(f"| {scenario} | {r.description} | {fmt(r.netsim_median)} | {frr} | {verdict(r)} |")
+    return "\n".join(out)
+
+
 def rows_to_json(rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [{"event": r.event, "description": r.description, "figure": r.figure, "netsim": list(r.netsim),
              "frr": list(r.frr), "netsim_median": r.netsim_median, "frr_median": r.frr_median,

@@ -157,3 +157,13 @@ def test_validate_re_compares_netsim_against_a_saved_frr_side(tmp_path: Path) ->
     silent = next(r for r in doc["rows"] if r["event"] == 2 and r["figure"] == "converged")
     assert silent["frr"] == [3.3, 3.4, None] and silent["frr_median"] == 3.4 and silent["band"] == 0.15
     _one_line_error(["validate", str(ok), "--frr-from", str(saved), "-p", "distvector"], "not a validate --json")
+
+
+def test_markdown_lines_carry_both_medians_and_the_verdict() -> None:
+    from netsim.validate.compare import markdown
+
+    rows = [Row(-1, "initial (cold start)", "converged", (10.0,), (12.0,)),
+            Row(0, "link a–b down (silent)", "converged", (3.3,), (3.2, 3.5, 3.0), 0.15),
+            Row(0, "link a–b down (silent)", "black hole", (3.3,), (3.2,))]
+    want = "| ring | link a–b down (silent) | 3.30 s | 3.20 s (3.00 s – 3.50 s) | yes (±15%) |"
+    assert markdown(rows, "ring") == want
