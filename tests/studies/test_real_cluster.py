@@ -65,11 +65,17 @@ def environment(config_dir: Path) -> dict[str, str]:
     return env
 
 
+#: Loaded here, not in the child: between fork and exec the child should do as little as it can.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_PR_SET_PDEATHSIG = 1
+
+
 def _own_session_dying_with_parent() -> None:
     """In the child before it runs: a session of its own (killed as a group, whatever it starts),
     and SIGKILL from the kernel if the test process dies without cleaning up."""
     os.setsid()
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, every: float = 0.05) -> bool:
@@ -135,17 +141,20 @@ class Cluster:
         return dict(self.procs)[f"worker{i}"]
 
     def stop(self) -> None:
-        """SIGTERM to every process group, SIGKILL to what is left after 5 s; all reaped."""
-        for _name, proc in self.procs:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5.0
-        for _name, proc in self.procs:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # the group too: whatever the process started
-            proc.wait()
+        """Workers first, then the scheduler (a worker whose scheduler is gone can hang while it
+        closes): SIGTERM to each process group, SIGKILL to what is left after 5 s; all reaped."""
+        workers = [proc for name, proc in self.procs if name != "scheduler"]
+        for group in (workers, [proc for name, proc in self.procs if name == "scheduler"]):
+            for proc in group:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 5.0
+            for proc in group:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(max(0.1, deadline - time.monotonic()))
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # the group too: whatever the process started
+                proc.wait()
 
 
 @pytest.fixture(scope="module")
