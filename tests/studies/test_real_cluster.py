@@ -10,7 +10,7 @@ one worker is killed in the middle of the sweep: nothing lost, nothing written t
 Every process listens on 127.0.0.1 only, on ports the system picks (``--port 0``; the address is
 read from the scheduler file).  Each runs in a session of its own, so it is killed with whatever
 it started; it is stopped when the tests end, pass or fail, and the kernel kills it should this
-test process itself die first.
+test process itself die first (on Linux).
 """
 
 from __future__ import annotations
@@ -33,10 +33,7 @@ import pytest
 
 pytest.importorskip("distributed", reason="distributed is not installed (pip install 'netsim[dask]')")
 
-pytestmark = [
-    pytest.mark.cluster,
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="stops its processes with Linux's prctl"),
-]
+pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -72,7 +69,7 @@ _PR_SET_PDEATHSIG = 1
 
 def _own_session_dying_with_parent() -> None:
     """In the child before it runs: a session of its own (killed as a group, whatever it starts),
-    and SIGKILL from the kernel if the test process dies without cleaning up."""
+    and, on Linux, SIGKILL from the kernel if the test process dies without cleaning up."""
     os.setsid()
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
