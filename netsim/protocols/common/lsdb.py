@@ -120,6 +120,12 @@ class Origination:
             return
         self._due(force)
 
+    def immediately(self, trigger: Any, force: bool = False) -> None:
+        """Originate now whatever the limits say (IS-IS at boot and on refresh, as FRR does);
+        an origination still held back goes ahead when its time comes."""
+        self.triggers.append(trigger)
+        self.originate(force)
+
     def _due(self, force: bool = False) -> None:
         self.timer = None
         if self.hold > 0.0:
