@@ -274,7 +274,7 @@ class Isis(Protocol):
         adj.hold = msg.hold
         if adj.hold_timer is None:
             adj.hold_timer = self.port.call_later(msg.hold, self._check_hold, adj)
-        if adj.state == UP and msg.state == UP:
+        if adj.state == UP and msg.state == UP and msg.neighbor == self.me:
             return  # steady state: (Up, hello: Up) changes nothing
         # RFC 5303: a hello naming another system as its neighbour counts as one reporting Down.
         event = RX_DOWN if msg.neighbor not in (None, self.me) else RECEIVED[msg.state]
