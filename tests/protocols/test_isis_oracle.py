@@ -187,4 +187,4 @@ def test_isis_and_ospf_with_equal_timers_end_every_window_with_the_same_tables(s
         worlds = {p: world_at(sc.graph, r.trace, min(ends) - 1e-6) for p, r in runs.items()}
         isis, ospf = worlds["isis"].fibs, worlds["linkstate"].fibs
         for router in sc.graph.nodes:
-            assert dict(isis.get(router, {})) == dict(ospf.get(router, {})), f"after event {i} at {router}"
+            assert dict(isis.get(router, {})) == dict(ospf.get(router, {})), f"after {ev.describe()} at {router}"

@@ -26,23 +26,31 @@ class AgedLsdb(Lsdb):
     """:class:`Lsdb` plus remaining lifetimes (see the module docstring).  Instances need ``born``,
     ``lifetime`` and ``rank`` (which orders the instances of one origin)."""
 
-    __slots__ = ("port", "on_expiry", "_heap", "_timer", "_timer_at")
+    __slots__ = ("port", "on_expiry", "version", "_heap", "_timer", "_timer_at")
 
     def __init__(self, on_change: Callable[[tuple[str, int, str | None]], None], port: RouterPort,
                  on_expiry: Callable[[Any], None]) -> None:
         super().__init__(on_change)
         self.port = port
         self.on_expiry = on_expiry
+        #: Bumped by every install and removal: what was computed from the database may be reused
+        #: while it stays the same (IS-IS's CSNP contents).
+        self.version = 0
         self._heap: list[tuple[float, str, int]] = []
         self._timer: Timer | None = None
         self._timer_at = float("inf")
 
     def install(self, lsa: Any, source: str | None, now: float) -> None:
         Lsdb.install(self, lsa, source, now)
+        self.version += 1
         expires = lsa.born + lsa.lifetime
         heapq.heappush(self._heap, (expires, lsa.origin, lsa.rank))
         if expires < self._timer_at:
             self._arm(expires)
+
+    def remove(self, origin: str) -> None:
+        Lsdb.remove(self, origin)
+        self.version += 1
 
     def _arm(self, at: float) -> None:
         if self._timer is not None:

@@ -218,6 +218,10 @@ class Isis(Protocol):
                                policy=FloodPolicy(cancel_on_receipt=True, ack_duplicates=True, reissue_own=True))
         self._refresh_timer: Timer | None = None
         self._max_path = MAX_PATH_METRIC[self.style]
+        self._jitter = float(o["hello_jitter"])
+        self._padded = bool(o["hello_padding"])
+        self._summary_of = -1
+        self._summary_cache: tuple[tuple[tuple[str, int], ...], dict[str, int]] = ((), {})
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
@@ -233,12 +237,12 @@ class Isis(Protocol):
         adj = self.adjs[name]
         if self.port.interfaces()[name].up:
             self._send_hello(adj)
-        jitter = float(self.opts["hello_jitter"])
+        jitter = self._jitter
         wait = adj.hello_interval * (1.0 - float(self.rng.uniform(0.0, jitter))) if jitter > 0 else adj.hello_interval
         self.port.call_later(wait, self._hello_tick, name)
 
     def _send_hello(self, adj: Adjacency) -> None:
-        padded = bool(self.opts["hello_padding"])
+        padded = self._padded
         msg = Iih(adj.state, adj.heard, adj.my_hold, padded)
         self.port.send(adj.name, msg, iih_size(adj.heard is not None, padded))
 
@@ -335,8 +339,17 @@ class Isis(Protocol):
             adj.heard = None
 
     # ============================ database synchronisation (CSNP / PSNP) ===========================
+    def _summary(self) -> tuple[tuple[tuple[str, int], ...], dict[str, int]]:
+        """Our database as CSNP entries and as origin → rank, rebuilt only when it changed: a large
+        network sends a CSNP of hundreds of entries on every adjacency every ``csnp_interval``."""
+        if self._summary_of != self.db.version:
+            entries = tuple((origin, lsp.rank) for origin, lsp in self.db.entries.items())
+            self._summary_cache = (entries, dict(entries))
+            self._summary_of = self.db.version
+        return self._summary_cache
+
     def _send_csnp(self, adj: Adjacency) -> None:
-        entries = tuple((origin, lsp.rank) for origin, lsp in self.db.entries.items())
+        entries = self._summary()[0]
         size, packets = csnp_size(len(entries))
         self.port.send(adj.name, Csnp(entries), size, packets)
         if adj.csnp_interval > 0 and adj.csnp_timer is None:
@@ -348,6 +361,11 @@ class Isis(Protocol):
             self._send_csnp(adj)
 
     def _on_snp(self, adj: Adjacency, entries: tuple[tuple[str, int], ...], complete: bool) -> None:
+        if complete and dict(entries) == self._summary()[1]:
+            # The usual periodic CSNP: the databases agree, so it only acknowledges what it lists.
+            for queue in (adj.rxmt, adj.out_lsas):
+                queue.clear()
+            return
         acts = snp_actions(entries, self.db.entries, self.me, complete)
         for origin, rank in acts.acked:
             held = adj.rxmt.get(origin)
