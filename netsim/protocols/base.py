@@ -138,6 +138,8 @@ class Protocol(abc.ABC):
     correctness: ClassVar[str] = "shortest_paths"
     #: Metric a FIB cost means, for tables and docs ("path cost", "AS-path length", ...).
     cost_meaning: ClassVar[str] = "path cost"
+    #: Its messages as (kind, how their modelled size is made up), for ``netsim protocols``.
+    messages: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, port: RouterPort, config: RouterConfig, rng: Any) -> None:
         self.port = port

@@ -110,3 +110,21 @@ def test_default_silent_failure_isis_holds_30_s_ospf_40_s(defaults):
     isis, ospf = defaults["isis"].events[2], defaults["linkstate"].events[2]
     assert 20.0 < isis.correct_time < 30.2
     assert ospf.correct_time == pytest.approx(35.05, abs=0.02)
+
+
+def test_the_isis_vs_ospf_scenario_shows_what_its_header_promises():
+    from pathlib import Path
+
+    from netsim.api import run_protocols
+    from netsim.scenario.loader import load_scenario
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "isis-vs-ospf.yaml"
+    res = {r.protocol: r.metrics for r in run_protocols(load_scenario(path), ["isis", "linkstate"])}
+    isis, ospf = res["isis"], res["linkstate"]
+    assert isis.initial_convergence == pytest.approx(31.0, abs=0.1)
+    assert ospf.initial_convergence == pytest.approx(10.0, abs=0.1)
+    carrier, repair, silent = (isis.events[i].correct_time for i in range(3))
+    assert 0.1 < carrier < 0.13 and 0.05 < ospf.events[0].correct_time < 0.08
+    assert 1.0 < repair < 1.3 and ospf.events[1].correct_time < 0.1
+    assert 20 < silent <= 30.2 and 30 < ospf.events[2].correct_time <= 40.1
+    assert isis.events[0].bytes > 10 * ospf.events[0].bytes  # padded hellos

@@ -44,11 +44,12 @@ def graph_metric_errors(graph: Any, style: str) -> list[str]:
     errors = []
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         c_uv, c_vu = link_costs(data, str(u), str(v))
-        for a, b, c in ((u, v, c_uv), (v, u, c_vu)):
+        directions = ((u, v, c_uv),) if c_uv == c_vu else ((u, v, c_uv), (v, u, c_vu))
+        for a, b, c in directions:
             try:
                 check_metric(c, style)
             except MetricError as err:
-                errors.append(f"link {a}–{b} cost {err}")
+                errors.append(f"link {a}–{b} cost {err}" if len(directions) == 1 else f"link {a}→{b} cost {err}")
     for n in sorted(graph.nodes, key=str):
         for dest, metric in graph.nodes[n].get("prefixes", ()):
             try:

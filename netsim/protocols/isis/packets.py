@@ -37,7 +37,7 @@ LSP ID, sequence number, checksum), and the reachability TLVs of the metric styl
 Every PDU is at most ``LSP_MTU`` = 1497 bytes (FRR's ``lsp-mtu``: a 1500-byte Ethernet payload
 less the LLC header).  A larger LSP is counted as the fragments a router would send (LSP numbers
 0, 1, ...), each with its own header; it is still flooded, acknowledged and aged as one unit.
-Hellos are padded to the full 1497 bytes when ``hello_padding`` is on (ISO 10589 §8.2.3, FRR's
+Hellos are padded to the full 1497 bytes when ``hello_padding`` is on (as ISO 10589 asks, FRR's
 default), so that a link whose MTU cannot carry a full PDU never forms an adjacency.
 """
 

@@ -96,6 +96,14 @@ class Isis(Protocol):
     aliases = ("is-is",)
     summary = ("IS-IS (ISO 10589 / RFC 1195), one level, point-to-point: three-way hellos, LSP flooding with "
                "CSNP/PSNP, purges, SPF with FRR's scheduling or RFC 8405, ECMP")
+    messages = (
+        ("isis-hello", "1500 B padded to the MTU; unpadded 55 B: LLC 3 + IIH header 20 + area, protocols, IP "
+                       "address and three-way TLVs"),
+        ("isis-lsp", "per fragment LLC 3 + header 27; TLVs: area, protocols, IP address 15, hostname 2 + name, "
+                     "11 B per neighbour, per prefix 9 B (wide, /32) or 12 B (narrow); 1470 B of TLVs a fragment"),
+        ("isis-csnp", "per PDU LLC 3 + header 33; 16 B per LSP entry (15 a TLV, 90 a PDU)"),
+        ("isis-psnp", "per PDU LLC 3 + header 17; 16 B per LSP entry"),
+    )
     options_spec = {
         "hello_interval": Option(10.0, "seconds between hellos (IIH); 10 s x 3 = 30 s holding time are Cisco "
                                        "IOS's defaults (FRR: 3 s x 10)", positive=True, per_interface=True),
@@ -104,7 +112,7 @@ class Isis(Protocol):
                                    per_interface=True, maximum=1000),
         "hello_jitter": Option(0.1, "each hello leaves up to this fraction of the interval early (FRR's "
                                     "IIH jitter: 10 %)", maximum=0.5),
-        "hello_padding": Option(True, "pad hellos to the 1497-byte maximum PDU (ISO 10589 §8.2.3; FRR's "
+        "hello_padding": Option(True, "pad hellos to the 1497-byte maximum PDU (as ISO 10589 asks; FRR's "
                                       "default 'always')"),
         "metric_style": Option(WIDE, "narrow: 6-bit link metrics 1-63, paths up to 1023 (ISO 10589); wide: "
                                      "24-bit, 1-16777215 (RFC 5305, FRR's default).  Link costs must be whole "
@@ -265,7 +273,7 @@ class Isis(Protocol):
         if kind is Iih:
             self._on_hello(adj, msg)
         elif adj.state != UP:
-            return  # ISO 10589 §7.3.15.1 a.6, §7.3.15.2 a.6: LSPs and SNPs only over an Up adjacency
+            return  # ISO 10589 §7.3.15.1 a.6, §7.3.15.2 a.7: LSPs and SNPs only over an Up adjacency
         elif kind is LspBurst:
             self.flooder.receive(adj, msg.lsps)
         elif kind is Psnp:
@@ -307,7 +315,8 @@ class Isis(Protocol):
         try:
             check_metric(cost, self.style)
         except MetricError as err:
-            raise NetsimError(f"isis: {self.me}: metric of the link to {iface} set to {err}") from None
+            raise NetsimError(f"isis: at t={self.port.now:g} s the metric of {self.me}'s link to {iface} was set to "
+                              f"{err}") from None
         if self.adjs[iface].state == UP:
             self.own.request(Trigger("cost", iface, cost))
         elif self.port.narrating:

@@ -91,6 +91,12 @@ class LinkState(Protocol):
     name = "linkstate"
     aliases = ("ospf", "ls")
     summary = "OSPF-like link state (RFC 2328): hellos, reliable flooding, SPF with RFC 8405 back-off, ECMP"
+    messages = (
+        ("hello", "68 B: IPv4 header 20 + OSPF header 24 + hello 24"),
+        ("dbd", "52 B + 20 B per LSA header"),
+        ("lsu", "48 B + per LSA 24 B + 12 B per link or prefix"),
+        ("lsack", "44 B + 20 B per LSA header"),
+    )
     options_spec = {
         "hello_interval": Option(10.0, "seconds between hellos (HelloInterval)", positive=True, per_interface=True),
         "dead_interval": Option(40.0, "silence after which a neighbour is down (RouterDeadInterval)",
