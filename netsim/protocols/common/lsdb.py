@@ -28,7 +28,7 @@ Links = Mapping[str, float]
 class Lsdb:
     """One router's link-state database (see the module docstring)."""
 
-    __slots__ = ("entries", "graph", "installed_at", "before", "prefixes_changed", "on_change")
+    __slots__ = ("entries", "graph", "installed_at", "before", "prefixes_changed", "with_prefixes", "on_change")
 
     def __init__(self, on_change: Callable[[tuple[str, int, str | None]], None]) -> None:
         self.entries: dict[str, Any] = {}
@@ -38,7 +38,15 @@ class Lsdb:
         self.before: dict[str, Links | None] = {}
         #: Whether some instance's stub prefixes changed since the last SPF.
         self.prefixes_changed = False
+        #: Origins whose instance carries stub prefixes: SPF asks on every run whether there are
+        #: any, and on a large LSDB a scan per run costs more than the SPF itself.
+        self.with_prefixes: set[str] = set()
         self.on_change = on_change
+
+    def load(self, entries: Mapping[str, Any]) -> None:
+        """Take ``entries`` as the whole database (a warm start); the graph is set by the caller."""
+        self.entries = dict(entries)
+        self.with_prefixes = {origin for origin, lsa in self.entries.items() if lsa.prefixes}
 
     def install(self, lsa: Any, source: str | None, now: float) -> None:
         """Store ``lsa`` (from neighbour ``source``; None = our own); ask for an SPF if its links or
@@ -52,6 +60,10 @@ class Lsdb:
         prefixes_moved = (old_lsa.prefixes if old_lsa is not None else ()) != lsa.prefixes
         if prefixes_moved:
             self.prefixes_changed = True
+            if lsa.prefixes:
+                self.with_prefixes.add(origin)
+            else:
+                self.with_prefixes.discard(origin)
         if old != links:
             if origin not in self.before:
                 self.before[origin] = old
@@ -64,6 +76,7 @@ class Lsdb:
         """Forget ``origin`` entirely (an IS-IS purge whose ZeroAgeLifetime ran out).  Its links were
         already withdrawn by the purge, so SPF has nothing to learn from the removal."""
         self.entries.pop(origin, None)
+        self.with_prefixes.discard(origin)
         self.installed_at.pop(origin, None)
         links = self.graph.pop(origin, None)
         if links and origin not in self.before:

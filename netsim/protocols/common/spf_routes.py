@@ -48,7 +48,7 @@ class SpfRoutes:
                 result = spf(db.graph, me)
         db.before = {}
         self.last = result
-        if db.prefixes_changed or any(lsa.prefixes for lsa in db.entries.values()):
+        if db.prefixes_changed or db.with_prefixes:
             # Stub prefixes: routes via their (nearest) originators; compared in full.
             db.prefixes_changed = False
             result = {**result, **prefix_routes(db.entries, result, me)}

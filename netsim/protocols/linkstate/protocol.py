@@ -213,7 +213,7 @@ class LinkState(Protocol):
                 nb.got_dbd = True
                 nb.last_hello = 0.0
                 nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
-        self.db.entries = dict(state.lsdb)
+        self.db.load(state.lsdb)
         self.db.graph = dict(state.graph)
         self.db.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
         self.own.seq = self.db.entries[me].seq
