@@ -48,7 +48,10 @@ def test_asn_defaults_to_index_and_policy_auto_without_relationships() -> None:
 
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda g: g.nodes["a"].update(asn=0), "router a: asn must be a whole number"),
-    (lambda g: g.nodes["b"].update(asn=1), "sessions inside an AS (iBGP) are not supported"),
+    (lambda g: g.nodes["b"].update(asn=1), "link a–b: both routers are in AS1; a link inside an AS has no business"),
+    (lambda g: g.nodes["c"].update(asn=1) or g.remove_edge("a", "c"),
+     "AS1: routers a and c are not connected by links inside the AS"),
+    (lambda g: g.nodes["a"].update(bgp={"next_hop_self": 1}), "bgp.next_hop_self must be true or false"),
     (lambda g: g.edges["a", "b"].pop("provider"), "relationship p2c needs 'provider'"),
     (lambda g: g.edges["b", "c"].update(relationship="sibling"), "relationship must be p2c or p2p"),
     (lambda g: g.edges["b", "c"].pop("relationship"), "link b–c: no relationship"),
