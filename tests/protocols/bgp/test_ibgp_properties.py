@@ -30,7 +30,7 @@ OPTIONS = {"keepalive": 10, "hold": 30, "connect_retry": 20, "mrai": 5, "mrai_ib
 
 
 @st.composite
-def multi_router_hierarchies(draw: st.DrawFn, max_as: int = 6) -> nx.Graph:
+def multi_router_hierarchies(draw: st.DrawFn, max_as: int = 5) -> nx.Graph:
     n = draw(st.integers(3, max_as))
     g = nx.Graph()
     members: dict[int, list[str]] = {}
@@ -88,7 +88,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     down: list[tuple[str, str]] = []
     events = []
     t = FIRST
-    for i in range(draw(st.integers(1, 4))):
+    for i in range(draw(st.integers(1, 3))):
         choice = draw(st.sampled_from(("external", "internal", "cost", "repair")))
         internal = [e for e in edges if _inside(g, *e) and e not in down]
         if choice == "repair" and down:
