@@ -40,7 +40,8 @@ class Bgp(Protocol):
     correctness = "gao_rexford"
     cost_meaning = "AS-path length"
     router_keys = ROUTER_KEYS
-    summary = "BGP-4 between ASes (RFC 4271): sessions, Gao–Rexford policy, MRAI, path exploration, damping"
+    summary = ("BGP-4 (RFC 4271): eBGP sessions, iBGP full mesh over link-state inside ASes of several routers, "
+               "Gao–Rexford policy, MRAI, path exploration, damping")
     options_spec = {
         "keepalive": Option(30.0, "KeepaliveTime (s); the negotiated value is at most hold/3 (RFC 4271 §10: 30)",
                             positive=True),
