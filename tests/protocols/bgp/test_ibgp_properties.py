@@ -101,11 +101,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             link = draw(st.sampled_from([e for e in internal if not _splits(g, down, e)]))
             down.append(link)
             events.append(make_event("link_down", t, index=i, target=link, silent=draw(st.booleans())))
-        else:
+        elif [e for e in edges if not _inside(g, *e) and e not in down]:
             external = [e for e in edges if not _inside(g, *e) and e not in down]
             link = draw(st.sampled_from(external))
             down.append(link)
             events.append(make_event("link_down", t, index=i, target=link, silent=draw(st.booleans())))
+        else:  # every link between ASes is down already: bring one back
+            link = down.pop(draw(st.integers(0, len(down) - 1)))
+            events.append(make_event("link_up", t, index=i, target=link))
         t += SPACING
     return Scenario(name="random-ibgp", graph=g, protocols={}, events=tuple(events),
                     seed=draw(st.integers(0, 2**16)), duration=t)
