@@ -5,9 +5,10 @@ Random small hierarchies: each AS has one to four routers joined by links of ran
 (a path, sometimes closed into a ring, sometimes with a chord); each business relationship is
 one or two links between random routers of the two ASes.  Random events: links between ASes
 failing (silently or with carrier loss) and coming back, links inside an AS failing (never one
-whose loss would split the AS, which the model does not cover) and IGP costs inside an AS
-changing -- the event that moves hot-potato exits without any BGP news.  After every quiet
-period, every FIB entry must equal the model's.
+whose loss would split the AS, which the model does not cover), a router crashing (one at a
+time, never one whose loss would split its AS) and restarting with empty state, and IGP costs
+inside an AS changing -- the event that moves hot-potato exits without any BGP news.  After every
+quiet period, every FIB entry must equal the model's.
 """
 
 from __future__ import annotations
@@ -71,14 +72,16 @@ def _inside(g: nx.Graph, u: str, v: str) -> bool:
     return bool(g.nodes[u]["asn"] == g.nodes[v]["asn"])
 
 
-def _splits(g: nx.Graph, down: list[tuple[str, str]], link: tuple[str, str]) -> bool:
-    """Whether losing ``link`` too would split its AS."""
-    asn = g.nodes[link[0]]["asn"]
+def _splits(g: nx.Graph, down: list[tuple[str, str]], crashed: list[str], *, link: tuple[str, str] | None = None,
+            router: str | None = None) -> bool:
+    """Whether losing ``link`` or ``router`` too would split its AS (the up routers of it)."""
+    lost = set(crashed) | ({router} if router is not None else set())
+    asn = g.nodes[link[0] if link is not None else router]["asn"]
+    routers = [r for r in g if g.nodes[r]["asn"] == asn and r not in lost]
     inside = nx.Graph((u, v) for u, v in g.edges if _inside(g, u, v) and g.nodes[u]["asn"] == asn
-                      and link_key(u, v) not in down and link_key(u, v) != link)
-    routers = [r for r in g if g.nodes[r]["asn"] == asn]
+                      and u not in lost and v not in lost and link_key(u, v) not in down and link_key(u, v) != link)
     inside.add_nodes_from(routers)
-    return not nx.is_connected(inside)
+    return len(routers) > 1 and not nx.is_connected(inside)
 
 
 @st.composite
@@ -86,23 +89,33 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     g = draw(multi_router_hierarchies())
     edges = sorted(link_key(u, v) for u, v in g.edges)
     down: list[tuple[str, str]] = []
+    crashed: list[str] = []
     events = []
     t = FIRST
     for i in range(draw(st.integers(1, 3))):
-        choice = draw(st.sampled_from(("external", "internal", "cost", "repair")))
+        choice = draw(st.sampled_from(("external", "internal", "cost", "repair", "crash")))
         internal = [e for e in edges if _inside(g, *e) and e not in down]
-        if choice == "repair" and down:
+        # Never a split AS, neither now nor once the crashed router is back (one crash at a time).
+        may_fail = [e for e in internal if not _splits(g, down, crashed, link=e) and not _splits(g, down, [], link=e)]
+        may_crash = [] if crashed else [r for r in sorted(g) if not _splits(g, down, [], router=r)]
+        external = [e for e in edges if not _inside(g, *e) and e not in down]
+        if choice == "repair" and crashed:
+            events.append(make_event("node_up", t, index=i, target=crashed.pop(draw(st.integers(0, len(crashed) - 1)))))
+        elif choice == "repair" and down:
             link = down.pop(draw(st.integers(0, len(down) - 1)))
             events.append(make_event("link_up", t, index=i, target=link))
+        elif choice == "crash" and may_crash:
+            router = draw(st.sampled_from(may_crash))
+            crashed.append(router)
+            events.append(make_event("node_down", t, index=i, target=router))
         elif choice == "cost" and internal:
             link = draw(st.sampled_from(internal))
             events.append(make_event("set_cost", t, index=i, target=link, cost=draw(st.integers(1, 9))))
-        elif choice == "internal" and [e for e in internal if not _splits(g, down, e)]:
-            link = draw(st.sampled_from([e for e in internal if not _splits(g, down, e)]))
+        elif choice == "internal" and may_fail:
+            link = draw(st.sampled_from(may_fail))
             down.append(link)
             events.append(make_event("link_down", t, index=i, target=link, silent=draw(st.booleans())))
-        elif [e for e in edges if not _inside(g, *e) and e not in down]:
-            external = [e for e in edges if not _inside(g, *e) and e not in down]
+        elif external:
             link = draw(st.sampled_from(external))
             down.append(link)
             events.append(make_event("link_down", t, index=i, target=link, silent=draw(st.booleans())))
