@@ -31,7 +31,7 @@ Path exploration is counted per prefix in :attr:`Speaker.stats`.
 Internal peers (``ebgp=False``, routers of our own AS, a full mesh) differ where RFC 4271 says
 so: their MRAI is ``mrai_ibgp``; we send them NEXT_HOP unchanged (or our loopback with
 next-hop-self), LOCAL_PREF, the received MED and a community naming the relationship the route
-entered by; we never pass them what other internal peers told us (§9.2.1, full mesh).  A route
+entered by; we never pass them what other internal peers told us (§9.2, full mesh).  A route
 learned from one carries its IGP cost (:attr:`Speaker.igp_cost`, fed by the IGP); a route whose
 NEXT_HOP the IGP cannot reach is not a candidate (§9.1.2.1), and :meth:`Speaker.igp_changed`
 re-runs the decision when the IGP moves (next-hop tracking).  The adapter that hosts the IGP
@@ -590,7 +590,7 @@ def exports(cfg: SpeakerConfig, route: BgpRoute, nb: NeighborConfig, prefix: str
     """Export policy (§9.1.3): whether ``route`` (our best) goes to neighbour ``nb`` at all."""
     opts = cfg.options
     if not nb.ebgp and not route.ebgp:
-        return False  # §9.2.1: what an internal peer told us is never passed to another (full mesh)
+        return False  # §9.2: what an internal peer told us is never passed to another (full mesh)
     ssld = opts.ssld
     if ssld != SSLD_OFF and (route.peer == nb.name or (ssld == SSLD_PATH and nb.asn in route.as_path)):
         return False
