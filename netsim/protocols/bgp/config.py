@@ -23,7 +23,7 @@ only code that reads graph attributes.  Conventions:
           #   {permit: any, as_path: [2, 1], local_pref: 200}
           med: 10                      # MULTI_EXIT_DISC sent to r2
 
-Router IDs and addresses come from :class:`netsim.topology_addressing.Addressing`: the loopback
+Router IDs and addresses come from :class:`netsim.topology.addressing.Addressing`: the loopback
 is the BGP identifier and the source of iBGP sessions, the /31 of a link gives both ends' eBGP
 NEXT_HOP addresses.
 """
