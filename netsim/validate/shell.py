@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from netsim.errors import NetsimError
 
-
 #: How long one system command may take.  Generous on purpose: on a loaded host deleting a
 #: namespace or setting a veth down has taken more than 30 s (measured), and a run lost to an
 #: impatient timeout costs minutes; a command stuck for two minutes is stuck.
