@@ -52,7 +52,7 @@ GOALS = {"ls-3356-cold": (5.0, None), "ls-world-warm": (10.0, 1024.0), "ls-isp10
 def failing_link(topology: str, python: str, root: Path) -> str:
     """The first link (sorted) whose loss does not partition the network, as ``a, b``."""
     code = ("import sys, networkx as nx\n"
-            "from netsim.scenario.loader import parse_scenario\n"
+            "from netsim.scenario import parse_scenario\n"
             "sc = parse_scenario(sys.argv[1])\n"
             "bridges = {tuple(sorted(e)) for e in nx.bridges(sc.graph)}\n"
             "a, b = next(e for e in sorted(tuple(sorted(map(str, e))) for e in sc.graph.edges) if e not in bridges)\n"
