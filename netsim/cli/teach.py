@@ -30,6 +30,7 @@ from netsim.cli.common import (
 )
 from netsim.errors import NetsimError
 from netsim.inputs import short
+from netsim.names import hint
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -146,8 +147,7 @@ def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | N
 
     sc, name = _load_one(scenario, protocols)
     if router is not None and router not in sc.graph:
-        known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
-        raise NetsimError(f"--router {short(router, 60)}: unknown router (known: {short(known, 200)})")
+        raise NetsimError(f"--router {short(router, 60)}: unknown router{hint(short(router, 60), sc.graph.nodes)}")
     from netsim.runner import run_until
 
     if at >= 0 and math.isfinite(at):  # run_until refuses the rest with its own message
@@ -203,8 +203,7 @@ def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
     _check_out(out)
     results = _run(scenario, protocols, seed, yes)
     if dest is not None and dest not in results[0].trace.routers:
-        known = ", ".join(sorted(results[0].trace.routers))
-        raise NetsimError(f"--dest {short(dest, 60)}: unknown router (known: {short(known, 200)})")
+        raise NetsimError(f"--dest {short(dest, 60)}: unknown router{hint(short(dest, 60), results[0].trace.routers)}")
     _saved(timeline_figure(results, start, end, dest), out)
 
 

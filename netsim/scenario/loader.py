@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from netsim.errors import NetsimError, ScenarioError
+from netsim.names import hint
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
 from netsim.scenario.config import router_configs
 from netsim.scenario.events import EVENT_KINDS, Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp
@@ -686,10 +687,4 @@ _short = short
 
 
 def _suggest(name: str, graph: nx.Graph) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, [str(n) for n in graph.nodes], n=3, cutoff=0.6)
-    if not close:
-        lower = {str(n).lower(): str(n) for n in graph.nodes}
-        close = [lower[k] for k in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.6)]
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return hint(name, (str(n) for n in graph.nodes))
