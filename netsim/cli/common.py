@@ -85,7 +85,21 @@ def load(path: Path, protocols: Sequence[str]) -> tuple[Any, list[str]]:
             raise NetsimError(f"--protocol {short(p, 60)}: unknown protocol (known: {', '.join(known_names())})")
         if canon not in names:
             names.append(canon)
+    warn_unlisted(scenario, names)
     return scenario, names or list(scenario.protocols)
+
+
+def warn_unlisted(scenario: Any, names: Sequence[str]) -> None:
+    """The load-time warnings (RIP's infinity) for protocols run with their defaults because the
+    scenario does not list them (``-p``, and the baseline protocols of ``compare``)."""
+    from netsim.protocols import PROTOCOLS
+    from netsim.scenario.infinity import infinity_warning
+
+    for name in names:
+        if name not in scenario.protocols:
+            text = infinity_warning(scenario, name, PROTOCOLS[name], PROTOCOLS[name].defaults())
+            if text is not None:
+                warn(f"{short(str(scenario.path or scenario.name), 200)}: {text}")
 
 
 def load_one(path: Path, protocols: Sequence[str]) -> tuple[Any, str]:
