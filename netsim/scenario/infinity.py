@@ -47,7 +47,8 @@ class BeyondInfinity:
             parts.append(f"{_count(len(self.links), 'link')} cost {inf} or more ({named}{more})")
         if self.pairs:
             named = ", ".join(f"{a}→{b} {fmt_num(c)}" for a, b, c in self.examples)
-            among = f"all {self.all_pairs:,}" if self.pairs == self.all_pairs else f"{self.pairs:,} of {self.all_pairs:,}"
+            among = (f"all {self.all_pairs:,}" if self.pairs == self.all_pairs
+                     else f"{self.pairs:,} of {self.all_pairs:,}")
             parts.append(f"{among} router pairs are {inf} or more apart (farthest: {named})")
         if self.events:
             named = ", ".join(f"{label} sets a cost of {fmt_num(c)}" for label, c in self.events)

@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 import networkx as nx
-import pytest
 from hostile import netsim
 
 from netsim.analysis.judge import ModelJudge, ShortestPathJudge
