@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup plots bench scale lint clean
+.PHONY: demo test test-frr validate setup plots bench scale lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,20 @@ test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check netsim tests benchmarks
 	CI=$${CI:-1} $(BIN)/python -m pytest -p no:cacheprovider tests
+
+# The real-router subset (root, FRRouting; .ci/install-frr installs it): a ring on FRR's ospfd
+# against netsim, carrier loss and silent failure.  Fails, rather than skips, without FRR.
+test-frr: $(STAMP)
+	NETSIM_REQUIRE_FRR=1 CI=$${CI:-1} $(BIN)/python -m pytest -p no:cacheprovider -m frr tests/validate
+
+# The whole validation table on real FRR routers (long: about an hour); one JSON per scenario.
+VALIDATE_RUNS  ?= 3
+VALIDATE_SEEDS ?= 5
+validate: $(STAMP)
+	mkdir -p validate-results
+	for s in scenarios/validate/*.yaml; do \
+	  $(BIN)/netsim validate $$s --frr --runs $(VALIDATE_RUNS) --seeds $(VALIDATE_SEEDS) \
+	    --json validate-results/$$(basename $$s .yaml).json || exit 1; done
 
 # Every figure the README shows, regenerated from the shipped scenarios.
 plots: $(STAMP)
@@ -42,4 +56,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check netsim tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis validate-results

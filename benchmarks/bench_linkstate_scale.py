@@ -63,12 +63,12 @@ def _case(name: str, q: Any) -> None:
     analyze = simulate_module.analyze
     seen: dict[str, float] = {}
 
-    def timed_analyze(trace: Any, graph: Any) -> Any:
+    def timed_analyze(trace: Any, graph: Any, **kw: Any) -> Any:
         """Split the wall time: everything before this call is simulation."""
         seen["rss_sim"] = rss_mb()
         seen["t0_records"] = sum(1 for rc in trace.route_changes if rc.time == 0)
         t = time.perf_counter()
-        out = analyze(trace, graph)
+        out = analyze(trace, graph, **kw)
         seen["analysis"] = time.perf_counter() - t
         return out
 

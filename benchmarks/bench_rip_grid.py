@@ -1,51 +1,88 @@
-"""The ns-3 comparison workload: RIP (distvector) on 10x10 and 20x20 grids for 300 simulated s.
+"""netsim against ns-3's own RIP, through the command line as a user runs it.
 
-Timers chosen: update_interval 5 s (jitter ±1/6, the RFC 2453 default fraction), timeout 30 s,
-garbage 20 s, split horizon simple, triggered updates on; unit link costs, 1 ms links.  No
-failure: a cold start and steady periodic updates.
+The workload (the speed issue's): RIP on a 10x10 and a 20x20 grid for 300 simulated seconds,
+updates every 5 s, timeout 15 s, garbage collection 10 s, simple split horizon, 1 ms links, and
+one carrier loss at t=100 s on the link between the two middle routers of the first row.
+
+netsim side: ``netsim run GRID.yaml -p distvector --json`` in a child process, so start-up,
+loading, simulation, analysis and writing the JSON all count.
 
 ns-3 side: when ``pkg-config`` knows ns-3's libraries and ``g++`` exists, ``ns3/rip_grid.cc`` (the
-same grid with ns-3's own ``ns3::Rip``, same timers, 1 Gbps / 1 ms point-to-point links, one /30
-per link) is compiled into a temporary directory and run for each grid in this same process run,
-right after netsim's run of that grid.  Its wall time is the whole child process (start-up, set-up,
-simulation, teardown), compilation excluded.  Without ns-3 the table falls back to reference
+same grid, ns-3's ``ns3::Rip`` with the same timers, 1 Gbps / 1 ms point-to-point links, one /30
+per link, both interfaces of the failing link set down at t=100) is compiled into a temporary
+directory; its wall time is the whole child process, compilation excluded.  Without ns-3 (Debian:
+``apt-get install ns3 libns3-dev libgsl-dev g++ pkg-config``) the table falls back to reference
 figures quoted for these machines (~10 s for 10x10, ~190 s for 20x20), labelled as not measured.
 
-Run: .venv/bin/python benchmarks/bench_rip_grid.py [--no-ns3]
+Each grid is run ``--repeat`` times, netsim and ns-3 alternating, and the medians are compared:
+the machine is shared, so the ratio of two runs made side by side is the figure that means
+something.  CPU seconds (user + system of the child) are shown too: they move less with load.
+
+Run: .venv/bin/python benchmarks/bench_rip_grid.py [--no-ns3] [--repeat N] [--sides 10,20]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shlex
 import shutil
+import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import rss_mb, table, timed
+from _common import table
 
-from netsim.runner import simulate
-from netsim.scenario.loader import parse_scenario
-
-SIDES = (10, 20)
 DURATION = 300
+TIMERS = (5, 15, 10)  # update, timeout, garbage
+FAIL_AT = 100
 NS3_REFERENCE_WALL = {10: 10.0, 20: 190.0}
+GOALS = {10: 10.0, 20: 25.0}
 NS3_SOURCE = Path(__file__).resolve().parent / "ns3" / "rip_grid.cc"
 NS3_MODULES = ("ns3-core", "ns3-network", "ns3-internet", "ns3-point-to-point", "ns3-internet-apps")
+NETSIM = [sys.executable, "-m", "netsim"]
 
 
-def run(side: int) -> tuple[float, int, float | None]:
-    sc = parse_scenario(f"""
-topology: {{generator: {{kind: grid, rows: {side}, cols: {side}}}}}
-duration: {DURATION}
-protocols:
-  distvector: {{update_interval: 5, timeout: 30, garbage: 20, split_horizon: simple}}
-""")
-    secs, res = timed(lambda: simulate(sc, "distvector", narrate=False, check_work=False))
-    return secs, res.metrics.messages_total, res.metrics.initial_convergence
+def scenario_text(side: int) -> str:
+    """The grid scenario; the failing link is the ns-3 program's (first row, middle two routers)."""
+    mid = side // 2  # routers are numbered row by row from r1: the middle pair is r{mid}, r{mid+1}
+    update, timeout, garbage = TIMERS
+    return (f"name: rip-grid-{side}x{side}\n"
+            f"topology: {{generator: {{kind: grid, rows: {side}, cols: {side}}}}}\n"
+            f"duration: {DURATION}\n"
+            f"protocols:\n  distvector: {{update_interval: {update}, timeout: {timeout}, garbage: {garbage}, "
+            f"split_horizon: simple}}\n"
+            f"events:\n  - {{at: {FAIL_AT}, link_down: [r{mid}, r{mid + 1}]}}\n")
+
+
+#: Children run as on a user's machine: Python may write its bytecode caches (an environment
+#: that forbids it would make every netsim start compile ~90 modules from source).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def child(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall s, CPU s of the child, its stdout) of one whole child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=CHILD_ENV)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{shlex.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.stdout
+
+
+def netsim_run(path: Path) -> tuple[float, float, int]:
+    wall, cpu, out = child([*NETSIM, "run", str(path), "-p", "distvector", "--json", "--yes"])
+    import json
+
+    messages = sum(ev["messages"] for ev in json.loads(out)[0]["events"]) if out else 0
+    return wall, cpu, messages
 
 
 # -- ns-3 ----------------------------------------------------------------------------------------
@@ -55,12 +92,8 @@ def _pkg_config(*args: str) -> str | None:
 
 
 def _usable(flag: str) -> bool:
-    """Drop flags naming a path that does not exist.
-
-    Some distributions' ns-3 ``.pc`` files name development symlinks of dependencies (``libgsl.so``)
-    that are not installed, or a mangled include directory; ns-3's shared libraries already carry
-    their own dependencies, so those arguments are not needed to link.
-    """
+    """Drop flags naming a path that does not exist (some ns-3 ``.pc`` files name development
+    symlinks of dependencies that are not installed; ns-3's libraries carry their own)."""
     path = flag[2:] if flag[:2] in ("-I", "-L") else flag
     return not path.startswith("/") or os.path.exists(path)
 
@@ -78,78 +111,71 @@ def ns3_probe() -> tuple[str, list[str]] | str:
     return version, [f for f in shlex.split(flags) if _usable(f)]
 
 
-def ns3_compile(flags: list[str], outdir: str) -> tuple[str, list[str]] | str:
-    """Compile the ns-3 program; (binary, command) or the compiler's complaint."""
+def ns3_compile(flags: list[str], outdir: str) -> str:
+    """Compile the ns-3 program; the binary, or raise with the compiler's complaint."""
     binary = os.path.join(outdir, "rip_grid")
     cmd = ["g++", "-std=c++17", "-O2", "-o", binary, str(NS3_SOURCE), *flags]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        return "compilation failed: " + " | ".join(tail)
-    return binary, cmd
+        raise SystemExit("ns-3 compilation failed: " + " | ".join(tail))
+    return binary
 
 
-def ns3_run(binary: str, side: int) -> tuple[float, dict[str, str]]:
-    """Wall seconds of one whole ns-3 run, and the key=value pairs it printed."""
-    t0 = time.perf_counter()
-    proc = subprocess.run([binary, str(side), str(side), str(DURATION)], capture_output=True, text=True,
-                          check=True)
-    wall = time.perf_counter() - t0
-    lines = proc.stdout.strip().splitlines()
+def ns3_run(binary: str, side: int) -> tuple[float, float, dict[str, str]]:
+    wall, cpu, out = child([binary, str(side), str(side), str(DURATION), *map(str, TIMERS), str(FAIL_AT)])
+    lines = out.strip().splitlines()
     stats = dict(kv.split("=", 1) for kv in lines[-1].split() if "=" in kv) if lines else {}
-    return wall, stats
+    return wall, cpu, stats
 
 
 # -- report --------------------------------------------------------------------------------------
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-ns3", action="store_true", help="skip ns-3 and show the reference figures")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per side and tool (medians are compared)")
+    ap.add_argument("--sides", default="10,20", help="grid sides, comma-separated")
     args = ap.parse_args()
+    sides = [int(s) for s in args.sides.split(",")]
 
     probe = "disabled by --no-ns3" if args.no_ns3 else ns3_probe()
-    with tempfile.TemporaryDirectory(prefix="rip-grid-ns3-") as tmp:
-        built: tuple[str, list[str]] | str = probe if isinstance(probe, str) else ns3_compile(probe[1], tmp)
-        if isinstance(built, str):
-            report_reference(built)
-        else:
-            report_measured(probe[0], *built)
-
-
-def report_measured(version: str, binary: str, cmd: list[str]) -> None:
-    print(f"ns-3 {version} (pkg-config --modversion ns3-core), compiled with:")
-    shown = {binary: "<tmpdir>/rip_grid", str(NS3_SOURCE): "benchmarks/ns3/rip_grid.cc"}
-    print("  " + shlex.join(shown.get(c, c) for c in cmd))
-    rows, checks = [], []
-    for side in SIDES:
-        secs, msgs, conv = run(side)
-        ns3_secs, st = ns3_run(binary, side)
-        rows.append((f"{side}x{side}", side * side, f"{secs:.2f}", f"{DURATION / secs:.0f}", msgs, conv,
-                     f"{ns3_secs:.2f}", st.get("ipv4_tx_packets", "?"), f"{ns3_secs / secs:.1f}x"))
-        checks.append(f"{side}x{side}: {st.get('routers_complete', '?')}/{st.get('routers', '?')} routers hold "
-                      f"every subnet within RIP's 15 hops ({st.get('routes_min', '?')}-{st.get('routes_max', '?')} "
-                      f"routes of {st.get('links', '?')} link subnets); Simulator::Run {st.get('run_wall_s', '?')} s "
-                      f"of the wall time")
-    print(f"\ndistvector (RIP) grid, {DURATION} simulated s, update 5 s / timeout 30 s / garbage 20 s, split horizon")
-    print(table(("grid", "routers", "netsim wall s", "sim s per wall s", "packets", "initial conv s",
-                 "ns-3 wall s", "ns-3 packets", "ns-3 / netsim"), rows))
-    print("\nns-3 check at the end of each run:")
-    for line in checks:
-        print("  " + line)
-    print(f"\npeak RSS {rss_mb():.0f} MB (this process).  ns-3 column: MEASURED in this run, whole child process "
-          "wall time, compilation excluded.")
-
-
-def report_reference(reason: str) -> None:
-    rows = []
-    for side in SIDES:
-        secs, msgs, conv = run(side)
-        ref = NS3_REFERENCE_WALL[side]
-        rows.append((f"{side}x{side}", side * side, f"{secs:.2f}", f"{DURATION / secs:.0f}", msgs, conv,
-                     f"{ref:g} (reference)", f"{ref / secs:.1f}x"))
-    print(f"distvector (RIP) grid, {DURATION} simulated s, update 5 s / timeout 30 s / garbage 20 s, split horizon")
-    print(table(("grid", "routers", "netsim wall s", "sim s per wall s", "packets", "initial conv s",
-                 "ns-3 wall s", "ns-3 ref / netsim"), rows))
-    print(f"\npeak RSS {rss_mb():.0f} MB.  ns-3 column: reference, not measured ({reason}).")
+    with tempfile.TemporaryDirectory(prefix="rip-grid-") as tmp:
+        binary = None if isinstance(probe, str) else ns3_compile(probe[1], tmp)
+        warm = Path(tmp) / "warm-up.yaml"  # one untimed run first: bytecode caches, disk caches
+        warm.write_text(scenario_text(4).replace(f"duration: {DURATION}", "duration: 20"), encoding="utf-8")
+        netsim_run(warm)
+        rows = []
+        for side in sides:
+            path = Path(tmp) / f"grid{side}.yaml"
+            path.write_text(scenario_text(side), encoding="utf-8")
+            ours, theirs, msgs, stats = [], [], 0, {}
+            for _ in range(args.repeat):
+                wall, cpu, msgs = netsim_run(path)
+                ours.append((wall, cpu))
+                if binary is not None:
+                    w, c, stats = ns3_run(binary, side)
+                    theirs.append((w, c))
+            o_wall = statistics.median(w for w, _ in ours)
+            o_cpu = statistics.median(c for _, c in ours)
+            if binary is not None:
+                t_wall = statistics.median(w for w, _ in theirs)
+                t_cpu = statistics.median(c for _, c in theirs)
+                rows.append((f"{side}x{side}", o_wall, o_cpu, msgs, t_wall, t_cpu, stats.get("ipv4_tx_packets", "?"),
+                             f"{t_wall / o_wall:.1f}x", f"{t_cpu / o_cpu:.1f}x", f"{GOALS.get(side, 0):g}x"))
+            else:
+                ref = NS3_REFERENCE_WALL.get(side)
+                rows.append((f"{side}x{side}", o_wall, o_cpu, msgs, f"{ref:g} (reference)" if ref else "-", "-", "-",
+                             f"{ref / o_wall:.1f}x" if ref else "-", "-", f"{GOALS.get(side, 0):g}x"))
+    update, timeout, garbage = TIMERS
+    print(f"RIP grid through the CLI, {DURATION} simulated s, timers {update}/{timeout}/{garbage} s, simple split "
+          f"horizon, carrier loss at t={FAIL_AT} s; median of {args.repeat} runs each, side by side")
+    print(table(("grid", "netsim wall s", "netsim CPU s", "netsim msgs", "ns-3 wall s", "ns-3 CPU s", "ns-3 packets",
+                 "wall ratio", "CPU ratio", "goal"), rows))
+    if isinstance(probe, str):
+        print(f"\nns-3 column: reference, not measured ({probe}).")
+    else:
+        print(f"\nns-3 {probe[0]} (pkg-config --modversion ns3-core), compiled from benchmarks/ns3/rip_grid.cc, "
+              "measured in this run; ratio = ns-3 / netsim (higher: netsim faster).")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 // RIP on an R x C grid of routers in ns-3, the counterpart of benchmarks/bench_rip_grid.py.
 //
-// Usage: rip_grid ROWS COLS DURATION_S
+// Usage: rip_grid ROWS COLS DURATION_S [UPDATE_S TIMEOUT_S GARBAGE_S [FAIL_AT_S]]
 //
 // Every router is a node; grid neighbours are joined by a point-to-point link (1 Gbps, 1 ms)
 // that gets its own /30 subnet.  Routing is ns-3's RIPv2 only (no static or global routing),
-// with the benchmark's timers: unsolicited updates every 5 s, route timeout 30 s, garbage
-// collection 20 s, simple split horizon.  No application traffic: the only packets are RIP's.
+// with the benchmark's timers (default: unsolicited updates every 5 s, route timeout 30 s,
+// garbage collection 20 s), simple split horizon.  No application traffic: the only packets
+// are RIP's.  With FAIL_AT_S, the link between the two middle routers of the first row goes
+// down at that time (both interfaces set down: what a carrier loss looks like to RIP).
 //
 // Prints one line of key=value pairs: the simulated seconds, the number of IPv4 packets sent
 // (all of them RIP), the smallest / largest number of valid routes held by a router, how many
@@ -78,14 +80,18 @@ SecondsSince(std::chrono::steady_clock::time_point t0)
 int
 main(int argc, char* argv[])
 {
-    if (argc != 4)
+    if (argc != 4 && argc != 7 && argc != 8)
     {
-        std::cerr << "usage: " << argv[0] << " ROWS COLS DURATION_S\n";
+        std::cerr << "usage: " << argv[0] << " ROWS COLS DURATION_S [UPDATE_S TIMEOUT_S GARBAGE_S [FAIL_AT_S]]\n";
         return 2;
     }
     const uint32_t rows = static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10));
     const uint32_t cols = static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10));
     const double duration = std::strtod(argv[3], nullptr);
+    const double update = argc >= 7 ? std::strtod(argv[4], nullptr) : 5.0;
+    const double timeout = argc >= 7 ? std::strtod(argv[5], nullptr) : 30.0;
+    const double garbage = argc >= 7 ? std::strtod(argv[6], nullptr) : 20.0;
+    const double failAt = argc == 8 ? std::strtod(argv[7], nullptr) : -1.0;
     if (rows == 0 || cols == 0 || !(duration > 0))
     {
         std::cerr << "ROWS and COLS must be positive integers, DURATION_S a positive number\n";
@@ -99,10 +105,10 @@ main(int argc, char* argv[])
     auto at = [&](uint32_t r, uint32_t c) { return routers.Get(r * cols + c); };
 
     RipHelper rip;
-    rip.Set("UnsolicitedRoutingUpdate", TimeValue(Seconds(5)));
+    rip.Set("UnsolicitedRoutingUpdate", TimeValue(Seconds(update)));
     rip.Set("StartupDelay", TimeValue(Seconds(0.02)));
-    rip.Set("TimeoutDelay", TimeValue(Seconds(30)));
-    rip.Set("GarbageCollectionDelay", TimeValue(Seconds(20)));
+    rip.Set("TimeoutDelay", TimeValue(Seconds(timeout)));
+    rip.Set("GarbageCollectionDelay", TimeValue(Seconds(garbage)));
     rip.Set("SplitHorizon", EnumValue(Rip::SPLIT_HORIZON));
 
     InternetStackHelper stack;
@@ -118,11 +124,20 @@ main(int argc, char* argv[])
     addresses.SetBase("10.0.0.0", "255.255.255.252");
     // Grid position of each link's ends, kept to work out which subnets RIP can reach.
     std::vector<std::array<uint32_t, 4>> ends;
+    // The interface index of each end of the failing link (first row, middle two routers).
+    const uint32_t failCol = cols >= 2 ? cols / 2 - 1 : 0;
+    uint32_t failIfA = 0;
+    uint32_t failIfB = 0;
     auto connect = [&](uint32_t r1, uint32_t c1, uint32_t r2, uint32_t c2) {
         NetDeviceContainer pair = p2p.Install(at(r1, c1), at(r2, c2));
-        addresses.Assign(pair);
+        Ipv4InterfaceContainer ifs = addresses.Assign(pair);
         addresses.NewNetwork();
         ends.push_back({r1, c1, r2, c2});
+        if (r1 == 0 && r2 == 0 && c1 == failCol && c2 == failCol + 1)
+        {
+            failIfA = ifs.Get(0).second;
+            failIfB = ifs.Get(1).second;
+        }
     };
     for (uint32_t r = 0; r < rows; ++r)
     {
@@ -155,6 +170,14 @@ main(int argc, char* argv[])
     {
         Ptr<Ipv4L3Protocol> ip = routers.Get(i)->GetObject<Ipv4L3Protocol>();
         ip->TraceConnectWithoutContext("Tx", MakeCallback(&CountIpv4Tx));
+    }
+
+    if (failAt >= 0 && cols >= 2)
+    {
+        Ptr<Ipv4> a = at(0, failCol)->GetObject<Ipv4>();
+        Ptr<Ipv4> b = at(0, failCol + 1)->GetObject<Ipv4>();
+        Simulator::Schedule(Seconds(failAt), &Ipv4::SetDown, a, failIfA);
+        Simulator::Schedule(Seconds(failAt), &Ipv4::SetDown, b, failIfB);
     }
 
     const double setupWall = SecondsSince(setupStart);

@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scale": ("netsim.cli.sweep", "scale",
               "Scaling study: convergence time, messages and wall time against network size."),
     "topo": ("netsim.cli.topo", "topo", "Inspect, draw, export and generate network topologies."),
+    "validate": ("netsim.cli.validate", "validate",
+                 "Run SCENARIO on real routers (--frr) and on netsim; print both medians per event."),
     "protocols": ("netsim.cli.run", "protocols", "List the protocols and every option with its default."),
     "metrics": ("netsim.cli.run", "metrics", "List every metric netsim reports: name, unit and meaning."),
 }

@@ -160,8 +160,10 @@ class BfdDriver:
         for nb, spec in self.by_router.get(name, ()):
             end = _End(spec, self.rngs[(name, nb)])
             self.ends[(name, nb)] = end
-            end.tx_timer = router.call_later(end.session.tx_interval(float(end.rng.random())),
-                                             self._tx, name, nb, end)
+            # The first packet at a random phase over one interval: the two ends of a session,
+            # and the sessions of routers that boot together, do not transmit in step.
+            first = end.session.advertised_interval() * max(float(end.rng.random()), 1e-6)
+            end.tx_timer = router.call_later(first, self._tx, name, nb, end)
 
     def _send(self, me: str, nb: str, end: _End) -> None:
         pkt = BfdPacket(end.session.state, end.session.advertised_interval())

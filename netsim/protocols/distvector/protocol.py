@@ -1,10 +1,23 @@
 """Distance-vector routing in the style of RIP version 2 (RFC 2453).
 
 Timers (defaults are the RFC's): a full update every ``update_interval`` seconds with random
-jitter; a route not refreshed for ``timeout`` seconds becomes unreachable (metric
+jitter, the first one at a seeded random phase (``timer_phase``; one update timer per router, as
+ripd has); a route not refreshed for ``timeout`` seconds becomes unreachable (metric
 ``infinity``) and is advertised so for ``garbage`` seconds before it is deleted; changes cause
 triggered updates, the first sent at once and later ones damped by a random 1–5 s timer
 (RFC 2453 §3.10.1).  Split horizon is ``none``, ``simple`` or ``poison`` (poisoned reverse).
+
+Update ordering, as RFC 2453 §3.10.1 words it and as FRRouting's ripd does it (measured against
+ripd in the FRR lab, ``docs/validate.md``):
+
+* a regular update **cancels the pending triggered update and its damping timer** ("triggered
+  updates may be suppressed if a regular update is due"), so the next change is announced at once;
+* route-change flags are cleared **only after a triggered update** ("once all of the triggered
+  updates have been generated, the route change flags should be cleared"): a triggered update
+  carries every route changed since the previous triggered one, even those a regular update
+  announced meanwhile;
+* an interface that comes up asks its neighbour for its table after ``wakeup_delay`` (ripd's
+  1 s interface wake-up), not at once.
 
 The decision rules themselves are pure functions in :mod:`netsim.protocols.distvector.rules`.
 Optional flap control (``holddown``, ``damping``) is pure code in
@@ -15,10 +28,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
+from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, random_phase
 from netsim.protocols.distvector.notes import (
     DvGarbage,
     DvMetricRises,
@@ -61,6 +75,9 @@ class DistanceVector(Protocol):
         "triggered": Option(True, "send triggered updates when a route changes"),
         "triggered_min": Option(1.0, "lower bound of the random triggered-update damping timer (s)"),
         "triggered_max": Option(5.0, "upper bound of the random triggered-update damping timer (s)"),
+        "timer_phase": TIMER_PHASE_OPTION,
+        "wakeup_delay": Option(1.0, "seconds after an interface comes up before the router asks its neighbour for "
+                                    "its table and sends its own (ripd: 1)"),
         "holddown": Option(0.0, "after a route becomes unreachable, ignore other neighbours' routes to it "
                                 "for this long (s; 0: off)"),
         "damping": Option(False, "RFC 2439-style route-flap damping of unreachable/reachable flaps"),
@@ -72,6 +89,13 @@ class DistanceVector(Protocol):
         "damping_max_suppress": Option(3600.0, "damping: longest suppression after the last flap (s)",
                                        positive=True),
     }
+
+    #: Steady-state shortcuts: a router whose table has not changed re-sends the very vector it
+    #: built last time, and a receiver that gets the same vector object again, with its own table
+    #: unchanged since that vector last changed nothing, only refreshes the routes it refreshed
+    #: then.  Results are identical either way (a test runs both); periodic updates of a quiet
+    #: network are most of RIP's work, and this makes them cost a few attribute writes.
+    steady_state_shortcuts: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -108,6 +132,8 @@ class DistanceVector(Protocol):
         self.mode = str(o["split_horizon"])
         self._changed: dict[str, None] = {}
         self._trig_timer: Timer | None = None
+        #: When each interface last came up (its wake-up is for that instance only).
+        self._up_since: dict[str, float] = {}
         self._sweep_timer: Timer | None = None
         self._sweep_at = math.inf
         self.holddown = float(o.get("holddown", 0.0))
@@ -119,13 +145,23 @@ class DistanceVector(Protocol):
         #: peer*, so a suppressed path leaves the alternatives through other neighbours usable.
         self.damp: dict[tuple[str, str], RouteDamping] = {}
         self.suppressed: set[tuple[str, str]] = set()
+        #: Bumped by every change of an entry's metric or next hop, and by every deletion.
+        self._version = 0
+        #: Interface -> (table version, vector) of the last full vector sent there.
+        self._tx_cache: dict[str, tuple[int, tuple[tuple[str, float], ...]]] = {}
+        #: Interface -> (vector, link cost, table version, routes it refreshed) for the last full
+        #: vector received there that changed nothing.
+        self._rx_cache: dict[str, tuple[Any, float, int, list[DvRoute]]] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
         for iface, info in self.port.interfaces().items():
             if info.up:
                 self.port.send(iface, RipRequest(), REQUEST_SIZE)
-        self._schedule_periodic()
+        if self.opts.get("timer_phase") == ALIGNED:
+            self._schedule_periodic()
+        else:
+            self.port.call_later(random_phase(self.rng, float(self.opts["update_interval"])), self._periodic)
 
     def _schedule_periodic(self) -> None:
         o = self.opts
@@ -134,8 +170,12 @@ class DistanceVector(Protocol):
         self.port.call_later(max(delay, 1e-6), self._periodic)
 
     def _periodic(self) -> None:
+        """A regular update: the whole table.  It makes a pending triggered update redundant, so
+        the damping timer stops; the change flags stay until the next triggered update."""
+        if self._trig_timer is not None:
+            self._trig_timer.cancel()
+            self._trig_timer = None
         self._send_all(triggered=False)
-        self._changed.clear()
         self._schedule_periodic()
 
     # -- sending ------------------------------------------------------------------------------
@@ -146,11 +186,19 @@ class DistanceVector(Protocol):
                 self._send_vector(iface, only, triggered)
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
-        entries = advertise(self.table, self.own, iface, self.mode, self.inf, only)
+        if only is None and self.steady_state_shortcuts:
+            cached = self._tx_cache.get(iface)
+            if cached is not None and cached[0] == self._version:
+                entries = cached[1]
+            else:
+                entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf))
+                self._tx_cache[iface] = (self._version, entries)
+        else:
+            entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf, only))
         if not entries:
             return
         n = len(entries)
-        self.port.send(iface, RipResponse(tuple(entries), triggered), response_size(n), response_packets(n))
+        self.port.send(iface, RipResponse(entries, triggered), response_size(n), response_packets(n))
 
     def _trigger(self) -> None:
         if not self.opts["triggered"] or not self._changed:
@@ -183,6 +231,14 @@ class DistanceVector(Protocol):
             return
         now = self.port.now
         entries = msg.entries
+        plain = self.steady_state_shortcuts and not self.hold.until and not self.suppressed
+        if plain:
+            seen = self._rx_cache.get(iface)
+            if seen is not None and seen[0] is entries and seen[1] == info.cost and seen[2] == self._version:
+                expires = now + self.timeout  # what apply_response would do: refresh, nothing else
+                for route in seen[3]:
+                    route.expires = expires
+                return
         if self.hold.until:
             entries, ignored = self.hold.filter(entries, iface, now)
             if ignored:
@@ -190,14 +246,28 @@ class DistanceVector(Protocol):
         if self.suppressed:  # damped routes from this neighbour are not used until reused
             entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
         changes = apply_response(self.table, self.local, iface, info.cost, entries, now, self.timeout, self.inf)
+        if plain and not changes:
+            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(entries, iface))
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
             self._ensure_sweep(now + self.timeout)
             self._trigger()
 
+    def _refreshed_by(self, entries: Any, iface: str) -> list[DvRoute]:
+        """The routes a vector from ``iface`` that changed nothing refreshed: those through
+        ``iface`` that it carries (at their current, finite metric)."""
+        table, inf = self.table, self.inf
+        out = []
+        for dest, _adv in entries:
+            route = table.get(dest)
+            if route is not None and route.next_hop == iface and route.metric < inf:
+                out.append(route)
+        return out
+
     def _apply_change(self, ch: DvChange, cause: Note) -> None:
         metric, hop = ch.new
+        self._version += 1
         self._changed[ch.dest] = None
         if metric >= self.inf:
             route = self.table[ch.dest]
@@ -264,6 +334,7 @@ class DistanceVector(Protocol):
             if route.gc_at is not None:
                 if route.gc_at <= now:
                     del self.table[dest]
+                    self._version += 1
                     self._changed.pop(dest, None)
                     self.port.decide(DvGarbage(dest, self.garbage))
                     continue
@@ -286,9 +357,13 @@ class DistanceVector(Protocol):
     # -- interface events ---------------------------------------------------------------------
     def on_link_change(self, iface: str, up: bool) -> None:
         if up:
-            self.port.decide(InterfaceChanged(iface, True, f"asking {iface} for its table"))
-            self.port.send(iface, RipRequest(), REQUEST_SIZE)
-            self._send_vector(iface, None, False)
+            wait = float(self.opts["wakeup_delay"])
+            self.port.decide(InterfaceChanged(iface, True, f"asking {iface} for its table in {wait:g} s"))
+            self._up_since[iface] = self.port.now
+            if wait > 0:
+                self.port.call_later(wait, self._wake_up, iface, self.port.now)
+            else:
+                self._wake_up(iface, self.port.now)
             return
         note = InterfaceChanged(iface, False, f"routes via {iface} unreachable")
         self.port.decide(note)
@@ -298,6 +373,15 @@ class DistanceVector(Protocol):
                 route.metric = self.inf
                 self._apply_change(DvChange(dest, old, (self.inf, iface), "interface down", self.inf), note)
         self._trigger()
+
+    def _wake_up(self, iface: str, since: float) -> None:
+        """The interface that came up at ``since`` is ready: ask the neighbour, announce our table
+        (unless it went down, or down and up again, meanwhile)."""
+        info = self.port.interfaces().get(iface)
+        if info is None or not info.up or self._up_since.get(iface) != since:
+            return
+        self.port.send(iface, RipRequest(), REQUEST_SIZE)
+        self._send_vector(iface, None, False)
 
     def on_cost_change(self, iface: str, cost: float) -> None:
         self.port.decide(CostChanged(iface, cost, "applies from its next update"))

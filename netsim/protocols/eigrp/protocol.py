@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
+from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, InterfaceTicker
 from netsim.protocols.eigrp import config as eigrp_config
 from netsim.protocols.eigrp import dual
 from netsim.protocols.eigrp import neighbors as nbrfsm
@@ -66,6 +67,7 @@ class Eigrp(Protocol):
     options_spec = {
         "hello_interval": Option(5.0, "seconds between hellos (RFC 7868 default on fast links: 5)", positive=True),
         "hold_time": Option(15.0, "silence after which a neighbour is down (default 3 hellos: 15)", positive=True),
+        "timer_phase": TIMER_PHASE_OPTION,
         "active_time": Option(180.0, "seconds a route may stay active before the neighbours that have not "
                                      "replied are reset (stuck in active; 0: never)", minimum=0.0),
         "k1": Option(1, "metric weight of the bandwidth term (K1)", integer=True),
@@ -116,6 +118,7 @@ class Eigrp(Protocol):
         self.me = port.name
         self.k = KValues(int(o["k1"]), int(o["k2"]), int(o["k3"]))
         self.hello_interval = float(o["hello_interval"])
+        self._hellos: InterfaceTicker | None = None
         self.hold_time = float(o["hold_time"])
         self.active_time = float(o["active_time"])
         self.variance = float(o["variance"])
@@ -161,13 +164,25 @@ class Eigrp(Protocol):
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
-        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
+        """Aligned: every interface's hellos tick together from t=0.  Random: a hello on every
+        interface at once, then each interface's timer at its own seeded phase."""
+        if self.opts.get("timer_phase") == ALIGNED:
+            self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
+            return
+        self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.hello_interval)
+        self._hellos.start(self.port.interfaces())
+        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, False)
 
-    def _hello_tick(self) -> None:
+    def _hello_tick(self, again: bool = True) -> None:
         for n, info in self.port.interfaces().items():
             if info.up:
                 self._send_hello(n)
-        self.port.call_later(self.hello_interval, self._hello_tick)
+        if again:
+            self.port.call_later(self.hello_interval, self._hello_tick)
+
+    def _hello_on(self, n: str) -> None:
+        if self.port.interfaces()[n].up:
+            self._send_hello(n)
 
     def _send_hello(self, n: str) -> None:
         self.port.send(n, Hello(self.hold_time, self.k), HELLO_SIZE)
@@ -350,6 +365,8 @@ class Eigrp(Protocol):
     def on_link_change(self, iface: str, up: bool) -> None:
         if up:
             self._send_hello(iface)
+            if self._hellos is not None:
+                self._hellos.restart(iface)
         else:
             self._neighbor_event(iface, nbrfsm.CARRIER_DOWN)
         self._flush()

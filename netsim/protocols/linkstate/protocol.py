@@ -2,9 +2,10 @@
 
 What is modelled, one module per mechanism of the RFC:
 
-* **Adjacencies** (:mod:`.neighbor`): hellos every ``hello_interval``; a neighbour silent for
-  ``dead_interval`` is declared down; carrier loss takes the adjacency down at once.  Both
-  timers (and ``rxmt_interval``) can be set per interface.  The neighbour state machine (Down,
+* **Adjacencies** (:mod:`.neighbor`): hellos every ``hello_interval``, each interface at its own
+  seeded random phase (``timer_phase``, :mod:`netsim.protocols.common.timer_phase`); a neighbour
+  silent for ``dead_interval`` is declared down; carrier loss takes the adjacency down at once.
+  Both timers (and ``rxmt_interval``) can be set per interface.  The neighbour state machine (Down,
   Init, ExStart, Loading, Full) is the table ``NEIGHBOR_FSM``.
 * **Database exchange**: on two-way, each side sends a database description (the headers of
   its LSDB); each side then pushes the LSAs the other lacks; the adjacency is Full when every
@@ -33,6 +34,7 @@ from typing import Any
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.spf import prefix_routes, spf, spf_needed, spf_repair
 from netsim.protocols.common.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
+from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, InterfaceTicker
 from netsim.protocols.linkstate.neighbor import (
     ADJACENCY_FULL,
     DOWN,
@@ -105,6 +107,7 @@ class LinkState(Protocol):
         "flood_pacing": Option(0.033, "minimum seconds between two link-state updates to one neighbour; LSAs "
                                       "queued meanwhile share the next one (33 ms: a common router default)"),
         "ack_delay": Option(1.0, "delayed acknowledgements are batched for this long (< rxmt_interval)"),
+        "timer_phase": TIMER_PHASE_OPTION,
         "warm_start": Option(False, "start every router from the converged state of the initial topology "
                                     "(full adjacencies, complete LSDB, routes installed at t=0) instead of "
                                     "a cold start; a router that restarts later still boots cold"),
@@ -177,6 +180,8 @@ class LinkState(Protocol):
         self._pacing = float(o["flood_pacing"])
         self._ack_delay = float(o["ack_delay"])
         self._min_ls_arrival = float(o["min_ls_arrival"])
+        #: Per-interface hello timers at random phases (None: aligned, one tick per interval).
+        self._hellos: InterfaceTicker | None = None
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
@@ -185,10 +190,21 @@ class LinkState(Protocol):
             self._warm(warm)
         else:
             self._originate(START, force=True)
-        intervals = sorted({nb.hello_interval for nb in self.nbrs.values()})
-        for interval in intervals or [float(self.opts["hello_interval"])]:
-            self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, interval)
+        self._start_hellos()
         self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
+
+    def _start_hellos(self) -> None:
+        """Aligned: one tick per hello interval for all interfaces, starting together.  Random: a
+        hello on every interface at once (as an interface that comes up says hello), then each
+        interface's periodic timer at its own random phase."""
+        if self.opts.get("timer_phase") == ALIGNED:
+            intervals = sorted({nb.hello_interval for nb in self.nbrs.values()})
+            for interval in intervals or [float(self.opts["hello_interval"])]:
+                self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, interval)
+            return
+        self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.nbrs[n].hello_interval)
+        self._hellos.start(self.nbrs)
+        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, None)
 
     def _warm(self, state: WarmState) -> None:
         """Begin converged: every adjacency Full, the whole LSDB, routes installed (see configure)."""
@@ -215,12 +231,18 @@ class LinkState(Protocol):
         self.port.call_later(float(self.opts["ls_refresh"]), self._refresh)
 
     # ============================ hellos and adjacencies ==========================================
-    def _hello_tick(self, interval: float) -> None:
+    def _hello_tick(self, interval: float | None) -> None:
+        """Hellos on every interface with this interval (None: every interface, once)."""
         ifaces = self.port.interfaces()
         for name, nb in self.nbrs.items():
-            if nb.hello_interval == interval and ifaces[name].up:
+            if (interval is None or nb.hello_interval == interval) and ifaces[name].up:
                 self._send_hello(name)
-        self.port.call_later(interval, self._hello_tick, interval)
+        if interval is not None:
+            self.port.call_later(interval, self._hello_tick, interval)
+
+    def _hello_on(self, iface: str) -> None:
+        if self.port.interfaces()[iface].up:
+            self._send_hello(iface)
 
     def _send_hello(self, iface: str) -> None:
         self.port.send(iface, Hello(self.nbrs[iface].state != DOWN), hello_size())
@@ -265,6 +287,8 @@ class LinkState(Protocol):
         if up:
             self.port.decide(InterfaceChanged(iface, True, "sending hello"))
             self._send_hello(iface)
+            if self._hellos is not None:
+                self._hellos.restart(iface)  # the interface's hello timer restarts now (as FRR's does)
         else:
             self._fsm(nb, LINK_DOWN)
 
