@@ -24,6 +24,31 @@ MAX_JOBS = 256
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
+class _AliasedOption(click.Option):
+    """An option that also answers to undocumented long spellings: the figure commands once took
+    ``--out`` and ``topo`` took ``--output``, so either is accepted everywhere while the help shows
+    one (``-o, --output``) and scripts written against the old spelling keep working."""
+
+    def __init__(self, *args: Any, aliases: Sequence[str] = (), **kwargs: Any) -> None:
+        self.aliases = tuple(aliases)
+        super().__init__(*args, **kwargs)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown, self.opts = self.opts, [o for o in self.opts if o not in self.aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+def output_option(dest: str = "output", *, help: str, required: bool = True,  # noqa: A002 - click's name
+                  **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output``, the one spelling every command documents for the file or directory it
+    writes; ``--out`` is accepted as a hidden alias (see :class:`_AliasedOption`)."""
+    return click.option("-o", "--output", "--out", dest, cls=_AliasedOption, aliases=("--out",),
+                        required=required, help=help, **kwargs)
+
+
 def scenario_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
 

@@ -19,7 +19,7 @@ import click
 import networkx as nx
 import yaml
 
-from netsim.cli.common import check_figure, check_output_file
+from netsim.cli.common import check_figure, check_output_file, output_option
 from netsim.errors import TopologyError
 from netsim.inputs import short
 from netsim.output.plots.network_map import draw_topology
@@ -165,7 +165,7 @@ def show(name_or_file: str, cost: str, as_json: bool) -> None:
 
 @topo.command()
 @click.argument("name_or_file")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png, .svg or .pdf file.")
+@output_option(type=click.Path(dir_okay=False), help="A .png, .svg or .pdf file.")
 @click.option("--labels/--no-labels", default=None, help="Router names (default: shown up to 60 routers).")
 @cost_option
 def draw(name_or_file: str, output: str, labels: bool | None, cost: str) -> None:
@@ -185,7 +185,7 @@ def _export(graph: nx.Graph, output: str, fmt: str | None, name: str | None, how
 
 @topo.command()
 @click.argument("name_or_file")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@output_option(type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension.")
 @click.option("--name", help="Network name to store in the file.")
 @cost_option
@@ -223,7 +223,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 @topo.command(name="generate")
 @click.argument("kind", type=click.Choice(GENERATOR_KINDS))
 @click.argument("params", nargs=-1)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@output_option(type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension.")
 @click.option("--name", help="Network name to store in the file.")
 def generate_command(kind: str, params: tuple[str, ...], output: str, fmt: str | None, name: str | None) -> None:
