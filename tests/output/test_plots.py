@@ -167,3 +167,16 @@ def test_summaries_from_results_and_json_agree() -> None:
     for a, b in zip(live.events, loaded.events, strict=True):
         assert a.convergence_time == pytest.approx(b.convergence_time, abs=1e-6)
         assert a.description == b.description
+
+
+def test_cdf_identical_groups_are_one_curve_the_legend_names_them_all() -> None:
+    """Two protocols with the same samples drew the same staircase, one hiding the other."""
+    text = "\n".join(json.dumps({"protocol": p, "events": [{"time": 1, "convergence_time": v}]})
+                     for p, v in (("linkstate", 0.2), ("distvector", 0.2), ("eigrp", 0.5), ("linkstate", 0.4),
+                                  ("distvector", 0.4), ("eigrp", None)))
+    fig = cdf_figure(parse_results(text, "t.jsonl"))
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["distvector = linkstate (2 events each, identical curves)", "eigrp (2 events, 1 never correct)"]
+    drawn = [line for line in ax.get_lines() if len(line.get_xdata())]
+    assert len(drawn) == 2 and drawn[0].get_linestyle() != drawn[1].get_linestyle()
