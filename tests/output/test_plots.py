@@ -180,3 +180,18 @@ def test_cdf_identical_groups_are_one_curve_the_legend_names_them_all() -> None:
     assert legend == ["distvector = linkstate (2 events each, identical curves)", "eigrp (2 events, 1 never correct)"]
     drawn = [line for line in ax.get_lines() if len(line.get_xdata())]
     assert len(drawn) == 2 and drawn[0].get_linestyle() != drawn[1].get_linestyle()
+
+
+def test_topology_link_down_legend_shows_what_the_map_draws(tmp_path: Path, captured: list[Figure]) -> None:
+    """The failed link was a dashed line with an X; its legend entry was the dash alone."""
+    fig = _plot(["topology", ECMP, "-p", "linkstate"], tmp_path / "topo.png", captured)
+    ax = fig.axes[0]
+    handles = dict(zip([t.get_text() for t in ax.get_legend().get_texts()],
+                       ax.get_legend().legend_handles, strict=True))
+    key = handles["link down"]
+    drawn = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_linestyle() == "--"]
+    assert drawn, "the scenario's first event takes a link down"
+    for line in drawn:
+        assert (line.get_marker(), line.get_color(), line.get_linewidth()) == \
+               (key.get_marker(), key.get_color(), key.get_linewidth())
+    assert key.get_marker() == "X" and key.get_linestyle() == "--"
