@@ -58,7 +58,9 @@ from netsim.protocols.linkstate.neighbor import (
 )
 from netsim.protocols.linkstate.notes import (
     AdjacencyChanged,
+    LsaDropped,
     LsaOriginated,
+    LsaRetransmitted,
     OriginationDeferred,
     SpfRun,
     Trigger,
@@ -381,7 +383,9 @@ class LinkState(Protocol):
         nb.rxmt_timer = None
         if not nb.rxmt or STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
             return
-        self._send_lsas(nb, tuple(nb.rxmt.values()))
+        lsas = tuple(nb.rxmt.values())
+        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
+        self._send_lsas(nb, lsas)
         nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
 
     def _ack(self, nb: Neighbor, lsa: Lsa) -> None:
@@ -431,8 +435,12 @@ class LinkState(Protocol):
                 if seq < mine.seq:
                     self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
                     continue
-                if origin != me and now - self.installed_at.get(origin, -1e18) < self._min_ls_arrival:
-                    continue  # MinLSArrival: too soon after the last instance; the sender retransmits
+                since = now - self.installed_at.get(origin, -1e18)
+                if origin != me and since < self._min_ls_arrival:
+                    # MinLSArrival: too soon after the last instance; the sender retransmits.
+                    self.port.decide(LsaDropped(origin, seq, nb.name, since, self._min_ls_arrival,
+                                                nb.rxmt_interval))
+                    continue
             self._install(lsa, nb.name, now)
             self._flood(lsa, exclude=nb.name)
             self._ack(nb, lsa)
@@ -580,7 +588,8 @@ class LinkState(Protocol):
             self._prefixes_changed = False
             result = {**result, **prefix_routes(self.lsdb, result, self.me)}
             changed = None
-        note = SpfRun(self.me, self.spf_runs, reasons, self._spf_mode, self._spf_delay_used, self.backoff.state)
+        note = SpfRun(self.me, self.spf_runs, reasons, self._spf_mode, self._spf_delay_used, self.backoff.state,
+                      self.backoff.learn, self.backoff.holddown)
         self.port.decide(note)
         delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
         self.port.call_later(delay, self._apply_routes, result, note, changed)
