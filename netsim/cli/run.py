@@ -118,6 +118,8 @@ def protocols() -> None:
         alias = f" (aliases: {', '.join(cls.aliases)})" if cls.aliases else ""
         click.echo(f"{name}{alias}: {cls.summary}")
         click.echo(f"    FIB cost: {cls.cost_meaning}; judged against: {cls.correctness.replace('_', ' ')}")
+        for kind, size in cls.messages:
+            click.echo(f"    message {kind:<12} {size}")
         for key, opt in cls.options_spec.items():
             where = " [per interface]" if opt.per_interface else ""
             click.echo(f"    {key:<20} default {opt.default!s:<8} {opt.doc}{where}")

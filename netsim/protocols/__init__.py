@@ -1,6 +1,6 @@
 """Routing protocols.  Importing this package registers every built-in protocol."""
 
-from netsim.protocols import bgp, distvector, eigrp, linkstate, static  # noqa: F401  (registration)
+from netsim.protocols import bgp, distvector, eigrp, isis, linkstate, static  # noqa: F401  (registration)
 from netsim.protocols.base import (
     PROTOCOLS,
     Interface,

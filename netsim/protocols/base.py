@@ -145,6 +145,8 @@ class Protocol(abc.ABC):
     #: options (BGP's per-neighbour policies); the scenario puts them on the graph node under the
     #: protocol's name, where ``configure`` reads them.
     router_keys: ClassVar[tuple[str, ...]] = ()
+    #: Its messages as (kind, how their modelled size is made up), for ``netsim protocols``.
+    messages: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, port: RouterPort, config: RouterConfig, rng: Any) -> None:
         self.port = port

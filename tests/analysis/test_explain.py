@@ -69,9 +69,9 @@ def test_count_to_infinity_ends_at_the_rfc_final_metrics(cti_lines: list[dict]) 
 
 
 def test_lucky_seed_and_split_horizon_do_not_count() -> None:
-    """The detector can say no: with seed 8 B's poison wins the race, and split horizon
+    """The detector can say no: with seed 5 B's poison wins the race, and split horizon
     removes the race altogether."""
-    for args in ([str(CTI), "--seed", "8"], [str(SCENARIOS / "count-to-infinity-split-horizon.yaml")]):
+    for args in ([str(CTI), "--seed", "5"], [str(SCENARIOS / "count-to-infinity-split-horizon.yaml")]):
         lines = _explain_json(*args, "--dest", "net")
         assert lines and not any("counting to infinity" in ln["cause"] for ln in lines)
 

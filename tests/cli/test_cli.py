@@ -82,7 +82,7 @@ BAD = [
      ":11: events[0].link_down: unknown router r4"),
     ("event on a link that does not exist", GOOD.replace("    - [r3, r1, 2]\n", "    - [r3, r4]\n").replace(
         "link_down: [r1, r2]", "link_down: [r1, r3]"), "events[0].link_down: no link r1–r3 (links of r1: r2)"),
-    ("unknown protocol", GOOD.replace("linkstate:", "isis:"), ":8: protocols.isis: unknown protocol"),
+    ("unknown protocol", GOOD.replace("linkstate:", "igrp:"), ":8: protocols.igrp: unknown protocol"),
     ("unknown timer", GOOD.replace("hello_interval: 1", "helo_interval: 1"),
      ":8: protocols.linkstate.helo_interval: unknown option"),
     ("bad timer value", GOOD.replace("update_interval: 5", "update_interval: -5"),

@@ -60,6 +60,8 @@ def test_warm_start_sends_no_cold_start_flood() -> None:
     sc = parse_scenario(f"topology: {topology}\nduration: 50\nprotocols:\n  linkstate: {TIMERS}\n")
     cold = simulate(sc, "linkstate", options={"warm_start": False}).metrics.bytes_total
     warm = simulate(sc, "linkstate", options={"warm_start": True}).metrics.bytes_total
-    hellos = 2 * sc.graph.number_of_edges() * 50  # one per second per direction for 50 s
+    # Per direction: one hello when the router starts (every interface at once), then one per
+    # second at the interface's own random phase for 50 s.
+    hellos = 2 * sc.graph.number_of_edges() * (1 + 50)
     assert warm == hellos * (44 + 24)  # only hellos (IP + OSPF headers + body): no flooding, no DBDs
     assert cold > warm

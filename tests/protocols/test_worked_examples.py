@@ -11,7 +11,7 @@ RFC1058 = """
 topology:
   links: [[A, B], [A, C], [B, C], [B, D], [C, D, 10], [D, net]]
 protocols:
-  distvector: {update_interval: 30, update_jitter: 0, triggered: false, split_horizon: simple}
+  distvector: {update_interval: 30, update_jitter: 0, triggered: false, split_horizon: simple, timer_phase: aligned}
 events:
   - {at: 100, link_down: [B, D]}
 """
@@ -46,7 +46,7 @@ LINE = """
 topology:
   links: [[r1, r2], [r2, r3]]
 protocols:
-  distvector: {update_interval: 5, update_jitter: 0, triggered: false, timeout: 15, garbage: 10,
+  distvector: {update_interval: 5, update_jitter: 0, triggered: false, timeout: 15, garbage: 10, timer_phase: aligned,
                split_horizon: %s}
 events:
   - {at: 31, link_down: [r2, r3]}

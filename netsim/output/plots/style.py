@@ -26,7 +26,7 @@ FORMATS = ("png", "svg", "pdf")
 
 #: Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-PROTOCOL_COLOURS = {"static": "#999999", "linkstate": PALETTE[0], "distvector": PALETTE[1]}
+PROTOCOL_COLOURS = {"static": "#999999", "linkstate": PALETTE[0], "distvector": PALETTE[1], "isis": PALETTE[2]}
 
 STYLE = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10,
          "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 110}

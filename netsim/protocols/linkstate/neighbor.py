@@ -7,7 +7,7 @@ every transition on one screen; the protocol looks the table up and carries out 
 from __future__ import annotations
 
 from netsim.protocols.base import Timer
-from netsim.protocols.linkstate.packets import Lsa
+from netsim.protocols.common.flooding import FloodPeer
 
 DOWN, INIT, EXSTART, LOADING, FULL = "Down", "Init", "ExStart", "Loading", "Full"
 STATE_RANK = {DOWN: 0, INIT: 1, EXSTART: 2, LOADING: 3, FULL: 4}
@@ -46,33 +46,26 @@ def transition(state: str, event: str) -> tuple[str, str | None] | None:
     return NEIGHBOR_FSM.get((state, event))
 
 
-class Neighbor:
-    """Per-neighbour protocol state (RFC 2328 §10), with this interface's own timers."""
+class Neighbor(FloodPeer):
+    """Per-neighbour protocol state (RFC 2328 §10), with this interface's own timers; the flooding
+    state (queues, retransmission list, acknowledgements) comes from :class:`FloodPeer`."""
 
-    __slots__ = ("name", "state", "hello_interval", "dead", "rxmt_interval", "last_hello", "last_lsu",
-                 "dead_timer", "got_dbd", "pending", "rxmt", "rxmt_timer", "dbd_timer", "out_lsas", "flush_timer",
-                 "out_acks", "ack_timer")
+    __slots__ = ("hello_interval", "dead", "last_hello", "dead_timer", "got_dbd", "pending", "dbd_timer")
 
-    def __init__(self, name: str, hello_interval: float, dead: float, rxmt_interval: float) -> None:
-        self.name = name
-        self.state = DOWN
+    def __init__(self, name: str, hello_interval: float, dead: float, rxmt_interval: float, ack_delay: float) -> None:
         self.hello_interval = hello_interval
         self.dead = dead
-        self.rxmt_interval = rxmt_interval
         self.last_hello = -1.0
-        self.last_lsu = -1e18
         self.dead_timer: Timer | None = None
+        self.dbd_timer: Timer | None = None
+        super().__init__(name, DOWN, rxmt_interval, ack_delay)
         self.clear()
 
     def clear(self) -> None:
         """Forget the exchange and flooding state (the adjacency went down)."""
         self.got_dbd = False
         self.pending: dict[str, int] = {}
-        self.rxmt: dict[str, Lsa] = {}
-        self.out_lsas: dict[str, Lsa] = {}
-        self.out_acks: list[tuple[str, int]] = []
-        for t in ("rxmt_timer", "dbd_timer", "flush_timer", "ack_timer"):
-            timer = getattr(self, t, None)
-            if timer is not None:
-                timer.cancel()
-            setattr(self, t, None)
+        self.clear_flooding()
+        if self.dbd_timer is not None:
+            self.dbd_timer.cancel()
+        self.dbd_timer = None

@@ -25,14 +25,19 @@ class Lsa:
     links: tuple[tuple[str, float], ...]
     born: float = 0.0
     prefixes: tuple[tuple[str, float], ...] = ()
+    #: OSPF has no purges here (no MaxAge flushing); the shared flooding code asks.
+    purge: ClassVar[bool] = False
     #: Derived once at origination and shared by every router that installs this instance:
-    #: flooding handles each LSA millions of times in a large network.
+    #: flooding handles each LSA millions of times in a large network.  ``rank`` orders instances
+    #: of one origin for the shared flooding code: for OSPF, the sequence number.
     size: int = field(init=False, compare=False, repr=False)
     link_map: dict[str, float] = field(init=False, compare=False, repr=False)
+    rank: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "size", 24 + 12 * (len(self.links) + len(self.prefixes)))
         object.__setattr__(self, "link_map", dict(self.links))
+        object.__setattr__(self, "rank", self.seq)
 
 
 @dataclass(frozen=True, slots=True)

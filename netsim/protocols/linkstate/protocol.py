@@ -1,6 +1,8 @@
 """Link-state routing in the style of OSPFv2 on point-to-point links (RFC 2328).
 
-What is modelled, one module per mechanism of the RFC:
+What is modelled, one module per mechanism of the RFC; the mechanisms IS-IS has too (the LSDB and
+origination limits, reliable flooding, SPF scheduling and the SPF run) are shared with it in
+:mod:`netsim.protocols.common`, so this module keeps what is OSPF's own:
 
 * **Adjacencies** (:mod:`.neighbor`): hellos every ``hello_interval``, each interface at its own
   seeded random phase (``timer_phase``, :mod:`netsim.protocols.common.timer_phase`); a neighbour
@@ -13,14 +15,16 @@ What is modelled, one module per mechanism of the RFC:
 * **Router-LSAs** (:mod:`.packets`) with sequence numbers and origination time, listing Full
   neighbours with the interface cost and the stub prefixes the router originates.  Origination
   is limited by ``min_ls_interval`` (MinLSInterval), acceptance by ``min_ls_arrival``
-  (MinLSArrival); refreshed every ``ls_refresh`` seconds.
-* **Reliable flooding**: LSAs go out in link-state updates, at once after a quiet spell and then
-  at most one per ``flood_pacing`` per neighbour (LSAs queued meanwhile share it); each is kept
-  on a retransmission list until acknowledged (explicitly, with ``ack_delay``-batched acks, or
-  implicitly by the neighbour flooding it back) and resent every ``rxmt_interval``.
-* **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.common.spf_throttle`)
-  with a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.common.spf`), with
-  modelled ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are all kept.
+  (MinLSArrival); refreshed every ``ls_refresh`` seconds (:mod:`netsim.protocols.common.lsdb`).
+* **Reliable flooding** (:mod:`netsim.protocols.common.flooding`): LSAs go out in link-state
+  updates, at once after a quiet spell and then at most one per ``flood_pacing`` per neighbour
+  (LSAs queued meanwhile share it); each is kept on a retransmission list until acknowledged
+  (explicitly, with ``ack_delay``-batched acks, or implicitly by the neighbour flooding it back)
+  and resent every ``rxmt_interval``.
+* **SPF** scheduled through the RFC 8405 back-off (:mod:`netsim.protocols.common.spf_schedule`)
+  with a reason, computed by Dijkstra over the LSDB (:mod:`netsim.protocols.common.spf_routes`),
+  with modelled ``spf_duration`` and ``fib_delay`` before the FIB changes.  Equal-cost paths are
+  all kept.
 
 Simplified: one area, point-to-point links only (no DR election, no network-LSAs), no MaxAge
 flushing (a crashed router's stale LSA stays but fails the two-way check), no checksums.
@@ -31,9 +35,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
-from netsim.protocols.common.spf import prefix_routes, spf, spf_needed, spf_repair
-from netsim.protocols.common.spf_throttle import HOLDDOWN_EXPIRED, IGP_EVENT, LEARN_EXPIRED, QUIET, SpfBackoff
+from netsim.protocols.base import Option, Protocol, RouterConfig, register
+from netsim.protocols.common.flooding import Flooder, FloodPolicy
+from netsim.protocols.common.lsdb import Lsdb, Origination
+from netsim.protocols.common.spf_routes import SpfRoutes
+from netsim.protocols.common.spf_schedule import BackoffSchedule
+from netsim.protocols.common.spf_throttle import SpfBackoff
 from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, InterfaceTicker
 from netsim.protocols.linkstate.neighbor import (
     ADJACENCY_FULL,
@@ -88,6 +95,12 @@ class LinkState(Protocol):
     name = "linkstate"
     aliases = ("ospf", "ls")
     summary = "OSPF-like link state (RFC 2328): hellos, reliable flooding, SPF with RFC 8405 back-off, ECMP"
+    messages = (
+        ("hello", "68 B: IPv4 header 20 + OSPF header 24 + hello 24"),
+        ("dbd", "52 B + 20 B per LSA header"),
+        ("lsu", "48 B + per LSA 24 B + 12 B per link or prefix"),
+        ("lsack", "44 B + 20 B per LSA header"),
+    )
     options_spec = {
         "hello_interval": Option(10.0, "seconds between hellos (HelloInterval)", positive=True, per_interface=True),
         "dead_interval": Option(40.0, "silence after which a neighbour is down (RouterDeadInterval)",
@@ -154,34 +167,20 @@ class LinkState(Protocol):
         self.me = port.name
         self.nbrs: dict[str, Neighbor] = {
             n: Neighbor(n, float(config.option("hello_interval", n)), float(config.option("dead_interval", n)),
-                        float(config.option("rxmt_interval", n)))
+                        float(config.option("rxmt_interval", n)), float(o["ack_delay"]))
             for n in port.interfaces()}
         self.prefixes = tuple(sorted((p.dest, float(p.metric)) for p in config.prefixes))
-        self.lsdb: dict[str, Lsa] = {}
-        self.graph: dict[str, dict[str, float]] = {}
-        self.installed_at: dict[str, float] = {}
-        self.seq = 0
-        self._last_orig = -1e18
-        self._orig_timer: Timer | None = None
-        self._triggers: list[Trigger] = []
-        self.backoff = SpfBackoff(float(o["spf_delay"]), float(o["spf_hold"]), float(o["spf_max_wait"]),
-                                  float(o["spf_learn"]), float(o["spf_holddown"]))
-        self._bo_timers: dict[str, Timer | None] = {"holddown": None, "learn": None}
-        self._bo_deadline: dict[str, float | None] = {"holddown": None, "learn": None}
-        self._spf_timer: Timer | None = None
-        self._spf_reasons: list[tuple[str, int, str | None]] = []
-        self._spf_delay_used = 0.0
-        self._spf_mode = "initial"
         self.spf_runs = 0
-        self.routes: Mapping[str, tuple[float, tuple[str, ...]]] = {}
-        #: Incremental SPF: links (as of the last SPF) of every origin whose LSA changed since.
-        self._spf_before: dict[str, Mapping[str, float] | None] = {}
-        self._last_spf: Mapping[str, tuple[float, tuple[str, ...]]] | None = None
-        #: Origins whose stub prefixes changed since the last SPF (their prefix routes need a look).
-        self._prefixes_changed = False
-        self._pacing = float(o["flood_pacing"])
-        self._ack_delay = float(o["ack_delay"])
-        self._min_ls_arrival = float(o["min_ls_arrival"])
+        self.schedule = BackoffSchedule(
+            port, SpfBackoff(float(o["spf_delay"]), float(o["spf_hold"]), float(o["spf_max_wait"]),
+                             float(o["spf_learn"]), float(o["spf_holddown"])), self._run_spf)
+        self.db = Lsdb(self.schedule.schedule)
+        self.table = SpfRoutes(self.me)
+        self.own = Origination(port, float(o["min_ls_interval"]), self._originate_now, OriginationDeferred)
+        self.flooder = Flooder(port, self.nbrs, self.db, FLOODING, pacing=float(o["flood_pacing"]),
+                               send_lsas=self._send_lsas, send_acks=self._send_acks, own_newer=self._own_newer,
+                               policy=FloodPolicy(min_arrival=float(o["min_ls_arrival"])),
+                               dropped=self._lsa_dropped, resent=self._lsa_resent)
         #: Per-interface hello timers at random phases (None: aligned, one tick per interval).
         self._hellos: InterfaceTicker | None = None
 
@@ -217,16 +216,16 @@ class LinkState(Protocol):
                 nb.got_dbd = True
                 nb.last_hello = 0.0
                 nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
-        self.lsdb = dict(state.lsdb)
-        self.graph = dict(state.graph)
-        self.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
-        self.seq = self.lsdb[me].seq
+        self.db.load(state.lsdb)
+        self.db.graph = dict(state.graph)
+        self.db.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
+        self.own.seq = self.db.entries[me].seq
         table = state.table(me)
         self.port.preload(table)  # FIB in force at t=0: a snapshot, not millions of records
         routes = SpfView(table)
-        self.routes = routes
-        self._last_spf = routes
-        self.port.decide(WarmStart(len(self.lsdb), len(routes)))
+        self.table.routes = routes
+        self.table.last = routes
+        self.port.decide(WarmStart(len(self.db.entries), len(routes)))
 
     def _refresh(self) -> None:
         self._originate(REFRESH, force=True)
@@ -257,7 +256,7 @@ class LinkState(Protocol):
         if kind is LsUpdate:
             self._on_update(nb, msg)
         elif kind is LsAck:
-            self._on_ack(nb, msg)
+            self.flooder.on_acks(nb, msg.keys)
         elif kind is Hello:
             self._on_hello(nb, msg)
         elif kind is DbDescription:
@@ -320,7 +319,7 @@ class LinkState(Protocol):
 
     # ============================ database exchange =============================================
     def _send_dbd(self, nb: Neighbor) -> None:
-        headers = tuple((o, lsa.seq) for o, lsa in self.lsdb.items())
+        headers = tuple((o, lsa.seq) for o, lsa in self.db.entries.items())
         self.port.send(nb.name, DbDescription(headers, nb.got_dbd), dbd_size(len(headers)))
         if not nb.got_dbd and nb.dbd_timer is None:
             nb.dbd_timer = self.port.call_later(nb.rxmt_interval, self._dbd_rxmt, nb)
@@ -338,125 +337,55 @@ class LinkState(Protocol):
         if not nb.got_dbd:
             nb.got_dbd = True
             theirs = dict(msg.headers)
+            entries = self.db.entries
             for origin, seq in msg.headers:
-                mine = self.lsdb.get(origin)
+                mine = entries.get(origin)
                 if mine is None or mine.seq < seq:
                     nb.pending[origin] = seq
-            for origin, lsa in self.lsdb.items():
+            for origin, lsa in entries.items():
                 seq = theirs.get(origin)
                 if seq is None or seq < lsa.seq:
-                    self._queue(nb, lsa)
+                    self.flooder.queue(nb, lsa)
         if not msg.have_yours:
             self._send_dbd(nb)
         if nb.state == EXSTART:
             self._fsm(nb, EXCHANGE_PENDING if nb.pending else EXCHANGE_DONE)
 
-    # ============================ flooding =======================================================
-    def _queue(self, nb: Neighbor, lsa: Lsa) -> None:
-        """Send ``lsa`` to ``nb`` reliably: batched now, retransmitted until acknowledged."""
-        nb.out_lsas[lsa.origin] = lsa
-        nb.rxmt[lsa.origin] = lsa
-        if nb.flush_timer is None or nb.rxmt_timer is None:
-            self._arm(nb)
-
-    def _arm(self, nb: Neighbor) -> None:
-        """Start the flush and retransmission timers of ``nb`` that are not running."""
-        if nb.flush_timer is None:
-            # Pacing: the first update after a quiet spell leaves at once (still batching all LSAs
-            # queued at this instant); later ones wait until `flood_pacing` after the previous one.
-            wait = nb.last_lsu + self._pacing - self.port.now
-            nb.flush_timer = self.port.call_later(wait if wait > 0 else 0.0, self._flush, nb)
-        if nb.rxmt_timer is None:
-            nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
-
-    def _flush(self, nb: Neighbor) -> None:
-        nb.flush_timer = None
-        if nb.out_lsas:
-            nb.last_lsu = self.port.now
-            self._send_lsas(nb, tuple(nb.out_lsas.values()))
-            nb.out_lsas = {}
-
+    # ============================ flooding (netsim.protocols.common.flooding) ==========================
     def _send_lsas(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
         self.port.send(nb.name, LsUpdate(lsas), update_size(lsas))
 
-    def _retransmit(self, nb: Neighbor) -> None:
-        nb.rxmt_timer = None
-        if not nb.rxmt or STATE_RANK[nb.state] < STATE_RANK[EXSTART]:
-            return
-        lsas = tuple(nb.rxmt.values())
-        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
-        self._send_lsas(nb, lsas)
-        nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
-
-    def _ack(self, nb: Neighbor, lsa: Lsa) -> None:
-        nb.out_acks.append((lsa.origin, lsa.seq))
-        if nb.ack_timer is None:
-            nb.ack_timer = self.port.call_later(self._ack_delay, self._send_acks, nb)
-
-    def _send_acks(self, nb: Neighbor) -> None:
-        nb.ack_timer = None
-        if nb.out_acks and STATE_RANK[nb.state] >= STATE_RANK[EXSTART]:
-            keys = tuple(nb.out_acks)
-            self.port.send(nb.name, LsAck(keys), ack_size(len(keys)))
-        nb.out_acks = []
-
-    def _on_ack(self, nb: Neighbor, msg: LsAck) -> None:
-        rxmt = nb.rxmt
-        for origin, seq in msg.keys:
-            lsa = rxmt.get(origin)
-            if lsa is not None and lsa.seq == seq:
-                del rxmt[origin]
+    def _send_acks(self, nb: Neighbor, keys: tuple[tuple[str, int], ...]) -> None:
+        self.port.send(nb.name, LsAck(keys), ack_size(len(keys)))
 
     def _on_update(self, nb: Neighbor, msg: LsUpdate) -> None:
-        """RFC 2328 §13, per LSA: install and flood a newer instance; treat the same instance as
-        an implied acknowledgement (or acknowledge it); answer an older one with ours.
-
-        The hottest code of a large link-state run -- each router receives every LSA once per
-        neighbour -- so lookups are hoisted into locals."""
+        """RFC 2328 §13, per LSA (:meth:`Flooder.receive`): install and flood a newer instance; treat
+        the same instance as an implied acknowledgement (or acknowledge it); answer an older one
+        with ours; MinLSArrival holds back an instance that follows the last one too soon."""
         if nb.state not in FLOODING:
             return
-        now = self.port.now
-        lsdb = self.lsdb
-        rxmt = nb.rxmt
-        me = self.me
-        installed = False
-        for lsa in msg.lsas:
-            origin = lsa.origin
-            seq = lsa.seq
-            mine = lsdb.get(origin)
-            if mine is not None:
-                if seq == mine.seq:
-                    held = rxmt.get(origin)
-                    if held is not None and held.seq == seq:
-                        del rxmt[origin]  # implied acknowledgement
-                    else:
-                        self._ack(nb, lsa)
-                    continue
-                if seq < mine.seq:
-                    self._queue(nb, mine)  # the neighbour is behind: send it our newer copy
-                    continue
-                since = now - self.installed_at.get(origin, -1e18)
-                if origin != me and since < self._min_ls_arrival:
-                    # MinLSArrival: too soon after the last instance; the sender retransmits.
-                    self.port.decide(LsaDropped(origin, seq, nb.name, since, self._min_ls_arrival,
-                                                nb.rxmt_interval))
-                    continue
-            self._install(lsa, nb.name, now)
-            self._flood(lsa, exclude=nb.name)
-            self._ack(nb, lsa)
-            installed = True
-            if origin == me:
-                # A newer instance of our own LSA survives from before a restart: jump past it.
-                self.seq = max(self.seq, seq)
-                self._originate(Trigger("own-newer", value=seq), force=True)
-        if installed:
+        if self.flooder.receive(nb, msg.lsas):
             self._settle_pending()
+
+    def _lsa_dropped(self, nb: Neighbor, lsa: Lsa, since: float) -> None:
+        """Narrate an LSA ignored under MinLSArrival: it and the retransmission it waits for are
+        the hidden reason for many multi-second delays (a restart, a repaired link)."""
+        self.port.decide(LsaDropped(lsa.origin, lsa.seq, nb.name, since, self.flooder.policy.min_arrival,
+                                    nb.rxmt_interval))
+
+    def _lsa_resent(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
+        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
+
+    def _own_newer(self, nb: Neighbor, lsa: Lsa) -> None:
+        """A newer instance of our own LSA survives from before a restart: jump past it."""
+        self.own.seq = max(self.own.seq, lsa.seq)
+        self._originate(Trigger("own-newer", value=lsa.seq), force=True)
 
     def _settle_pending(self) -> None:
         """Loading ends when the LSDB holds every LSA a neighbour announced as newer, whoever
         delivered it: on a lossy link the copy may come from another neighbour first, and the
         announcing neighbour then takes our flood-back as an acknowledgement and never resends."""
-        lsdb = self.lsdb
+        lsdb = self.db.entries
         for nb in self.nbrs.values():
             if not nb.pending:
                 continue
@@ -467,150 +396,33 @@ class LinkState(Protocol):
             if not nb.pending and nb.state == LOADING:
                 self._fsm(nb, LOADING_DONE)
 
-    def _flood(self, lsa: Lsa, exclude: str | None) -> None:
-        # _queue inlined: a large cold start floods millions of (LSA, neighbour) pairs.
-        origin = lsa.origin
-        for name, nb in self.nbrs.items():
-            if nb.state in FLOODING and name != exclude:
-                nb.out_lsas[origin] = lsa
-                nb.rxmt[origin] = lsa
-                if nb.flush_timer is None or nb.rxmt_timer is None:
-                    self._arm(nb)
-
-    def _install(self, lsa: Lsa, source: str | None, now: float) -> None:
-        """Put ``lsa`` (from neighbour ``source``; None = our own) in the LSDB; schedule an SPF if
-        its links or prefixes differ.  The SPF reason is kept as data and worded only if shown."""
-        origin = lsa.origin
-        old_lsa = self.lsdb.get(origin)
-        self.lsdb[origin] = lsa
-        self.installed_at[origin] = now
-        links = lsa.link_map  # shared, never mutated
-        old = self.graph.get(origin)
-        prefixes_moved = (old_lsa.prefixes if old_lsa is not None else ()) != lsa.prefixes
-        if prefixes_moved:
-            self._prefixes_changed = True
-        if old != links:
-            if origin not in self._spf_before:
-                self._spf_before[origin] = old
-            self.graph[origin] = links
-            self._schedule_spf((origin, lsa.seq, source))
-        elif prefixes_moved:
-            self._schedule_spf((origin, lsa.seq, source))
-
-    # ============================ origination =====================================================
+    # ============================ origination (MinLSInterval: netsim.protocols.common.lsdb) ============
     def _originate(self, trigger: Trigger, force: bool = False) -> None:
-        self._triggers.append(trigger)
-        wait = self._last_orig + float(self.opts["min_ls_interval"]) - self.port.now
-        if wait > 1e-12:
-            if self._orig_timer is None:
-                self.port.decide(OriginationDeferred(wait, trigger))
-                self._orig_timer = self.port.call_later(wait, self._originate_now, force)
-            return
-        self._originate_now(force)
+        self.own.request(trigger, force)
 
     def _originate_now(self, force: bool = False) -> None:
-        self._orig_timer = None
         ifaces = self.port.interfaces()
         links = tuple(sorted((n, ifaces[n].cost) for n, nb in self.nbrs.items()
                              if nb.state == FULL and ifaces[n].up))
-        triggers = tuple(self._triggers)
-        self._triggers = []
-        current = self.lsdb.get(self.me)
+        triggers = self.own.take_triggers()
+        current = self.db.entries.get(self.me)
         if not force and current is not None and current.links == links and current.prefixes == self.prefixes:
             return
-        self.seq += 1
-        self._last_orig = self.port.now
-        lsa = Lsa(self.me, self.seq, links, self.port.now, self.prefixes)
-        self.port.decide(LsaOriginated(self.seq, links, triggers))
-        self._install(lsa, None, self.port.now)
-        self._flood(lsa, exclude=None)
+        now = self.port.now
+        seq = self.own.originated(now)
+        lsa = Lsa(self.me, seq, links, now, self.prefixes)
+        self.port.decide(LsaOriginated(seq, links, triggers))
+        self.db.install(lsa, None, now)
+        self.flooder.flood(lsa, exclude=None)
 
-    # ============================ SPF scheduling (RFC 8405) =========================================
-    def _schedule_spf(self, reason: tuple[str, int, str | None]) -> None:
-        self._spf_reasons.append(reason)
-        if self._spf_timer is not None and self.backoff.state != QUIET:
-            # Fast path of SPF_FSM for (SHORT_WAIT | LONG_WAIT, IGP_EVENT) with an SPF already
-            # scheduled: the table's only effect is to restart HOLDDOWN.  During a flooding storm
-            # this runs once per LSA, so it skips building the action list.
-            self._bo_deadline["holddown"] = self.port.now + self.backoff.holddown
-            return
-        self._backoff(IGP_EVENT)
-
-    def _backoff(self, event: str) -> None:
-        for verb, timer, delay in self.backoff.handle(event):
-            if verb == "spf":
-                if self._spf_timer is None:
-                    self._spf_delay_used = delay
-                    self._spf_mode = timer
-                    self._spf_timer = self.port.call_later(delay, self._run_spf)
-            elif verb == "start":
-                # (Re)starting a timer moves its deadline; one pending wake-up per timer re-arms
-                # itself until the deadline, instead of a cancel and a new timer per LSA.
-                self._bo_deadline[timer] = self.port.now + delay
-                if self._bo_timers.get(timer) is None:
-                    self._bo_timers[timer] = self.port.call_later(delay, self._backoff_timer, timer)
-            else:
-                self._bo_deadline[timer] = None
-
-    def _backoff_timer(self, timer: str) -> None:
-        self._bo_timers[timer] = None
-        deadline = self._bo_deadline.get(timer)
-        if deadline is None:
-            return  # cancelled
-        wait = deadline - self.port.now
-        if wait > 1e-9:
-            self._bo_timers[timer] = self.port.call_later(wait, self._backoff_timer, timer)
-            return
-        self._bo_deadline[timer] = None
-        self._backoff(HOLDDOWN_EXPIRED if timer == "holddown" else LEARN_EXPIRED)
-
+    # ============================ SPF (RFC 8405 back-off: netsim.protocols.common.spf_schedule) =========
     def _run_spf(self) -> None:
-        self._spf_timer = None
         self.spf_runs += 1
-        reasons = tuple(dict.fromkeys(self._spf_reasons))
-        self._spf_reasons = []
-        last = self._last_spf
-        changed: set[str] | None = None  # None: compare every destination
-        if last is not None and not spf_needed(self.graph, self._spf_before, self.me, last):
-            result: Mapping[str, tuple[float, tuple[str, ...]]] = last  # same answer, no Dijkstra
-            changed = set()
-        else:
-            # Links only lost or dearer: repair the part of the tree below them; else a full run.
-            repaired = spf_repair(self.graph, self._spf_before, self.me, last) if last is not None else None
-            if repaired is not None:
-                result, changed = repaired
-            else:
-                result = spf(self.graph, self.me)
-        self._spf_before = {}
-        self._last_spf = result
-        if self._prefixes_changed or any(lsa.prefixes for lsa in self.lsdb.values()):
-            # Stub prefixes: routes via their (nearest) originators; compared in full.
-            self._prefixes_changed = False
-            result = {**result, **prefix_routes(self.lsdb, result, self.me)}
-            changed = None
-        note = SpfRun(self.me, self.spf_runs, reasons, self._spf_mode, self._spf_delay_used, self.backoff.state,
-                      self.backoff.learn, self.backoff.holddown)
+        reasons = self.schedule.take_reasons()
+        result, changed = self.table.compute(self.db)
+        sched = self.schedule
+        note = SpfRun(self.me, self.spf_runs, reasons, sched.mode, sched.delay, sched.state,
+                      sched.backoff.learn, sched.backoff.holddown)
         self.port.decide(note)
         delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
-        self.port.call_later(delay, self._apply_routes, result, note, changed)
-
-    def _apply_routes(self, result: Mapping[str, tuple[float, tuple[str, ...]]], cause: SpfRun,
-                      changed: set[str] | None = None) -> None:
-        """Push ``result`` into the FIB: installs in destination order, then withdrawals.  With
-        ``changed`` (an incremental run), only those destinations can differ."""
-        old = self.routes
-        if changed is None:
-            for dest, (cost, hops) in result.items():
-                if old.get(dest) != (cost, hops):
-                    self.port.install(dest, hops, cost, cause)
-            gone = [dest for dest in old if dest not in result]
-        else:
-            dests = sorted(changed)
-            for dest in dests:
-                new = result.get(dest)
-                if new is not None and old.get(dest) != new:
-                    self.port.install(dest, new[1], new[0], cause)
-            gone = [dest for dest in dests if dest not in result and dest in old]
-        for dest in gone:
-            self.port.withdraw(dest, cause)
-        self.routes = result
+        self.port.call_later(delay, self.table.apply, self.port, result, note, changed)

@@ -325,7 +325,8 @@ def test_amnesiac_restart_within_the_hold_time() -> None:
         for restart, loops in ((30.001, loops_fast), (30.0 + HOLD + 1.5, loops_slow)):
             events = (make_event("node_down", 30.0, index=0, target=("r1",)),
                       make_event("node_up", restart, index=1, target=("r1",)))
-            res = simulate(Scenario("amnesia", g, {}, events, seed=seed), "eigrp", options=OPTIONS)
+            res = simulate(Scenario("amnesia", g, {}, events, seed=seed), "eigrp",
+                           options={**OPTIONS, "timer_phase": "aligned"})
             loops.append(res.metrics.events[1].loop_time)
             assert_matches_model(res.metrics.final_tables, EigrpModel(g, res.options), NetworkState.initial(g))
     assert all(0.0 < t < 0.05 for t in loops_fast), loops_fast
@@ -358,7 +359,8 @@ def test_one_sided_adjacency_loss() -> None:
             events = (make_event("set_loss", 30.0, index=0, target=("X", "Y"), loss={"Y": 1.0}),
                       make_event("set_loss", 34.2, index=1, target=("X", "Y"), loss={"Y": 0.0}),
                       make_event("link_down", fail_at, index=2, target=("D", "X")))
-            res = simulate(Scenario("one-sided", g, {}, events, seed=seed), "eigrp", options=OPTIONS)
+            res = simulate(Scenario("one-sided", g, {}, events, seed=seed), "eigrp",
+                           options={**OPTIONS, "timer_phase": "aligned"})
             state = NetworkState(dict(NetworkState.initial(g).links) | {("D", "X"): LinkState(False)}, frozenset())
             assert_matches_model(res.metrics.final_tables, EigrpModel(g, res.options), state)
             loop_time = res.metrics.events[2].loop_time
