@@ -148,15 +148,30 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_plot_readme_regenerates_every_figure(tmp_path: Path) -> None:
+    """...and the committed figures are what it draws now: their plotted data (the sidecar the
+    command writes) equals the committed sidecar, and each committed image is the one that
+    sidecar was recorded with.  A figure left stale by an engine or plotting change fails here:
+    `make plots` redraws them."""
+    from netsim.output.plots.figdata import SIDECAR, file_hash
+
     res = CliRunner().invoke(cli, ["plot", "readme", "-o", str(tmp_path)])
     assert res.exit_code == 0, res.output
     from netsim.output.replay.browser import find_chromium, playwright_available
 
     names = sorted(p.name for p in tmp_path.iterdir())
     browser = ["replay.png"] if find_chromium() is not None and playwright_available() else []
-    assert names == sorted(["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png",
-                            "demo-topology.png", "demo.png", *browser])
-    assert all((tmp_path / n).stat().st_size > 10_000 for n in names)
+    figures = ["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png", "demo-topology.png",
+               "demo.png"]
+    assert names == sorted([*figures, *browser, SIDECAR])
+    assert all((tmp_path / n).stat().st_size > 10_000 for n in names if n != SIDECAR)
+    drawn = json.loads((tmp_path / SIDECAR).read_text(encoding="utf-8"))
+    committed_dir = SCENARIOS.parent / "plots"
+    committed = json.loads((committed_dir / SIDECAR).read_text(encoding="utf-8"))
+    assert sorted(drawn) == sorted(committed) == figures
+    stale = [n for n in figures if drawn[n]["data"] != committed[n]["data"]]
+    assert not stale, f"plots/{', plots/'.join(stale)} no longer match what the code draws: run `make plots`"
+    edited = [n for n in figures if file_hash(committed_dir / n) != committed[n]["sha256"]]
+    assert not edited, f"plots/{', plots/'.join(edited)}: not the image plots/{SIDECAR} was recorded with"
 
 
 def test_summaries_from_results_and_json_agree() -> None:
