@@ -20,6 +20,8 @@ from netsim.numeric import fmt_num
 
 #: How many links, pairs and events a warning names (it says how many there are in all).
 EXAMPLES = 3
+#: Distance-matrix cells computed at once when looking for far pairs (memory stays at a few MB).
+CHUNK_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -103,23 +105,41 @@ def _far_pairs(graph: nx.Graph, infinity: float) -> tuple[int, int, tuple[tuple[
     n = len(names)
     if n < 2:
         return 0, 0, (), 0.0
-    dist = shortest_path(csr_matrix((vals, (rows, cols)), shape=(n, n)), method="D", directed=True)
-    np.fill_diagonal(dist, np.nan)
-    finite = np.isfinite(dist)
-    far = finite & (dist >= infinity)
-    longest = float(dist[finite].max()) if finite.any() else 0.0
-    src, dst = np.nonzero(far)
-    order = sorted(zip(src.tolist(), dst.tolist(), strict=True), key=lambda p: (-dist[p], names[p[0]], names[p[1]]))
+    matrix = csr_matrix((vals, (rows, cols)), shape=(n, n))
+    # Rows of the distance matrix a chunk at a time, keeping only counts and the farthest few
+    # pairs: a whole matrix (and a list of its far pairs) of a 5,000-router network is gigabytes.
+    far_count = finite_count = 0
+    longest = 0.0
+    candidates: list[tuple[float, int, int]] = []
+    step = max(1, CHUNK_CELLS // n)
+    for start in range(0, n, step):
+        rows_idx = np.arange(start, min(n, start + step))
+        dist = np.atleast_2d(shortest_path(matrix, method="D", directed=True, indices=rows_idx))
+        dist[np.arange(len(rows_idx)), rows_idx] = np.nan
+        finite = np.isfinite(dist)
+        far = finite & (dist >= infinity)
+        finite_count += int(finite.sum())
+        far_count += int(far.sum())
+        if finite.any():
+            longest = max(longest, float(dist[finite].max()))
+        if far.any():
+            flat = np.where(far, dist, -np.inf).ravel()
+            keep = min(len(flat), 4 * EXAMPLES)
+            for k in np.argpartition(flat, -keep)[-keep:]:
+                if np.isfinite(flat[k]):
+                    i, j = divmod(int(k), n)
+                    candidates.append((float(flat[k]), int(rows_idx[i]), j))
+    order = sorted(candidates, key=lambda c: (-c[0], names[c[1]], names[c[2]]))
     seen: set[frozenset[int]] = set()
     examples = []
-    for i, j in order:  # the farthest pairs, each pair of routers once
+    for cost, i, j in order:  # the farthest pairs, each pair of routers once
         if frozenset((i, j)) in seen:
             continue
         seen.add(frozenset((i, j)))
-        examples.append((names[i], names[j], float(dist[i, j])))
+        examples.append((names[i], names[j], cost))
         if len(examples) == EXAMPLES:
             break
-    return int(far.sum()), int(finite.sum()), tuple(examples), longest
+    return far_count, finite_count, tuple(examples), longest
 
 
 def infinity_warning(scenario: Any, protocol: str, cls: Any, options: dict[str, Any]) -> str | None:
