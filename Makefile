@@ -45,6 +45,7 @@ plots: $(STAMP)
 	$(BIN)/netsim plot readme -o plots
 	$(BIN)/netsim topo draw topozoo/Abilene -o plots/abilene.png
 	$(BIN)/netsim scale --plot plots/scaling.png
+	$(BIN)/python benchmarks/study_bgp_mrai.py --plot plots/bgp-mrai.png
 
 # Speed, measured as ratios side by side (ns-3's RIP too when its development files are installed).
 bench: $(STAMP)

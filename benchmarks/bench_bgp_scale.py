@@ -1,6 +1,6 @@
 """BGP at scale: Tdown on a generated 1,000-AS Internet-like graph, 600 simulated seconds.
 
-Case ``tdown-1000-warm`` (the target: <= 30 s wall): :func:`netsim.topology_asgraph.as_hierarchy`
+Case ``tdown-1000-warm`` (the target: <= 30 s wall): :func:`netsim.topology.as_graph.as_hierarchy`
 (1,000 ASes, seed 1, Gao–Rexford relationships), every AS originating its prefix, every router
 warm-started from the stable routing (``warm_start: true``); at t=300 s the most multihomed stub AS
 loses all its links at once (carrier loss: a Tdown of its prefix), and the run lasts 600 s with
@@ -9,7 +9,7 @@ UPDATE processing 1-10 ms).  Smaller cold-start cases show what the warm start s
 
 Each case runs in its own process (peak RSS is its own).  The machine is shared: CPU seconds
 (``time.process_time``) are the steadier figure.  Wall time is split into the warm-start
-computation (``Bgp.configure``), the simulation, and the analysis (``netsim.metrics.analyze``:
+computation (``Bgp.configure``), the simulation, and the analysis (``netsim.analysis.metrics.analyze``:
 every figure of the results).  The path-exploration columns come from the speakers' own
 counters for the withdrawn prefix after the failure.
 

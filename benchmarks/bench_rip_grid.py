@@ -142,7 +142,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rip-grid-") as tmp:
         binary = None if isinstance(probe, str) else ns3_compile(probe[1], tmp)
         warm = Path(tmp) / "warm-up.yaml"  # one untimed run first: bytecode caches, disk caches
-        warm.write_text(scenario_text(4).replace(f"duration: {DURATION}", "duration: 20"), encoding="utf-8")
+        warm.write_text(scenario_text(4), encoding="utf-8")
         netsim_run(warm)
         rows = []
         for side in sides:

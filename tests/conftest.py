@@ -6,6 +6,9 @@ CI must be deterministic, so the ``ci`` profile (chosen when the CI variable is 
 Tests marked ``tshark`` decode packet captures with Wireshark's dissectors; without tshark
 installed they are skipped (``.ci/install-tshark`` installs it).
 
+Tests marked ``cluster`` start a real Dask scheduler and workers on 127.0.0.1.  They are quick
+enough to run with every ``make test``; without ``distributed`` installed they are skipped.
+
 Tests marked ``frr`` run real FRRouting routers in network namespaces.  They run only when asked
 for (``-m frr``, as ``make test-frr`` does), so the plain suite never touches the machine's
 namespaces; asked for without root, FRR or pyroute2 they are skipped with the one line saying
@@ -35,6 +38,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "tshark: decodes captures with Wireshark's tshark (skipped when absent)")
     config.addinivalue_line("markers", "browser: drives a real headless Chromium (skipped when none is installed)")
+    config.addinivalue_line("markers", "cluster: starts a real Dask scheduler and workers on 127.0.0.1 (runs by "
+                                       "default; skipped without distributed; -m 'not cluster' leaves it out)")
     config.addinivalue_line("markers", "frr: runs real FRRouting routers in network namespaces (only with -m frr; "
                                        "needs root, FRR and pyroute2)")
 

@@ -142,9 +142,9 @@ class _WarningLines:
 def cli() -> None:
     """netsim: how fast does a network re-converge after a failure, and what goes wrong meanwhile?
 
-    Runs link-state (OSPF-like), distance-vector (RIP-like) and static routing on a scripted
-    failure scenario, and reports convergence time, route flaps, messages, transient loops and
-    black holes.  Start with:  netsim compare scenarios/demo.yaml
+    Runs link-state (OSPF-like), IS-IS, EIGRP, BGP, distance-vector (RIP-like) and static routing
+    on a scripted failure scenario, and reports convergence time, route flaps, messages, transient
+    loops and black holes.  Start with:  netsim compare scenarios/demo.yaml
     """
 
 

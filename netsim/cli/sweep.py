@@ -37,7 +37,8 @@ Re-running the same command skips the runs already in OUT/runs.jsonl (resume aft
               help="Seed of the random failure picks (the same failures for every protocol and seed).")
 @jobs_option
 @click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Run on a Dask distributed cluster (needs netsim[dask]).")
+              help="Run on a Dask cluster: the address of its `dask scheduler`, e.g. tcp://10.0.0.5:8786 "
+                   "(needs netsim[dask]; the same netsim on every machine of the cluster).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("sweep-out"),
               show_default=True, help="Directory for runs.jsonl and summary.csv.")
 @click.option("--dry-run", is_flag=True, help="Print the planned runs and exit.")

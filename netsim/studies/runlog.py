@@ -174,10 +174,14 @@ class RunLog:
             raise
 
     def append(self, line: str) -> dict[str, Any]:
-        """Add one complete run line (ending in a newline); it is on disk when this returns."""
+        """Add one complete run line (ending in a newline); it is on disk when this returns.
+        A run already logged is not written again: the log holds each run once, whatever
+        delivered it twice (a run listed twice, a cluster that ran it twice)."""
         obj = _run_of(line.rstrip("\n").encode("utf-8"))
         if obj is None or not line.endswith("\n") or "\n" in line[:-1]:
             raise ValueError("a run log line is one JSON run object and a newline")
+        if obj["run"]["key"] in self.done:
+            return obj
         _write_all(self.fd, line.encode("utf-8"))
         os.fsync(self.fd)
         self.runs.append(obj)

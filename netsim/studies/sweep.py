@@ -6,8 +6,9 @@ Three separable jobs, so each can be tested alone:
   a *run key*, a hash of everything that determines its result (scenario text, protocol, option
   overrides, seed, failure).  Same inputs, same keys, in the same order.
 * **execution** (:func:`run_sweep`) -- runs the specs not yet done, serially, on a local process
-  pool, or on a Dask cluster; each worker parses the scenario text itself, so a task is a few
-  hundred bytes whatever the network size.
+  pool, or on a Dask cluster (:mod:`netsim.studies.cluster`).  The scenario, loaded once where the
+  sweep runs, travels to each worker once (:class:`SweepJob`): a worker needs netsim, not the
+  scenario's files, and a task is a few hundred bytes whatever the network size.
 * **resume** (:mod:`netsim.studies.runlog`) -- ``runs.jsonl`` holds one complete JSON line per
   finished run; a run whose key is already there is never run again, a damaged line costs only
   its own run, and the directory is locked against a second sweep.
@@ -16,8 +17,9 @@ A run key is a hash of a canonical structure (never of joined strings, which col
 ``a-b–c`` and ``a–b-c``) holding everything that determines the result: the scenario's text and
 name, the content of every file it reads, the network as loaded (which also covers a topohub
 catalogue update), netsim's version and code, the protocol, the option values, the seed and the
-failure.  Change any of them and the run is done again; a worker refuses to run if the scenario
-or a file it reads changed after the sweep was planned.
+failure.  Change any of them and the run is done again; a sweep refuses to start if the scenario
+or a file it reads changed after it was planned, and a worker refuses runs planned with other
+netsim code.
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ from netsim.studies.progress import RunProgress
 from netsim.studies.runlog import RUNS_FILE, RunLog, read_runs
 from netsim.topology.common import link_key
 
-__all__ = ["RUNS_FILE", "SUMMARY_FILE", "Failure", "NetsimError", "RunSpec", "SweepInput", "SweepOutcome",
-           "apply_failure", "check_work", "execute", "generate_failures", "parse_failures", "parse_seeds",
-           "parse_set", "plan_sweep", "read_runs", "run_key", "run_sweep", "summary_rows", "summary_table",
-           "write_summary"]
+__all__ = ["RUNS_FILE", "SUMMARY_FILE", "Failure", "NetsimError", "RunSpec", "SweepInput", "SweepJob",
+           "SweepOutcome", "apply_failure", "check_work", "execute", "generate_failures", "parse_failures",
+           "parse_seeds", "parse_set", "plan_sweep", "prepare", "read_runs", "run_job", "run_key", "run_sweep",
+           "summary_rows", "summary_table", "write_summary"]
 
 SUMMARY_FILE = "summary.csv"
 FAILURE_KINDS = ("every-link", "random-links:K", "random-node", "random-nodes:K")
@@ -354,8 +356,8 @@ _IDS: dict[tuple[str, str, str, str], str] = {}
 
 
 def _scenario(source: SweepInput, fresh: bool = False) -> Any:
-    """Parse once per worker process (a sweep runs the same scenario many times); ``fresh``
-    parses again -- planning does, since a file the scenario reads may have changed meanwhile."""
+    """Parse once per process (planning, the work estimate and the sweep read the same scenario);
+    ``fresh`` parses again -- planning does, since a file the scenario reads may have changed meanwhile."""
     from netsim.scenario.loader import parse_scenario
 
     k = (source.digest, source.base_dir, source.display, source.name)
@@ -369,8 +371,7 @@ def _scenario(source: SweepInput, fresh: bool = False) -> Any:
 
 def _checked_scenario(source: SweepInput, expected: str) -> Any:
     """The scenario, refusing to run it if it is not the one the sweep planned (a file it reads
-    was edited meanwhile, or a worker runs other netsim code): its results would carry keys
-    that do not describe them."""
+    was edited meanwhile): its results would carry keys that do not describe them."""
     scenario = _scenario(source)
     k = (source.digest, source.base_dir, source.display, source.name)
     if k not in _IDS:
@@ -379,6 +380,53 @@ def _checked_scenario(source: SweepInput, expected: str) -> Any:
         raise NetsimError(f"{source.display}: the scenario, a file it reads or netsim itself changed since the sweep "
                           f"was planned; run the sweep again")
     return scenario
+
+
+@dataclass(frozen=True, eq=False)
+class SweepJob:
+    """What every run of a sweep needs, sent to each worker once: the scenario as loaded where
+    the sweep was planned -- so workers need neither the scenario file nor the files it reads,
+    nor the same working directory -- and the netsim that planned it."""
+
+    scenario: Any
+    scenario_id: str
+    display: str
+    version: str
+    code: str
+
+
+def prepare(source: SweepInput, specs: Sequence[RunSpec]) -> SweepJob:
+    """The job of a planned sweep, refusing a scenario that changed since it was planned."""
+    from netsim import __version__
+
+    planned = {s.scenario_id for s in specs}
+    scenario = _scenario(source)
+    ident = scenario_id(source, scenario)  # the files read now, against what planning read
+    if planned - {ident, ""}:
+        raise NetsimError(f"{source.display}: the scenario, a file it reads or netsim itself changed since the sweep "
+                          f"was planned; run the sweep again")
+    return SweepJob(scenario, ident, source.display, __version__, code_digest())
+
+
+def run_job(job: SweepJob, spec: RunSpec, check_work: bool = True) -> str:
+    """Run one spec of ``job``; return its complete JSON line (a results-JSON object + ``run``),
+    newline included.  A worker with other netsim code refuses: its results would carry keys
+    that do not describe them."""
+    from netsim import __version__
+    from netsim.output.report import result_dict
+    from netsim.runner import simulate
+
+    if job.code != code_digest():
+        same = "the same version but other code" if job.version == __version__ else f"netsim {__version__}"
+        raise NetsimError(f"{job.display}: the sweep was planned with netsim {job.version}; this worker runs {same} "
+                          f"(install the same netsim everywhere the sweep runs)")
+    t0 = time.perf_counter()
+    scenario = apply_failure(job.scenario, spec.failure)
+    res = simulate(scenario, spec.protocol, seed=spec.seed, options=dict(spec.options), narrate=False,
+                   check_work=check_work)
+    obj = result_dict(res)
+    obj["run"] = {**spec.describe(), "wall_s": round(time.perf_counter() - t0, 3)}
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 def apply_failure(scenario: Any, failure: Failure | None) -> Any:
@@ -396,17 +444,12 @@ def apply_failure(scenario: Any, failure: Failure | None) -> Any:
 
 
 def execute(source: SweepInput, spec: RunSpec, check_work: bool = True) -> str:
-    """Run one spec; return its complete JSON line (a results-JSON object + ``run``), newline included."""
-    from netsim.output.report import result_dict
-    from netsim.runner import simulate
+    """Run one spec from the scenario's text (parsed once per process); see :func:`run_job`."""
+    from netsim import __version__
 
-    t0 = time.perf_counter()
-    scenario = apply_failure(_checked_scenario(source, spec.scenario_id), spec.failure)
-    res = simulate(scenario, spec.protocol, seed=spec.seed, options=dict(spec.options), narrate=False,
-                   check_work=check_work)
-    obj = result_dict(res)
-    obj["run"] = {**spec.describe(), "wall_s": round(time.perf_counter() - t0, 3)}
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n"
+    scenario = _checked_scenario(source, spec.scenario_id)
+    job = SweepJob(scenario, spec.scenario_id, source.display, __version__, code_digest())
+    return run_job(job, spec, check_work)
 
 
 # ============================== execution ======================================================
@@ -458,44 +501,26 @@ def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, schedule
              client: Any, check_work: bool) -> Iterator[str]:
     if not todo:
         return
+    job = prepare(source, todo)
+    tasks = [(spec, check_work) for spec in todo]
     if scheduler is not None or client is not None:
-        yield from _dask_results(source, todo, scheduler, client, check_work)
+        from netsim.studies.cluster import results_on_cluster
+
+        yield from results_on_cluster(run_job, job, tasks, names=[s.key for s in todo], scheduler=scheduler,
+                                      client=client)
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(todo) == 1:
-        for spec in todo:
-            yield execute(source, spec, check_work)
+        for task in tasks:
+            yield run_job(job, *task)
         return
+    # Workers are forked from this process: what it has imported, they need not import again,
+    # and it needs the results' modules for the summary anyway.
+    import netsim.output.report
+    import netsim.runner  # noqa: F401
     from netsim.studies.workers import results_as_completed
 
-    yield from results_as_completed(execute, [(source, spec, check_work) for spec in todo], min(jobs, len(todo)))
-
-
-def _dask_results(source: SweepInput, todo: list[RunSpec], scheduler: str | None, client: Any,
-                  check_work: bool) -> Iterator[str]:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:
-        raise NetsimError("--scheduler needs Dask: pip install 'netsim[dask]'") from None
-    own = client is None
-    if own:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise NetsimError(f"--scheduler {short(scheduler)}: cannot reach the Dask scheduler "
-                              f"({short(str(exc), 80)})") from None
-    try:
-        futures = [client.submit(execute, source, spec, check_work, key=f"netsim-{spec.key}", pure=False)
-                   for spec in todo]
-        try:
-            for fut in as_completed(futures):
-                yield fut.result()
-        finally:
-            for fut in futures:
-                fut.cancel()
-    finally:
-        if own:
-            client.close()
+    yield from results_as_completed(run_job, tasks, min(jobs, len(todo)), shared=job)
 
 
 # ============================== summary ========================================================

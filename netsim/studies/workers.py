@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from functools import partial
 from typing import Any
 
 #: How often (s) a worker checks that its parent is alive, where the kernel cannot tell it.
@@ -32,16 +33,26 @@ PARENT_CHECK_EVERY = 1.0
 _PR_SET_PDEATHSIG = 1
 
 
-def results_as_completed(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], jobs: int) -> Iterator[Any]:
-    """``fn(*task)`` for every task on ``jobs`` worker processes, yielded as each completes.
+_NOTHING = object()
+#: What :func:`results_as_completed` gave each worker once, for every task (set in the worker).
+_shared: Any = _NOTHING
+
+
+def results_as_completed(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], jobs: int, *,
+                         shared: Any = _NOTHING) -> Iterator[Any]:
+    """``fn(*task)`` for every task on ``jobs`` worker processes, yielded as each completes;
+    ``fn(shared, *task)`` when ``shared`` is given: it reaches each worker once, when the worker
+    starts (inherited where workers are forked, pickled once per worker elsewhere), not with
+    every task -- a sweep's scenario is the same for all its runs.
 
     A worker's exception is raised here.  If the consumer stops early, or anything (an
     exception, Ctrl-C, SIGTERM) interrupts, the workers are terminated before this returns.
     """
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(os.getpid(), shared))
     finished_cleanly = False
     try:
-        pending: set[Future[Any]] = {pool.submit(fn, *task) for task in tasks}
+        call = fn if shared is _NOTHING else partial(_with_shared, fn)
+        pending: set[Future[Any]] = {pool.submit(call, *task) for task in tasks}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -67,6 +78,16 @@ def terminate(pool: ProcessPoolExecutor) -> None:
         if proc.is_alive():
             proc.kill()
             proc.join(1.0)
+
+
+def _start(parent: int, shared: Any) -> None:
+    global _shared
+    _shared = shared
+    _watch_parent(parent)
+
+
+def _with_shared(fn: Callable[..., Any], *task: Any) -> Any:
+    return fn(_shared, *task)
 
 
 def _watch_parent(parent: int) -> None:

@@ -8,13 +8,18 @@ from collections.abc import Sequence
 
 from netsim.errors import NetsimError
 
+#: How long one system command may take.  Generous on purpose: on a loaded host deleting a
+#: namespace or setting a veth down has taken more than 30 s (measured), and a run lost to an
+#: impatient timeout costs minutes; a command stuck for two minutes is stuck.
+COMMAND_TIMEOUT = 120.0
+
 
 class LabError(NetsimError):
     """The lab could not do something the system should allow (a command failed, a daemon died)."""
 
 
 def run(cmd: Sequence[str], *, check: bool = True, input_text: str | None = None,
-        timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+        timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``; with ``check``, a failure raises :class:`LabError` naming the command and the
     first line the command printed on stderr."""
     try:

@@ -18,6 +18,10 @@ the tie-break of the BGP decision process when nothing else differs (same ORIGIN
 eBGP).  Router IDs are the loopbacks of :class:`netsim.topology.addressing.Addressing`.  Without
 policy (``policy: none``) the stable routing is plain shortest AS paths with the same tie-break.
 
+When ASes have several routers (iBGP over an IGP inside them), this AS-level routing is the
+first of two levels; :mod:`.ibgp` adds each router's exit (hot potato) and the IGP routes
+inside the AS.
+
 This module reads only the graph and the option values: it shares no code with the protocol,
 so that agreeing with it means something.  Per-neighbour LOCAL_PREF overrides and prefix filters
 are outside what it models, and are refused.
@@ -39,6 +43,7 @@ from netsim.analysis.oracle import (
     NetworkState,
     register_model,
 )
+from netsim.analysis.oracle.ibgp import MultiRouterRouting
 from netsim.errors import NetsimError
 from netsim.topology.addressing import Addressing
 
@@ -71,12 +76,19 @@ class GaoRexfordModel(CorrectnessModel):
         self.routers = tuple(sorted(str(n) for n in graph.nodes))
         addressing = Addressing.of(self.routers, ((str(u), str(v)) for u, v in graph.edges))
         self.rid = {r: int(addressing.router_id(r)) for r in self.routers}
+        #: router -> AS number (the protocol's rule: the ``asn`` attribute, else index + 1)
+        self.asn = {r: graph.nodes[r].get("asn", i + 1) if r in graph else i + 1 for i, r in enumerate(self.routers)}
         #: (a, b) -> b's role towards a: "customer", "provider" or "peer" (None without policy)
         self.role: dict[tuple[str, str], str | None] = {}
-        tagged = 0
+        tagged = external = 0
         for u, v, d in graph.edges(data=True):
             a, b = str(u), str(v)
             rel = d.get("relationship")
+            if self.asn[a] == self.asn[b]:
+                if rel is not None:
+                    raise NetsimError(f"link {a}–{b}: a link inside AS{self.asn[a]} has no relationship")
+                continue  # a link inside an AS: the IGP's
+            external += 1
             if rel is None:
                 self.role[(a, b)] = self.role[(b, a)] = None
                 continue
@@ -93,14 +105,19 @@ class GaoRexfordModel(CorrectnessModel):
         policy = opts.get("policy", "auto")
         if policy == "none" or (policy == "auto" and tagged == 0):
             self.policy = SHORTEST
-        elif tagged == graph.number_of_edges():
+        elif tagged == external:
             self.policy = "gao_rexford"
         else:
-            raise NetsimError(f"gao_rexford model: {graph.number_of_edges() - tagged} link(s) have no relationship")
+            raise NetsimError(f"gao_rexford model: {external - tagged} link(s) have no relationship")
         if self.policy == "gao_rexford":
             self._check_preferences(opts)
             self._check_acyclic()
         self.origins = frozenset(self._origins(graph))
+        #: With ASes of several routers, the two-level model of :mod:`.ibgp`; else None.
+        self.multi: MultiRouterRouting | None = None
+        if self.multi_as():
+            self.multi = MultiRouterRouting(self.routers, self.asn, self.rid, self.role, self.policy, self.origins,
+                                            self._as_routes)
 
     def _check_preferences(self, opts: Mapping[str, Any]) -> None:
         lp = [opts.get(k, d) for k, d in (("lp_customer", 200), ("lp_peer", 100), ("lp_provider", 50))]
@@ -108,13 +125,21 @@ class GaoRexfordModel(CorrectnessModel):
             raise NetsimError("gao_rexford model: needs lp_customer > lp_peer > lp_provider")
 
     def _check_acyclic(self) -> None:
-        dg = nx.DiGraph((p, c) for (p, c), role in self.role.items() if role == CUSTOMER_ROUTE)
+        """No AS may be its own (transitive) provider; with ASes of several routers, the cycle is
+        looked for between ASes and named by AS number."""
+        multi = self.multi_as()
+        node = (lambda r: f"AS{self.asn[r]}") if multi else (lambda r: r)
+        dg = nx.DiGraph((node(p), node(c)) for (p, c), role in self.role.items() if role == CUSTOMER_ROUTE)
         try:
             cycle = nx.find_cycle(dg)
         except nx.NetworkXNoCycle:
             return
         raise ModelUnavailable("gao_rexford model: customer–provider cycle "
                           + " → ".join(str(p) for p, _ in cycle) + " (no unique stable routing)")
+
+    def multi_as(self) -> bool:
+        """Whether some AS has several routers."""
+        return len(set(self.asn.values())) < len(self.routers)
 
     def _origins(self, graph: nx.Graph) -> list[str]:
         out = []
@@ -154,67 +179,92 @@ class GaoRexfordModel(CorrectnessModel):
         return out
 
     def tables(self, state: NetworkState) -> dict[str, dict[str, Expected]]:
-        """Every up router's correct FIB: cost = AS-path length, the single next hop."""
+        """Every up router's correct FIB: cost = AS-path length, the single next hop (with ASes of
+        several routers: see :mod:`.ibgp`)."""
+        if self.multi is not None:
+            return self.multi.tables(state)
         return {r: {d: Expected(float(len(route.path)), frozenset((route.next_hop,))) for d, route in table.items()}
                 for r, table in self.routes(state).items()}
 
+    def _as_routes(self, dest: int, adj: Mapping[int, list[int]], role: Mapping[tuple[int, int], str | None]
+                   ) -> tuple[dict[int, int], dict[int, str]]:
+        """The AS-level stable routing towards AS ``dest``: every AS's AS-path length and route class."""
+        rank = {a: a for a in adj}
+        if self.policy == SHORTEST:
+            dist, _hop, kind = _phases_shortest(dest, adj, rank)
+        else:
+            dist, _hop, kind = _phases(dest, adj, role, rank)
+        return dist, kind
+
     def _shortest(self, dest: str, adj: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
-        dist = {dest: 0}
-        hop: dict[str, str] = {}
-        level = [dest]
-        while level:
-            offers: dict[str, str] = {}
-            for v in level:
-                for x in adj[v]:
-                    if x not in dist and (x not in offers or self.rid[v] < self.rid[offers[x]]):
-                        offers[x] = v
-            for x, v in offers.items():
-                dist[x] = dist[v] + 1
-                hop[x] = v
-            level = list(offers)
-        return hop, dict.fromkeys(hop, SHORTEST)
+        _dist, hop, kind = _phases_shortest(dest, adj, self.rid)
+        return hop, kind
 
     def _three_phases(self, dest: str, adj: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
-        role = self.role
-        rid = self.rid
-        dist = {dest: 0}
-        hop: dict[str, str] = {}
-        kind: dict[str, str] = {}
-        # 1. customer routes, breadth first up the provider hierarchy
-        level = [dest]
-        while level:
-            offers: dict[str, str] = {}
-            for c in level:
-                for p in adj[c]:
-                    if role[(p, c)] == CUSTOMER_ROUTE and p not in dist \
-                            and (p not in offers or rid[c] < rid[offers[p]]):
-                        offers[p] = c
-            for p, c in offers.items():
-                dist[p], hop[p], kind[p] = dist[c] + 1, c, CUSTOMER_ROUTE
-            level = list(offers)
-        # 2. peer routes, from peers holding a customer route (or being the destination)
-        with_customer_route = list(dist)
-        peer_offers: dict[str, tuple[int, int, str]] = {}
-        for y in with_customer_route:
-            for x in adj[y]:
-                if role[(x, y)] == PEER_ROUTE and x not in dist:
-                    offer = (dist[y] + 1, rid[y], y)
-                    if x not in peer_offers or offer < peer_offers[x]:
-                        peer_offers[x] = offer
-        for x, (length, _, y) in peer_offers.items():
-            dist[x], hop[x], kind[x] = length, y, PEER_ROUTE
-        # 3. provider routes, down to customers, shortest first
-        heap: list[tuple[int, int, str, str]] = []
-        for v in list(dist):
-            for x in adj[v]:
-                if role[(x, v)] == PROVIDER_ROUTE and x not in dist:
-                    heapq.heappush(heap, (dist[v] + 1, rid[v], x, v))
-        while heap:
-            length, _, x, v = heapq.heappop(heap)
-            if x in dist:
-                continue
-            dist[x], hop[x], kind[x] = length, v, PROVIDER_ROUTE
-            for z in adj[x]:
-                if role[(z, x)] == PROVIDER_ROUTE and z not in dist:
-                    heapq.heappush(heap, (length + 1, rid[x], z, x))
+        _dist, hop, kind = _phases(dest, adj, self.role, self.rid)
         return hop, kind
+
+
+def _phases_shortest(dest: Any, adj: Mapping[Any, list[Any]], rid: Mapping[Any, int]
+                     ) -> tuple[dict[Any, int], dict[Any, Any], dict[Any, str]]:
+    """Shortest paths (no policy), breadth first, ties to the lowest ``rid``: (length, next hop, kind)."""
+    dist = {dest: 0}
+    hop: dict[Any, Any] = {}
+    level = [dest]
+    while level:
+        offers: dict[Any, Any] = {}
+        for v in level:
+            for x in adj[v]:
+                if x not in dist and (x not in offers or rid[v] < rid[offers[x]]):
+                    offers[x] = v
+        for x, v in offers.items():
+            dist[x] = dist[v] + 1
+            hop[x] = v
+        level = list(offers)
+    return dist, hop, dict.fromkeys(hop, SHORTEST)
+
+
+def _phases(dest: Any, adj: Mapping[Any, list[Any]], role: Mapping[tuple[Any, Any], Any], rid: Mapping[Any, int]
+            ) -> tuple[dict[Any, int], dict[Any, Any], dict[Any, str]]:
+    """The three phases of the module docstring over ``adj``: (length, next hop, kind) per node."""
+    dist = {dest: 0}
+    hop: dict[Any, Any] = {}
+    kind: dict[Any, str] = {}
+    # 1. customer routes, breadth first up the provider hierarchy
+    level = [dest]
+    while level:
+        offers: dict[Any, Any] = {}
+        for c in level:
+            for p in adj[c]:
+                if role[(p, c)] == CUSTOMER_ROUTE and p not in dist \
+                        and (p not in offers or rid[c] < rid[offers[p]]):
+                    offers[p] = c
+        for p, c in offers.items():
+            dist[p], hop[p], kind[p] = dist[c] + 1, c, CUSTOMER_ROUTE
+        level = list(offers)
+    # 2. peer routes, from peers holding a customer route (or being the destination)
+    with_customer_route = list(dist)
+    peer_offers: dict[Any, tuple[int, int, Any]] = {}
+    for y in with_customer_route:
+        for x in adj[y]:
+            if role[(x, y)] == PEER_ROUTE and x not in dist:
+                offer = (dist[y] + 1, rid[y], y)
+                if x not in peer_offers or offer < peer_offers[x]:
+                    peer_offers[x] = offer
+    for x, (length, _, y) in peer_offers.items():
+        dist[x], hop[x], kind[x] = length, y, PEER_ROUTE
+    # 3. provider routes, down to customers, shortest first
+    heap: list[tuple[int, int, Any, Any]] = []
+    for v in list(dist):
+        for x in adj[v]:
+            if role[(x, v)] == PROVIDER_ROUTE and x not in dist:
+                heapq.heappush(heap, (dist[v] + 1, rid[v], x, v))
+    while heap:
+        length, _, x, v = heapq.heappop(heap)
+        if x in dist:
+            continue
+        dist[x], hop[x], kind[x] = length, v, PROVIDER_ROUTE
+        for z in adj[x]:
+            if role[(z, x)] == PROVIDER_ROUTE and z not in dist:
+                heapq.heappush(heap, (length + 1, rid[x], z, x))
+    return dist, hop, kind

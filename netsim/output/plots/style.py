@@ -26,7 +26,8 @@ FORMATS = ("png", "svg", "pdf")
 
 #: Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-PROTOCOL_COLOURS = {"static": "#999999", "linkstate": PALETTE[0], "distvector": PALETTE[1], "isis": PALETTE[2]}
+PROTOCOL_COLOURS = {"static": "#999999", "linkstate": PALETTE[0], "distvector": PALETTE[1], "isis": PALETTE[2],
+                    "eigrp": PALETTE[3], "bgp": PALETTE[4]}
 
 STYLE = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10,
          "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 110}
@@ -35,7 +36,7 @@ STYLE = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fo
 def colour(protocol: str, i: int = 0) -> str:
     """A protocol's colour, the same in every figure; unknown names (settings of a sweep)
     take the palette in order."""
-    return PROTOCOL_COLOURS.get(protocol, PALETTE[(i + 3) % len(PALETTE)])
+    return PROTOCOL_COLOURS.get(protocol, PALETTE[(i + 5) % len(PALETTE)])
 
 
 def mark_events(ax: Axes, events: Sequence[ScriptedEvent], lo: float, hi: float, label: bool = True) -> None:

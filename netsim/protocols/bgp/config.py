@@ -5,13 +5,15 @@
 only code that reads graph attributes.  Conventions:
 
 * node attribute ``asn`` (int, 1 .. 4,294,967,295); routers without one get ``index + 1`` in
-  sorted name order.  Adjacent routers in the same AS would need iBGP, which this version does
-  not run yet, so that is refused;
-* edge attribute ``relationship``: ``p2c`` (with ``provider`` naming the provider end) or
-  ``p2p`` (settlement-free peers);
+  sorted name order.  Several routers may share an AS: they run iBGP in a full mesh over an IGP
+  that runs on the links inside the AS (:class:`IgpConfig`); those links carry no relationship,
+  and the routers of one AS must be connected by them;
+* edge attribute ``relationship`` on links between ASes: ``p2c`` (with ``provider`` naming the
+  provider end) or ``p2p`` (settlement-free peers);
 * node attribute ``bgp`` (optional), a mapping::
 
       originate: true                  # announce this router's own loopback (default true)
+      next_hop_self: false             # to internal peers, NEXT_HOP = our loopback (default: unchanged)
       neighbors:
         r2:
           local_pref: 300              # overrides the relationship-based LOCAL_PREF
@@ -21,8 +23,9 @@ only code that reads graph attributes.  Conventions:
           #   {permit: any, as_path: [2, 1], local_pref: 200}
           med: 10                      # MULTI_EXIT_DISC sent to r2
 
-Router IDs and addresses come from :class:`netsim.topology_addressing.Addressing`: the loopback
-is the BGP identifier, the /31 of a link gives both ends' NEXT_HOP addresses.
+Router IDs and addresses come from :class:`netsim.topology.addressing.Addressing`: the loopback
+is the BGP identifier and the source of iBGP sessions, the /31 of a link gives both ends' eBGP
+NEXT_HOP addresses.
 """
 
 from __future__ import annotations
@@ -37,13 +40,16 @@ import networkx as nx
 from netsim.errors import NetsimError
 from netsim.protocols.bgp.mrai import MraiConfig
 from netsim.protocols.bgp.policy import GAO_REXFORD, NO_POLICY, FilterRule, LocalPrefs, RouteFilter
-from netsim.protocols.bgp.route import CUSTOMER, PEER, PROVIDER, UNSPECIFIED
+from netsim.protocols.bgp.route import CUSTOMER, INTERNAL, PEER, PROVIDER, UNSPECIFIED
 from netsim.protocols.common.damping import DampingParams
 from netsim.topology.addressing import Addressing
 
 MAX_ASN = 4_294_967_295
 P2C, P2P = "p2c", "p2p"
 NEIGHBOR_KEYS = ("local_pref", "import", "export", "med")
+ROUTER_KEYS = ("originate", "next_hop_self", "neighbors")
+#: The IGP that runs inside ASes of several routers.
+IGP = "linkstate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,28 @@ class NeighborConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class IgpConfig:
+    """What a router of an AS of several routers needs besides BGP: the IGP it runs and where.
+
+    ``interfaces`` are its links inside the AS (the IGP runs there and nowhere else);
+    ``stubs`` the subnets of its links to other ASes, which it advertises into the IGP at
+    metric 0 so that the AS's routers can resolve the eBGP next hops on them (the OSPF
+    ``passive-interface`` practice); ``hidden`` every such subnet of the AS (they serve next-hop
+    resolution and stay out of the FIB); ``next_hop_keys`` maps any BGP next-hop address
+    (a loopback or a link address) to the IGP destination that reaches it (shared by all
+    routers); ``loopback`` is this router's loopback (its iBGP sessions' source address).
+    """
+
+    protocol: str
+    interfaces: frozenset[str]
+    stubs: tuple[str, ...]
+    hidden: frozenset[str]
+    next_hop_keys: Mapping[str, str]
+    loopback: str
+    next_hop_self: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SpeakerConfig:
     name: str
     asn: int
@@ -111,6 +139,8 @@ class SpeakerConfig:
     addresses: Mapping[str, ipaddress.IPv4Address]
     #: The converged state to start from (a :class:`~netsim.protocols.bgp.warm.WarmSnapshot`), or None.
     warm: Any = None
+    #: The IGP inside this router's AS when the AS has several routers, else None (eBGP only).
+    igp: IgpConfig | None = None
 
 
 def parse_options(options: Mapping[str, Any], graph: nx.Graph | None = None, *,
@@ -134,15 +164,17 @@ def parse_options(options: Mapping[str, Any], graph: nx.Graph | None = None, *,
 
 
 def resolve_policy(policy: str, graph: nx.Graph) -> str:
-    """``auto``: Gao–Rexford when every link has a relationship, none when no link has one."""
-    tagged = [tuple(sorted((str(u), str(v)))) for u, v, d in graph.edges(data=True) if "relationship" in d]
+    """``auto``: Gao–Rexford when every link between ASes has a relationship, none when no link
+    has one (links inside an AS never have one)."""
+    asn = asns(graph)
+    external = [(str(u), str(v), d) for u, v, d in graph.edges(data=True) if asn[str(u)] != asn[str(v)]]
+    tagged = [tuple(sorted((u, v))) for u, v, d in external if "relationship" in d]
     if policy == NO_POLICY:
         return NO_POLICY
     if policy == "auto" and not tagged:
         return NO_POLICY
-    if len(tagged) != graph.number_of_edges():
-        missing = sorted(tuple(sorted((str(u), str(v)))) for u, v, d in graph.edges(data=True)
-                         if "relationship" not in d)
+    if len(tagged) != len(external):
+        missing = sorted(tuple(sorted((u, v))) for u, v, d in external if "relationship" not in d)
         a, b = missing[0]
         raise NetsimError(f"link {a}–{b}: no relationship (p2c or p2p), needed by bgp policy {GAO_REXFORD}; "
                           f"{len(missing)} link(s) lack one (set bgp policy: none for plain shortest AS paths)")
@@ -187,33 +219,84 @@ def build_configs(graph: nx.Graph, options: Mapping[str, Any]) -> dict[str, Spea
     """One :class:`SpeakerConfig` per router of ``graph``."""
     g = nx.relabel_nodes(graph, {n: str(n) for n in graph.nodes}) if any(not isinstance(n, str) for n in graph) \
         else graph
-    opts = parse_options(options, g)
     asn = asns(g)
+    members = as_members(g, asn)
+    opts = parse_options(options, g)
+    multi = {a for a, routers in members.items() if len(routers) > 1}
+    if multi and options.get("warm_start"):
+        a = min(multi)
+        raise NetsimError(f"bgp warm_start: AS{a} has several routers ({', '.join(members[a])}); the warm start "
+                          f"covers one router per AS only (start cold instead)")
     rel = relationships(g)
     addr = Addressing.of_graph(g)
     rid = {r: int(addr.router_id(r)) for r in addr.routers}
     loopbacks = {r: addr.loopback(r) for r in addr.routers}
-    for u, v in g.edges:
-        if asn[u] == asn[v]:
-            raise NetsimError(f"link {u}–{v}: both routers are in AS{asn[u]}; sessions inside an AS (iBGP) "
-                              f"are not supported yet: give each router its own asn")
+    nh_keys = next_hop_keys(g, addr) if multi else {}
+    stubs = {a: frozenset(str(addr.link_subnet(u, v)) for u, v in g.edges
+                          if asn[u] != asn[v] and a in (asn[u], asn[v])) for a in multi}
     out = {}
     for me in addr.routers:
         spec = _router_spec(me, g.nodes[me].get("bgp"))
+        given = spec.get("neighbors", {})
+        peers = sorted({*g[me], *(members[asn[me]] if asn[me] in multi else ())} - {me})
         nbrs = {}
-        for nb in sorted(g[me]):
-            nspec = _neighbor_spec(me, nb, spec.get("neighbors", {}).get(nb))
+        for nb in peers:
+            nspec = _neighbor_spec(me, nb, given.get(nb))
+            external = asn[nb] != asn[me]
             nbrs[nb] = NeighborConfig(
-                name=nb, asn=asn[nb], router_id=rid[nb], address=str(addr.interface_address(nb, me)),
-                local_address=str(addr.interface_address(me, nb)), relationship=rel[(me, nb)],
+                name=nb, asn=asn[nb], router_id=rid[nb],
+                address=str(addr.interface_address(nb, me) if external else loopbacks[nb]),
+                local_address=str(addr.interface_address(me, nb) if external else loopbacks[me]),
+                relationship=rel[(me, nb)] if external else INTERNAL,
                 active=rid[me] > rid[nb], local_pref=nspec.get("local_pref"),
-                import_filter=nspec.get("import"), export_filter=nspec.get("export"), med=nspec.get("med"))
-        unknown = set(spec.get("neighbors", {})) - set(nbrs)
+                import_filter=nspec.get("import"), export_filter=nspec.get("export"), med=nspec.get("med"),
+                ebgp=external)
+        unknown = set(given) - set(nbrs)
         if unknown:
             raise NetsimError(f"router {me}: bgp.neighbors.{sorted(unknown)[0]}: not a neighbour of {me} "
                               f"(neighbours: {', '.join(sorted(nbrs)) or 'none'})")
         originate = (me,) if spec.get("originate", True) else ()
-        out[me] = SpeakerConfig(me, asn[me], rid[me], opts, nbrs, originate, loopbacks)
+        igp = None
+        if asn[me] in multi:
+            igp = IgpConfig(IGP, frozenset(nb for nb in g[me] if asn[nb] == asn[me]),
+                            tuple(sorted(str(addr.link_subnet(me, nb)) for nb in g[me] if asn[nb] != asn[me])),
+                            stubs[asn[me]], nh_keys, str(loopbacks[me]), bool(spec.get("next_hop_self", False)))
+        out[me] = SpeakerConfig(me, asn[me], rid[me], opts, nbrs, originate, loopbacks, igp=igp)
+    return out
+
+
+def as_members(graph: nx.Graph, asn: Mapping[str, int]) -> dict[int, tuple[str, ...]]:
+    """Every AS's routers, sorted; refuses an AS whose routers its own links do not connect
+    (iBGP runs over the AS's IGP), and relationships on links inside an AS."""
+    members: dict[int, list[str]] = {}
+    for r in sorted(asn):
+        members.setdefault(asn[r], []).append(r)
+    for u, v, d in graph.edges(data=True):
+        if asn[u] == asn[v] and "relationship" in d:
+            a, b = sorted((u, v))
+            raise NetsimError(f"link {a}–{b}: both routers are in AS{asn[u]}; a link inside an AS has no business "
+                              f"relationship (remove relationship: {d['relationship']})")
+    for a, routers in members.items():
+        if len(routers) < 2:
+            continue
+        inside = nx.Graph()
+        inside.add_nodes_from(routers)
+        inside.add_edges_from((u, v) for u, v in graph.edges if asn[u] == asn[v] == a)
+        parts = sorted(sorted(c) for c in nx.connected_components(inside))
+        if len(parts) > 1:
+            raise NetsimError(f"AS{a}: routers {', '.join(parts[0])} and {', '.join(parts[1])} are not connected by "
+                              f"links inside the AS; iBGP runs over the AS's IGP, which needs them connected")
+    return {a: tuple(r) for a, r in members.items()}
+
+
+def next_hop_keys(graph: nx.Graph, addr: Addressing) -> dict[str, str]:
+    """BGP next-hop address -> the IGP destination that reaches it: a loopback is its router,
+    an interface address the /31 of its link (advertised into the IGP as a stub)."""
+    out = {str(addr.loopback(r)): r for r in addr.routers}
+    for u, v in graph.edges:
+        net = str(addr.link_subnet(u, v))
+        out[str(addr.interface_address(u, v))] = net
+        out[str(addr.interface_address(v, u))] = net
     return out
 
 
@@ -223,14 +306,16 @@ def _router_spec(me: str, spec: Any) -> dict[str, Any]:
     if not isinstance(spec, Mapping):
         raise NetsimError(f"router {me}: bgp must be a mapping (originate, neighbors), got {spec!r}")
     for key in spec:
-        if key not in ("originate", "neighbors"):
-            raise NetsimError(f"router {me}: bgp.{key}: unknown key (expected originate, neighbors)")
-    if "originate" in spec and not isinstance(spec["originate"], bool):
-        raise NetsimError(f"router {me}: bgp.originate must be true or false, got {spec['originate']!r}")
+        if key not in ROUTER_KEYS:
+            raise NetsimError(f"router {me}: bgp.{key}: unknown key (expected {', '.join(ROUTER_KEYS)})")
+    for key in ("originate", "next_hop_self"):
+        if key in spec and not isinstance(spec[key], bool):
+            raise NetsimError(f"router {me}: bgp.{key} must be true or false, got {spec[key]!r}")
     nbrs = spec.get("neighbors", {})
     if not isinstance(nbrs, Mapping):
         raise NetsimError(f"router {me}: bgp.neighbors must map neighbour names to settings")
-    return {"originate": spec.get("originate", True), "neighbors": {str(k): v for k, v in nbrs.items()}}
+    return {"originate": spec.get("originate", True), "next_hop_self": spec.get("next_hop_self", False),
+            "neighbors": {str(k): v for k, v in nbrs.items()}}
 
 
 def _neighbor_spec(me: str, nb: str, spec: Any) -> dict[str, Any]:
@@ -293,5 +378,5 @@ def parse_filter(value: Any, label: str) -> RouteFilter:
     return RouteFilter.of(rules)
 
 
-__all__ = ["BgpOptions", "NeighborConfig", "SpeakerConfig", "Timers", "build_configs", "parse_options",
+__all__ = ["BgpOptions", "IgpConfig", "NeighborConfig", "SpeakerConfig", "Timers", "build_configs", "parse_options",
            "CUSTOMER", "PEER", "PROVIDER"]

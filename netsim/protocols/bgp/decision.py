@@ -107,6 +107,25 @@ def best(candidates: Sequence[BgpRoute]) -> tuple[BgpRoute | None, str]:
     return cands[0], PEER_ADDRESS  # two routes from one peer address cannot coexist
 
 
+def best_explained(candidates: Sequence[BgpRoute]) -> tuple[BgpRoute | None, str, str]:
+    """:func:`best` with the figures behind the deciding step when it compares IGP costs
+    (``"2 < 5"``: the winner's cost and the best of the others), else ``""``."""
+    route, rule = best(candidates)
+    if rule != IGP_COST or route is None:
+        return route, rule, ""
+    cands = list(candidates)
+    for name, narrow in STEPS:
+        if name == IGP_COST:
+            break
+        cands = narrow(cands)
+    others = [r.igp_cost for r in cands if r is not route]
+    return route, rule, f"{_figure(route.igp_cost)} < {_figure(min(others))}" if others else ""
+
+
+def _figure(x: float) -> str:
+    return f"{x:g}"
+
+
 def rank_key(r: BgpRoute) -> tuple[float, ...]:
     """The decision process as one sort key -- valid only when no candidate carries a MED, which
     is then the only step that is not a plain comparison (a missing MED counts as 0 for all)."""

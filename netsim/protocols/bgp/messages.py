@@ -17,7 +17,9 @@ what a real one costs.  Sizes follow the RFC encodings:
   segment 2 bytes (type, count) plus 4 bytes per AS: both ends are "NEW" speakers exchanging
   4-octet AS numbers (RFC 6793 §4.1), so AS4_PATH never appears;
 * NEXT_HOP, MULTI_EXIT_DISC and LOCAL_PREF values are 4 bytes, ORIGIN is 1 byte;
-  LOCAL_PREF is only ever sent to internal peers (§5.1.5), MED only when configured;
+  LOCAL_PREF is only ever sent to internal peers (§5.1.5), MED only when configured or passed
+  on inside the AS; COMMUNITIES (RFC 1997) are 4 bytes each, or 12 bytes each as LARGE_COMMUNITY
+  (RFC 8092) when the AS number needs 4 bytes -- only iBGP UPDATEs carry them here;
 * KEEPALIVE (§4.4) is the bare 19-byte header; NOTIFICATION (§4.5) is 21 bytes plus data.
 
 The TCP/IP cost of carrying them is added by :mod:`netsim.protocols.bgp.transport`.
@@ -79,8 +81,10 @@ def as_path_value_size(path: Sequence[int]) -> int:
 class PathAttributes:
     """The attributes an UPDATE carries for its NLRI.
 
-    ``next_hop`` is the sender's address on the shared link (eBGP, §5.1.3).  ``local_pref`` is
-    None on eBGP sessions (never sent to external peers); ``med`` is None unless configured.
+    ``next_hop`` is the sender's address on the shared link (eBGP, §5.1.3), or, inside an AS,
+    the address the route left by (§5.1.3: unchanged over iBGP).  ``local_pref`` is None on eBGP
+    sessions (never sent to external peers); ``med`` is None unless configured.
+    ``communities`` are ``(asn, value)`` pairs (sent to internal peers only).
     """
 
     as_path: tuple[int, ...]
@@ -88,6 +92,7 @@ class PathAttributes:
     origin: int = IGP
     med: int | None = None
     local_pref: int | None = None
+    communities: tuple[tuple[int, int], ...] = ()
     size: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +101,13 @@ class PathAttributes:
             total += attribute_size(4)
         if self.local_pref is not None:
             total += attribute_size(4)
+        if self.communities:
+            standard = sum(1 for asn, _v in self.communities if asn <= 0xFFFF)
+            large = len(self.communities) - standard
+            if standard:
+                total += attribute_size(4 * standard)
+            if large:
+                total += attribute_size(12 * large)
         object.__setattr__(self, "size", total)
 
 

@@ -85,7 +85,9 @@ class BestPathChange(PathChoice):
     """The decision process chose a new best route for ``prefix`` (or found none).
 
     ``trigger`` says what changed (e.g. ``AS path [3 2 1] withdrawn by AS3``); ``rule`` is the
-    decision step that singled out the winner (``shortest AS path`` ...).
+    decision step that singled out the winner (``shortest AS path`` ...) and ``detail`` its
+    figures when it compared IGP costs (``2 < 5``).  ``internal``: the winner was learned over
+    iBGP, and ``peer`` is the router of our AS it leaves by.
     """
 
     kind: ClassVar[str] = "bgp-best"
@@ -96,6 +98,8 @@ class BestPathChange(PathChoice):
     peer_asn: int
     rule: str
     trigger: str
+    internal: bool = False
+    detail: str = ""
 
     @property
     def chosen_dest(self) -> str:
@@ -105,12 +109,19 @@ class BestPathChange(PathChoice):
     def chosen_path(self) -> tuple[int, ...] | None:
         return self.new_path
 
+    def _via(self) -> str:
+        via = f"{path_text(self.new_path)} via AS{self.peer_asn}"
+        return f"{via}, exit via {self.peer}" if self.internal else via
+
+    def _rule(self) -> str:
+        return f"{self.rule} {self.detail}" if self.detail else self.rule
+
     def text(self) -> str:
         if self.new_path is None:
             return f"no path to {self.prefix} (was {path_text(self.old_path)})"
         if self.peer is None:
             return f"originating {self.prefix}"
-        return f"best path to {self.prefix} is {path_text(self.new_path)} via AS{self.peer_asn}"
+        return f"best path to {self.prefix} is {self._via()}"
 
     def reason(self) -> str:
         if self.peer is None and self.new_path is not None:
@@ -118,8 +129,27 @@ class BestPathChange(PathChoice):
         if self.new_path is None:
             return f"{self.trigger}; no other route"
         if self.old_path is None:
-            return f"{self.trigger}; {path_text(self.new_path)} via AS{self.peer_asn} ({self.rule})"
-        return f"{self.trigger}; next best {path_text(self.new_path)} via AS{self.peer_asn} ({self.rule})"
+            return f"{self.trigger}; {self._via()} ({self._rule()})"
+        return f"{self.trigger}; next best {self._via()} ({self._rule()})"
+
+
+@dataclass(frozen=True, slots=True)
+class NextHopChange(Note):
+    """The IGP route to a BGP next hop changed (next-hop tracking): the routes resolved through it
+    follow (recursive resolution), and the decision process runs again where its cost matters."""
+
+    kind: ClassVar[str] = "bgp-nexthop"
+    next_hop: str
+    via: tuple[str, ...] | None
+    cost: float | None
+
+    def text(self) -> str:
+        if self.via is None:
+            return f"next hop {self.next_hop} unreachable in the IGP"
+        return f"next hop {self.next_hop} now via {', '.join(self.via)} (IGP cost {self.cost:g})"
+
+    def reason(self) -> str:
+        return "the IGP route to it changed"
 
 
 @dataclass(frozen=True, slots=True)

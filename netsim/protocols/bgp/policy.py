@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from netsim.protocols.bgp.messages import PathAttributes
-from netsim.protocols.bgp.route import CUSTOMER, OWN, PEER, PROVIDER, BgpRoute
+from netsim.protocols.bgp.route import CUSTOMER, INTERNAL, OWN, PEER, PROVIDER, RELATIONSHIP_TAGS, BgpRoute
 
 GAO_REXFORD = "gao_rexford"
 NO_POLICY = "none"
@@ -64,10 +64,11 @@ def import_local_pref(relationship: str, mode: str, prefs: LocalPrefs, override:
 
 def may_export(learned_from: str, to: str, mode: str) -> bool:
     """Valley-free export (Gao–Rexford): own and customer routes to everyone, the rest only to
-    customers.  Without policy, everything goes everywhere."""
+    customers -- and every route to the routers of our own AS, which apply the policy at their
+    own borders.  Without policy, everything goes everywhere."""
     if mode != GAO_REXFORD:
         return True
-    return learned_from in (OWN, CUSTOMER) or to == CUSTOMER
+    return learned_from in (OWN, CUSTOMER) or to in (CUSTOMER, INTERNAL)
 
 
 def export_attributes(route: BgpRoute, my_asn: int, next_hop: str, med: int | None) -> PathAttributes:
@@ -75,6 +76,20 @@ def export_attributes(route: BgpRoute, my_asn: int, next_hop: str, med: int | No
     hop (§5.1.3), no LOCAL_PREF (§5.1.5), and a MED only if configured for that neighbour (a MED
     received from one AS is never passed on to another, §5.1.4)."""
     return PathAttributes((my_asn, *route.as_path), next_hop, route.origin, med)
+
+
+def internal_attributes(route: BgpRoute, my_asn: int, my_address: str, next_hop_self: bool, default_lp: int,
+                        mode: str) -> PathAttributes:
+    """What we send an internal (iBGP) peer for ``route``: the AS path unchanged, NEXT_HOP
+    unchanged (§5.1.3) -- or our own loopback for routes we originate, or always with
+    next-hop-self --, LOCAL_PREF (§5.1.5; our default for our own routes), the MED received from
+    the neighbouring AS (§5.1.4), and under Gao–Rexford a community naming the relationship the
+    route entered by (customer, peer, provider: ``RELATIONSHIP_TAGS``)."""
+    own = route.peer is None
+    next_hop = my_address if own or next_hop_self else route.next_hop
+    tag = RELATIONSHIP_TAGS.get(route.learned_from) if mode == GAO_REXFORD and route.ebgp and not own else None
+    return PathAttributes(route.as_path, next_hop, route.origin, route.med,
+                          default_lp if own else route.local_pref, () if tag is None else ((my_asn, tag),))
 
 
 @dataclass(frozen=True, slots=True)

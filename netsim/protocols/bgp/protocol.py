@@ -1,8 +1,10 @@
 """BGP-4 (RFC 4271) between autonomous systems: the engine adapter around the pure speaker.
 
-Scope: one router per AS (AS-level topologies), eBGP sessions on every link.  Each router
-originates its own loopback (its name) as a /32; its FIB holds, per destination, the neighbour
-its best route came from, with cost = the AS-path length (the number of AS hops).
+Scope: eBGP sessions on every link between ASes; each router originates its own loopback (its
+name) as a /32; its FIB holds, per destination, the neighbour its best route came from, with
+cost = the AS-path length (the number of AS hops).  A router of an AS with several routers
+also runs iBGP (full mesh) over an IGP inside the AS: :class:`Bgp` then builds the subclass of
+:mod:`netsim.protocols.bgp.ibgp`, which hosts the IGP next to the speaker.
 
 What is modelled lives in the pure modules of this package, each with its references:
 messages and their wire sizes (:mod:`.messages`), the TCP connection (:mod:`.transport`), the
@@ -22,7 +24,7 @@ from typing import Any
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.bgp import warm
-from netsim.protocols.bgp.config import SpeakerConfig, build_configs, parse_options
+from netsim.protocols.bgp.config import ROUTER_KEYS, SpeakerConfig, build_configs, parse_options
 from netsim.protocols.bgp.effects import Effects, TimerKey
 from netsim.protocols.bgp.speaker import Speaker
 from netsim.trace import Note
@@ -37,8 +39,9 @@ class Bgp(Protocol):
     aliases = ("bgp4",)
     correctness = "gao_rexford"
     cost_meaning = "AS-path length"
-    router_keys = ("originate", "neighbors")
-    summary = "BGP-4 between ASes (RFC 4271): sessions, Gao–Rexford policy, MRAI, path exploration, damping"
+    router_keys = ROUTER_KEYS
+    summary = ("BGP-4 (RFC 4271): eBGP sessions, iBGP full mesh over link-state inside ASes of several routers, "
+               "Gao–Rexford policy, MRAI, path exploration, damping")
     options_spec = {
         "keepalive": Option(30.0, "KeepaliveTime (s); the negotiated value is at most hold/3 (RFC 4271 §10: 30)",
                             positive=True),
@@ -133,6 +136,15 @@ class Bgp(Protocol):
         """KEEPALIVEs are BGP's only periodic messages (at most hold / 3 once negotiated)."""
         return float(min(options["keepalive"], options["hold"] / 3))
 
+    def __new__(cls, port: Any, config: RouterConfig, rng: Any) -> Bgp:
+        """A router of an AS with several routers gets the variant that also runs the AS's IGP
+        (the engine builds every router's protocol from one class)."""
+        if cls is Bgp and getattr(config.extra, "igp", None) is not None:
+            from netsim.protocols.bgp.ibgp import BgpOverIgp
+
+            return super().__new__(BgpOverIgp)
+        return super().__new__(cls)
+
     def __init__(self, port: Any, config: RouterConfig, rng: Any) -> None:
         super().__init__(port, config, rng)
         if config.extra is None:
@@ -183,7 +195,12 @@ class Bgp(Protocol):
                 port.install(prefix, (entry[0],), entry[1], self._cause(note))
         for peer, packet in out.sends:
             port.send(peer, packet, packet.size)
+        self._arm(out)
+
+    def _arm(self, out: Effects) -> None:
+        """(Re)arm or cancel the timers the speaker asked for."""
         timers = self._timers
+        port = self.port
         for key, delay in out.timers:
             old = timers.pop(key, None)
             if old is not None:

@@ -9,6 +9,13 @@ from netsim.protocols.bgp.messages import IGP
 #: Relationship of a neighbour *as seen from this router*, and the pseudo-relationship of the
 #: routes a router originates itself.
 CUSTOMER, PEER, PROVIDER, OWN, UNSPECIFIED = "customer", "peer", "provider", "own", "unspecified"
+#: The relationship of an iBGP peer: a router of our own AS.
+INTERNAL = "internal"
+#: Community values (RFC 1997) with which a border router tags an eBGP-learned route for its
+#: internal peers, so that every router of the AS applies the export policy of the relationship
+#: the route entered by (operators implement Gao–Rexford inside an AS the same way).
+RELATIONSHIP_TAGS = {CUSTOMER: 1, PEER: 2, PROVIDER: 3}
+TAG_RELATIONSHIPS = {v: k for k, v in RELATIONSHIP_TAGS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +26,10 @@ class BgpRoute:
     ``peer_asn`` the neighbouring AS (for the MED comparison), ``peer_id`` its BGP identifier and
     ``peer_address`` its address on the shared link (the last two break ties, RFC 4271 §9.1.2.2
     f-g).  ``learned_from`` is the neighbour's relationship to us, which the export policy needs.
-    ``igp_cost`` is the IGP distance to ``next_hop`` (0 for a directly connected eBGP peer).
+    ``igp_cost`` is the IGP distance to ``next_hop`` (0 for a directly connected eBGP peer,
+    infinite while the IGP cannot reach it).  For a route learned over iBGP, ``peer`` is the
+    internal router that advertised it (its exit from the AS), ``peer_asn`` the neighbouring AS
+    the route entered by, and ``learned_from`` the relationship it entered by.
     """
 
     as_path: tuple[int, ...]

@@ -99,18 +99,20 @@ class Session:
         self.stopped = True
         return self._event(fsm.MANUAL_STOP, now, out, "administrative shutdown")
 
-    def carrier_change(self, up: bool, now: float, out: Effects) -> str | None:
+    def carrier_change(self, up: bool, now: float, out: Effects, why: str = "") -> str | None:
+        """The path to the peer appeared or vanished: the interface's carrier for an external
+        peer, the IGP route to its loopback for an internal one (``why`` says which)."""
         self.carrier = up
         if not up:
             out.cancel(("start", self.peer))
             if self.state == fsm.IDLE:
                 return None
-            return self._event(fsm.TCP_FAILS, now, out, "carrier lost (fast external fallover)")
+            return self._event(fsm.TCP_FAILS, now, out, why or "carrier lost (fast external fallover)")
         if self.state != fsm.IDLE or self.stopped:
             return None
         out.cancel(("start", self.peer))
         ev = fsm.AUTOMATIC_START if self.nb.active else fsm.AUTOMATIC_START_PASSIVE
-        return self._event(ev, now, out, "interface up")
+        return self._event(ev, now, out, why or "interface up")
 
     def fire(self, kind: str, now: float, out: Effects) -> str | None:
         """One of this session's timers expired."""

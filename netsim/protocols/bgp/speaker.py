@@ -28,16 +28,21 @@ meanwhile is discarded.
 
 Path exploration is counted per prefix in :attr:`Speaker.stats`.
 
-Extending to iBGP (several routers per AS) is additive: a neighbour with ``ebgp=False`` would
-use the iBGP MRAI (``mrai_ibgp``), keep NEXT_HOP and send LOCAL_PREF on export, not re-advertise
-iBGP-learned routes to other iBGP peers (full mesh), and fill ``igp_cost`` from an IGP next-hop
-resolver hook (:attr:`Speaker.igp_cost`) that the multi-protocol core would provide.
+Internal peers (``ebgp=False``, routers of our own AS, a full mesh) differ where RFC 4271 says
+so: their MRAI is ``mrai_ibgp``; we send them NEXT_HOP unchanged (or our loopback with
+next-hop-self), LOCAL_PREF, the received MED and a community naming the relationship the route
+entered by; we never pass them what other internal peers told us (§9.2, full mesh).  A route
+learned from one carries its IGP cost (:attr:`Speaker.igp_cost`, fed by the IGP); a route whose
+NEXT_HOP the IGP cannot reach is not a candidate (§9.1.2.1), and :meth:`Speaker.igp_changed`
+re-runs the decision when the IGP moves (next-hop tracking).  The adapter that hosts the IGP
+is :mod:`netsim.protocols.bgp.ibgp`.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -62,10 +67,11 @@ from netsim.protocols.bgp.policy import (
     SSLD_PATH,
     export_attributes,
     import_local_pref,
+    internal_attributes,
     may_export,
     rule_text,
 )
-from netsim.protocols.bgp.route import BgpRoute, own_route
+from netsim.protocols.bgp.route import OWN, TAG_RELATIONSHIPS, BgpRoute, own_route
 from netsim.protocols.bgp.session import DOWN, UP, UPDATE, Session
 from netsim.protocols.bgp.transport import Segment
 from netsim.protocols.common.damping import RouteDamping
@@ -115,8 +121,11 @@ class Speaker:
         self.queue: deque[tuple[str, Any, Any]] = deque()
         self.busy = False
         self.stats: dict[str, PrefixStats] = {}
-        #: IGP distance to a BGP next hop (the hook iBGP will fill; eBGP next hops are connected).
+        #: IGP distance to the NEXT_HOP of a route from an internal peer (infinite: unreachable);
+        #: set by the adapter that hosts the IGP.  eBGP next hops are directly connected (0).
         self.igp_cost: Callable[[str], float] = lambda next_hop: 0.0
+        #: Whether this router has internal peers (only then can a candidate be unresolvable).
+        self.internal = any(not nb.ebgp for nb in cfg.neighbors.values())
         self._own = {p: own_route() for p in cfg.originate}
         #: Warm start: prefixes whose RIB entries still live only in the shared snapshot, and the
         #: peers whose snapshot routes no longer hold (their session went down since).
@@ -143,11 +152,38 @@ class Speaker:
             self._signal(nb, sess.start(now, carriers.get(nb, False), out), now, out)
         return out
 
-    def carrier(self, peer: str, up: bool, now: float) -> Effects:
+    def carrier(self, peer: str, up: bool, now: float, why: str = "") -> Effects:
+        """The path to ``peer`` came or went: its interface's carrier, or for an internal peer the
+        IGP route to its loopback (``why`` says so in the session narration)."""
         out = Effects(self.narrate)
         sess = self.sessions.get(peer)
         if sess is not None:
-            self._signal(peer, sess.carrier_change(up, now, out), now, out)
+            self._signal(peer, sess.carrier_change(up, now, out, why), now, out)
+        return out
+
+    def igp_changed(self, next_hops: Collection[str], now: float) -> Effects:
+        """Next-hop tracking: the IGP route to these NEXT_HOP addresses changed.  Routes from
+        internal peers through them get their new IGP cost (or become unusable), and the
+        decision process runs again for their prefixes."""
+        out = Effects(self.narrate)
+        changed = []
+        cost = self.igp_cost
+        for prefix, bucket in self.rib_in.items():
+            trigger = ""
+            for peer, route in bucket.items():
+                if route.ebgp or route.next_hop not in next_hops:
+                    continue
+                new = cost(route.next_hop)
+                if new == route.igp_cost:
+                    continue
+                bucket[peer] = replace(route, igp_cost=new)
+                if not trigger:
+                    trigger = f"IGP cost to next hop {route.next_hop} of {peer}'s route " + (
+                        "now unreachable" if math.isinf(new) else
+                        f"{_cost_text(route.igp_cost)} → {_cost_text(new)}")
+            if trigger:
+                changed.append((prefix, trigger))
+        self._decide_and_export(changed, now, out)
         return out
 
     def receive(self, peer: str, packet: Any, now: float) -> Effects:
@@ -299,6 +335,7 @@ class Speaker:
         bucket = self.rib_in.get(prefix)
         old = bucket.get(peer) if bucket else None
         new, why = (None, "") if attrs is None else self._import(nb, prefix, attrs, out)
+        who = f"AS{nb.asn}" if nb.ebgp else peer
         if self.opts.damping is not None and nb.ebgp:
             self._damp(prefix, peer, old, new, attrs is None, now, out)
         if new is None:
@@ -306,22 +343,22 @@ class Speaker:
                 return None
             del bucket[peer]  # type: ignore[union-attr]
             if attrs is None:
-                return f"AS path {path_text(old.as_path)} withdrawn by AS{nb.asn}"
-            return f"AS{nb.asn} replaces {path_text(old.as_path)} with {path_text(attrs.as_path)}, rejected ({why})"
+                return f"AS path {path_text(old.as_path)} withdrawn by {who}"
+            return f"{who} replaces {path_text(old.as_path)} with {path_text(attrs.as_path)}, rejected ({why})"
         if old == new:
             return None
         if bucket is None:
             bucket = self.rib_in[prefix] = {}
         bucket[peer] = new
         if old is None:
-            return f"AS{nb.asn} announces {path_text(new.as_path)}"
-        return f"AS{nb.asn} replaces {path_text(old.as_path)} with {path_text(new.as_path)}"
+            return f"{who} announces {path_text(new.as_path)}"
+        return f"{who} replaces {path_text(old.as_path)} with {path_text(new.as_path)}"
 
     def _import(self, nb: NeighborConfig, prefix: str, attrs: PathAttributes,
                 out: Effects) -> tuple[BgpRoute | None, str]:
         """The route as stored in the Adj-RIB-In, or (None, why it is not usable)."""
         route, why = import_route(self.cfg, nb, prefix, attrs.as_path, attrs.next_hop, attrs.origin, attrs.med,
-                                  attrs.local_pref, self.igp_cost)
+                                  attrs.local_pref, self.igp_cost, attrs.communities)
         if route is None:
             out.note(RouteRejected(nb.name, nb.asn, prefix, attrs.as_path, why))
         return route, why
@@ -388,6 +425,8 @@ class Speaker:
             if bucket:
                 sup = self.suppressed
                 cands = [r for p, r in bucket.items() if (prefix, p) not in sup] if sup else list(bucket.values())
+                if self.internal:  # §9.1.2.1: a route whose NEXT_HOP does not resolve is not a candidate
+                    cands = [r for r in cands if r.ebgp or not math.isinf(r.igp_cost)]
             else:
                 cands = []
             best = decision.best_route(cands)
@@ -395,8 +434,13 @@ class Speaker:
         old = self.loc_rib.get(prefix)
         if best == old:
             return False
+        detail = ""
+        if best is not None and old is not None and not best.ebgp and replace(old, igp_cost=best.igp_cost) == best:
+            self.loc_rib[prefix] = best  # the same route at a new IGP cost: nothing to announce
+            return False
         if not rule and best is not None:
-            rule = decision.best(cands)[1]  # name the deciding step only when the winner changed
+            # name the deciding step only when the winner changed
+            _, rule, detail = decision.best_explained(cands) if self.internal else (None, decision.best(cands)[1], "")
         if best is None:
             del self.loc_rib[prefix]
         else:
@@ -407,7 +451,7 @@ class Speaker:
         st.paths.append(None if best is None else best.as_path)
         note = BestPathChange(prefix, None if old is None else old.as_path, None if best is None else best.as_path,
                               None if best is None else best.peer, 0 if best is None else best.peer_asn, rule,
-                              trigger)
+                              trigger, best is not None and not best.ebgp, detail)
         if best is None:
             out.route(prefix, None, note)
         elif best.peer is not None:
@@ -425,7 +469,11 @@ class Speaker:
         nb = self.cfg.neighbors[peer]
         if not exports(self.cfg, route, nb, prefix):
             return None
-        return export_attributes(route, self.asn, nb.local_address, nb.med)
+        if nb.ebgp:
+            return export_attributes(route, self.asn, nb.local_address, nb.med)
+        igp = self.cfg.igp
+        return internal_attributes(route, self.asn, nb.local_address, igp is not None and igp.next_hop_self,
+                                   self.opts.prefs.default, self.opts.policy)
 
     def _mrai_cfg(self, peer: str) -> MraiConfig:
         return self.opts.mrai if self.cfg.neighbors[peer].ebgp else self.opts.mrai_ibgp
@@ -510,8 +558,13 @@ class Speaker:
 # -- the routing policy as pure functions (shared with the warm-start computation) ------------------
 def import_route(cfg: SpeakerConfig, nb: NeighborConfig, prefix: str, as_path: tuple[int, ...], next_hop: str,
                  origin: int, med: int | None, local_pref: int | None,
-                 igp_cost: Callable[[str], float]) -> tuple[BgpRoute | None, str]:
-    """Import policy (RFC 4271 §9.1.1): loop prevention, the import filter, LOCAL_PREF."""
+                 igp_cost: Callable[[str], float],
+                 communities: tuple[tuple[int, int], ...] = ()) -> tuple[BgpRoute | None, str]:
+    """Import policy (RFC 4271 §9.1.1): loop prevention, the import filter, LOCAL_PREF.
+
+    A route from an internal peer keeps the LOCAL_PREF it carries, counts as learned from the
+    relationship its community names (from our own AS when its AS path is empty), and as coming
+    from the AS its path starts with (for the MED comparison)."""
     if cfg.asn in as_path:
         return None, f"AS path contains our own AS{cfg.asn}"
     opts = cfg.options
@@ -522,18 +575,29 @@ def import_route(cfg: SpeakerConfig, nb: NeighborConfig, prefix: str, as_path: t
             return None, f"import filter: {rule_text(rule)}"
         if rule is not None and rule.local_pref is not None:
             lp = rule.local_pref
-    if local_pref is not None and not nb.ebgp:
+    if nb.ebgp:
+        return BgpRoute(as_path, lp, nb.name, nb.asn, nb.router_id, nb.address_int, nb.relationship, next_hop,
+                        origin, med, True, 0.0), ""
+    if local_pref is not None:
         lp = local_pref
-    return BgpRoute(as_path, lp, nb.name, nb.asn, nb.router_id, nb.address_int, nb.relationship, next_hop, origin,
-                    med, nb.ebgp, igp_cost(next_hop)), ""
+    learned = OWN if not as_path else next((TAG_RELATIONSHIPS[v] for a, v in communities
+                                            if a == cfg.asn and v in TAG_RELATIONSHIPS), nb.relationship)
+    return BgpRoute(as_path, lp, nb.name, as_path[0] if as_path else cfg.asn, nb.router_id, nb.address_int, learned,
+                    next_hop, origin, med, False, igp_cost(next_hop)), ""
 
 
 def exports(cfg: SpeakerConfig, route: BgpRoute, nb: NeighborConfig, prefix: str) -> bool:
     """Export policy (§9.1.3): whether ``route`` (our best) goes to neighbour ``nb`` at all."""
     opts = cfg.options
+    if not nb.ebgp and not route.ebgp:
+        return False  # §9.2: what an internal peer told us is never passed to another (full mesh)
     ssld = opts.ssld
     if ssld != SSLD_OFF and (route.peer == nb.name or (ssld == SSLD_PATH and nb.asn in route.as_path)):
         return False
     if not may_export(route.learned_from, nb.relationship, opts.policy):
         return False
     return nb.export_filter is None or nb.export_filter.decide(prefix, cfg.addresses.get(prefix), route.as_path)[0]
+
+
+def _cost_text(x: float) -> str:
+    return "unreachable" if math.isinf(x) else f"{x:g}"

@@ -13,8 +13,10 @@ What is modelled, and why:
   for a connection the receiver no longer has (it restarted, or closed its side) is answered
   with RST, as a TCP stack does; that is how a router that rebooted quickly tears down the stale
   session its neighbour still holds, long before the hold timer would.
-* **Reliability and order** come from the link (per-direction FIFO).  Loss on a link is *not*
-  recovered by retransmission: BGP over a lossy link is outside this model.
+* **Reliability and order** come from the link (per-direction FIFO) for an eBGP session, which
+  runs over one link: loss on it is *not* recovered by retransmission (eBGP over a lossy link is
+  outside this model).  An iBGP session's segments cross several hops along the FIBs, and get
+  TCP's retransmission from :mod:`netsim.protocols.bgp.reliable`.
 
 Sizes: every segment carries a 20-byte IPv4 header and a 20-byte TCP header (no options);
 each BGP message travels in its own segment.  Real stacks may coalesce several small messages

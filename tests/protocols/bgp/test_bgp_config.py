@@ -48,7 +48,10 @@ def test_asn_defaults_to_index_and_policy_auto_without_relationships() -> None:
 
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda g: g.nodes["a"].update(asn=0), "router a: asn must be a whole number"),
-    (lambda g: g.nodes["b"].update(asn=1), "sessions inside an AS (iBGP) are not supported"),
+    (lambda g: g.nodes["b"].update(asn=1), "link a–b: both routers are in AS1; a link inside an AS has no business"),
+    (lambda g: g.nodes["c"].update(asn=1) or g.remove_edge("a", "c"),
+     "AS1: routers a and c are not connected by links inside the AS"),
+    (lambda g: g.nodes["a"].update(bgp={"next_hop_self": 1}), "bgp.next_hop_self must be true or false"),
     (lambda g: g.edges["a", "b"].pop("provider"), "relationship p2c needs 'provider'"),
     (lambda g: g.edges["b", "c"].update(relationship="sibling"), "relationship must be p2c or p2p"),
     (lambda g: g.edges["b", "c"].pop("relationship"), "link b–c: no relationship"),
@@ -81,3 +84,33 @@ def test_cross_option_validation_names_the_key() -> None:
 def test_unknown_option_is_refused() -> None:
     _, err = validate_options(Bgp, {"mria": 5})
     assert err is not None and err.startswith("mria: unknown option of bgp")
+
+
+def two_router_as() -> nx.Graph:
+    """AS 1 is r and b (one link inside), AS 2 is d, b's customer."""
+    g = nx.Graph()
+    g.add_nodes_from([("r", {"asn": 1}), ("b", {"asn": 1}), ("d", {"asn": 2})])
+    g.add_edge("r", "b")
+    add_p2c(g, "b", "d")
+    return g
+
+
+def test_routers_sharing_an_as_get_internal_peers_and_an_igp() -> None:
+    cfg = build_configs(two_router_as(), opts())
+    r, b = cfg["r"], cfg["b"]
+    # the link inside AS 1 carries no relationship, yet Gao–Rexford applies between the ASes
+    assert r.options.policy == "gao_rexford"
+    inner = b.neighbors["r"]
+    assert not inner.ebgp and inner.relationship == "internal"
+    assert inner.address == r.igp.loopback and inner.local_address == b.igp.loopback  # between loopbacks
+    assert b.neighbors["d"].ebgp and b.neighbors["d"].relationship == "customer"
+    # the IGP runs inside the AS only; the border advertises the /31 to d as a stub for next hops
+    assert r.igp.interfaces == {"b"} and r.igp.stubs == ()
+    assert b.igp.interfaces == {"r"} and len(b.igp.stubs) == 1 and b.igp.stubs[0] in b.igp.hidden
+    assert b.igp.next_hop_keys[b.neighbors["d"].address] == b.igp.stubs[0]
+    assert cfg["d"].igp is None  # an AS of one router runs eBGP only
+
+
+def test_a_warm_start_is_refused_for_an_as_of_several_routers() -> None:
+    with pytest.raises(NetsimError, match="AS1 has several routers"):
+        build_configs(two_router_as(), opts(warm_start=True))

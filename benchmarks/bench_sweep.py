@@ -1,0 +1,160 @@
+"""Sweep scaling: ``netsim sweep -j 2`` against ``-j 1``, through the command line, start-up included.
+
+Two grids, each swept with one and with two local workers, side by side, three times over (which
+of the two goes first alternates); the table shows the median of the three speed-ups (the machine
+is shared, so a single pair of timings can be off by a lot, and absolute seconds are indicative
+only):
+
+* **48 short runs**: an 8x8 grid, link-state and distance-vector, 4 seeds x 6 random link
+  failures, 70 simulated seconds (about half a second of work each);
+* **200 tiny runs**: a ring of 10, both protocols, 10 seeds x every link, 90 simulated seconds
+  (about 50 ms each): here per-run overhead and the serial start-up count most.
+
+A sweep has a part that two workers do not share: starting Python, importing netsim and its
+scientific stack, planning the grid, writing the log and the summary.  The "rest" column is that
+part of the ``-j 1`` sweep: its wall time less the time inside its runs (each run's ``wall_s``);
+"bound" is the best speed-up two workers could reach with it (the runs halved, the rest not): a
+sweep far below its bound pays per-run overhead.
+
+Both sweeps of a pair must write the same results (every field but the wall time of each run).
+Python byte-compiles netsim on a first, unmeasured sweep of two runs, as an installed netsim is.
+
+Run: .venv/bin/python benchmarks/bench_sweep.py [--repeat N] [--case short|tiny]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import table
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL = 1.9
+
+
+@dataclass(frozen=True)
+class Case:
+    """One grid: its scenario and the sweep options that span it."""
+
+    name: str
+    scenario: str
+    args: tuple[str, ...]
+    runs: int
+
+
+CASES = (
+    Case("short", """\
+name: bench-grid8
+topology: {generator: {kind: grid, rows: 8, cols: 8}}
+duration: 70
+protocols:
+  linkstate: {hello_interval: 1, dead_interval: 4}
+  distvector: {update_interval: 5, timeout: 15, garbage: 10}
+""", ("--seeds", "0-3", "--failures", "random-links:6", "--fail-at", "60"), 48),
+    Case("tiny", """\
+name: bench-ring10
+topology: {generator: {kind: ring, n: 10}}
+duration: 90
+protocols:
+  linkstate: {hello_interval: 1, dead_interval: 4}
+  distvector: {update_interval: 5, timeout: 15, garbage: 10}
+""", ("--seeds", "0-9", "--failures", "every-link", "--fail-at", "20"), 200),
+)
+
+
+def environment() -> dict[str, str]:
+    """The child's environment: this checkout's netsim, byte-compiled as an installed one is."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def sweep(scenario: Path, case: Case, out: Path, *extra: str) -> tuple[float, float]:
+    """Wall seconds of one ``netsim sweep`` process, start to exit, and the CPU seconds it and
+    its worker processes used (what the sweep cost, whatever else the machine was running)."""
+    cmd = [sys.executable, "-m", "netsim", "sweep", str(scenario), *case.args, "--out", str(out), *extra]
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    proc = subprocess.run(cmd, env=environment(), capture_output=True, text=True, check=False)
+    secs, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr}")
+    return secs, cpu
+
+
+def results(out: Path) -> tuple[dict[str, dict], list[float]]:
+    """The runs by key without their wall times, and the wall times."""
+    runs = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    walls = [r["run"].pop("wall_s") for r in runs]
+    return {r["run"]["key"]: r for r in runs}, walls
+
+
+def measure(case: Case, work: Path, repeat: int) -> tuple:
+    scenario = work / f"{case.name}.yaml"
+    scenario.write_text(case.scenario)
+    sweep(scenario, case, work / f"{case.name}-warm-up", "--seeds", "0", "--failures", "random-links:1", "-j", "2")
+    serial, parallel, per_run, rest, cpu = [], [], [], [], []
+    for i in range(repeat):
+        one, two = work / f"{case.name}-{i}-j1", work / f"{case.name}-{i}-j2"
+        first_serial = i % 2 == 0  # alternate which goes first: a load that changes meanwhile favours neither
+        if not first_serial:
+            p_wall, p_cpu = sweep(scenario, case, two, "-j", "2")
+        s_wall, s_cpu = sweep(scenario, case, one, "-j", "1")
+        if first_serial:
+            p_wall, p_cpu = sweep(scenario, case, two, "-j", "2")
+        serial.append(s_wall)
+        parallel.append(p_wall)
+        cpu.append(p_cpu / s_cpu)
+        (a, walls), (b, _) = results(one), results(two)
+        if a != b or len(a) != case.runs:
+            raise SystemExit(f"{case.name}: -j 1 and -j 2 wrote different results")
+        per_run.append(statistics.median(walls))
+        rest.append(serial[-1] - sum(walls))
+    ratios = [s / p for s, p in zip(serial, parallel, strict=True)]
+    s, p, st = statistics.median(serial), statistics.median(parallel), statistics.median(rest)
+    bound = s / (st + (s - st) / 2)
+    ratio = statistics.median(ratios)
+    return (case.name, case.runs, f"{statistics.median(per_run) * 1e3:.0f}", f"{st:.2f}", f"{s:.1f}", f"{p:.1f}",
+            f"{statistics.median(cpu):.2f}", " ".join(f"{r:.2f}" for r in ratios), ratio, bound, f">= {GOAL}",
+            "yes" if ratio >= GOAL else "no")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--case", choices=[c.name for c in CASES], action="append")
+    args = parser.parse_args()
+    rows = []
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
+        for case in CASES:
+            if args.case and case.name not in args.case:
+                continue
+            rows.append(measure(case, Path(tmp), args.repeat))
+    print(f"netsim sweep, -j 2 vs -j 1, through the command line (median of {args.repeat}; load average "
+          f"{load:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)")
+    print(table(("case", "runs", "ms/run", "rest s", "-j 1 s", "-j 2 s", "cpu 2/1", "each speed-up", "speed-up",
+                 "bound", "goal", "met"), rows))
+    print("\nms/run: median wall time of one run as the -j 1 sweep logged it.  rest: the -j 1 sweep's wall time "
+          "outside its runs (start-up, imports, planning, log, summary).  bound: -j 1 / (rest + runs / 2).  "
+          "cpu 2/1: CPU seconds of the -j 2 sweep (workers included) / the -j 1 sweep's: near 1, two workers "
+          "do no extra work, and a speed-up far below the bound means the cores were busy with something else "
+          "(a load average above the core count).")
+
+
+if __name__ == "__main__":
+    main()
