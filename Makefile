@@ -39,7 +39,8 @@ validate: $(STAMP)
 	  $(BIN)/netsim validate $$s --frr --runs $(VALIDATE_RUNS) --seeds $(VALIDATE_SEEDS) \
 	    --json validate-results/$$(basename $$s .yaml).json || exit 1; done
 
-# Every figure the README shows, regenerated from the shipped scenarios.
+# Every figure the README shows, regenerated from the shipped scenarios (plot readme also writes
+# plots/figures.json, the figures' plotted data, which a test compares with what the code draws now).
 plots: $(STAMP)
 	$(BIN)/netsim plot readme -o plots
 	$(BIN)/netsim topo draw topozoo/Abilene -o plots/abilene.png

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from netsim.errors import NetsimError
 from netsim.inputs import short
+from netsim.names import hint
 from netsim.trace import Decision, Route, RouteChange, Trace
 
 #: Sort rank at equal times: the script first, then what it did to the wires, then the
@@ -71,7 +72,7 @@ def validate_filter(flt: Filter, routers: Iterable[str]) -> None:
     known = sorted(routers)
     for option, value in (("--router", flt.router), ("--dest", flt.dest)):
         if value is not None and value not in known:
-            raise NetsimError(f"{option} {short(value, 60)}: unknown router (known: {short(', '.join(known), 200)})")
+            raise NetsimError(f"{option} {short(value, 60)}: unknown router{hint(short(value, 60), known)}")
     if flt.start is not None and flt.end is not None and flt.end < flt.start:
         raise NetsimError(f"--to {flt.end:g}: earlier than --from {flt.start:g}")
 

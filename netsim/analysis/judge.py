@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from netsim.analysis.oracle import CorrectnessModel, Tables
-from netsim.analysis.oracle.shortest_paths import Distances, prefix_distances, prefix_origins
+from netsim.analysis.oracle.shortest_paths import Distances, below_ceiling, prefix_distances, prefix_origins
 from netsim.analysis.replay import World
 from netsim.numeric import EPS
 from netsim.trace import Route
@@ -86,8 +86,11 @@ def walk_faults(targets: set[T] | frozenset[T], sources: Iterable[T], hops: Call
 class ShortestPathJudge:
     """The vectorised judge for shortest-path correctness (see the module docstring)."""
 
-    def __init__(self, world: World, initial: Mapping[str, Mapping[str, Route]], graph: object) -> None:
+    def __init__(self, world: World, initial: Mapping[str, Mapping[str, Route]], graph: object,
+                 ceiling: float = np.inf) -> None:
+        """``ceiling``: the path cost from which a destination is unreachable (RIP's infinity)."""
         self.world = world
+        self.ceiling = ceiling
         n = len(world.routers)
         self.n = n
         self.index = {r: i for i, r in enumerate(world.routers)}
@@ -125,13 +128,14 @@ class ShortestPathJudge:
 
     # -- distances to every destination -----------------------------------------------------------
     def _refresh_dest_dist(self) -> None:
-        """Router columns are the distance matrix itself; prefix columns follow from it."""
+        """Router columns are the distance matrix itself; prefix columns follow from it; costs
+        from the ceiling on are unreachable."""
         if self.origins:
             pd, local = prefix_distances(self.dist.dist, self.index, self.origins, self.world.down)
-            self.dest_dist = np.hstack([self.dist.dist, pd])
+            self.dest_dist = below_ceiling(np.hstack([self.dist.dist, pd]), self.ceiling)
             self.local = np.hstack([np.zeros((self.n, self.n), dtype=bool), local])
         else:
-            self.dest_dist = self.dist.dist
+            self.dest_dist = below_ceiling(self.dist.dist, self.ceiling)
             self.local = None
 
     def _targets(self, j: int) -> set[int]:

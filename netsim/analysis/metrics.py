@@ -103,7 +103,7 @@ def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel | None, run:
     if model is None:
         judge = ModelJudge(world, tables0, None, unjudged, graph)
     elif isinstance(model, ShortestPaths):
-        judge = ShortestPathJudge(world, tables0, graph)
+        judge = ShortestPathJudge(world, tables0, graph, model.ceiling)
     else:
         try:
             judge = ModelJudge(world, tables0, model)

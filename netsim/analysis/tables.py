@@ -16,6 +16,8 @@ from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable, get_model
 from netsim.analysis.replay import World, world_at
 from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
+from netsim.inputs import short
+from netsim.names import hint
 from netsim.trace import Route
 
 #: Status of one entry, with the symbol and colour that mark it in the text table.
@@ -95,7 +97,7 @@ def tables_at(result: RunResult, at: float, router: str | None = None) -> list[R
     """The judged tables of ``result`` at time ``at`` (optionally one router's)."""
     routers = result.trace.routers
     if router is not None and router not in routers:
-        raise NetsimError(f"--router {router}: unknown router (known: {', '.join(sorted(routers))})")
+        raise NetsimError(f"--router {short(router, 60)}: unknown router{hint(short(router, 60), routers)}")
     world = world_at(result.scenario.graph, result.trace, at)
     try:
         model: CorrectnessModel | None = get_model(result.correctness)(result.scenario.graph, result.options)

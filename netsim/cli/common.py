@@ -24,6 +24,31 @@ MAX_JOBS = 256
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
+class _AliasedOption(click.Option):
+    """An option that also answers to undocumented long spellings: the figure commands once took
+    ``--out`` and ``topo`` took ``--output``, so either is accepted everywhere while the help shows
+    one (``-o, --output``) and scripts written against the old spelling keep working."""
+
+    def __init__(self, *args: Any, aliases: Sequence[str] = (), **kwargs: Any) -> None:
+        self.aliases = tuple(aliases)
+        super().__init__(*args, **kwargs)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown, self.opts = self.opts, [o for o in self.opts if o not in self.aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+def output_option(dest: str = "output", *, help: str, required: bool = True,  # noqa: A002 - click's name
+                  **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output``, the one spelling every command documents for the file or directory it
+    writes; ``--out`` is accepted as a hidden alias (see :class:`_AliasedOption`)."""
+    return click.option("-o", "--output", "--out", dest, cls=_AliasedOption, aliases=("--out",),
+                        required=required, help=help, **kwargs)
+
+
 def scenario_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
 
@@ -85,7 +110,21 @@ def load(path: Path, protocols: Sequence[str]) -> tuple[Any, list[str]]:
             raise NetsimError(f"--protocol {short(p, 60)}: unknown protocol (known: {', '.join(known_names())})")
         if canon not in names:
             names.append(canon)
+    warn_unlisted(scenario, names)
     return scenario, names or list(scenario.protocols)
+
+
+def warn_unlisted(scenario: Any, names: Sequence[str]) -> None:
+    """The load-time warnings (RIP's infinity) for protocols run with their defaults because the
+    scenario does not list them (``-p``, and the baseline protocols of ``compare``)."""
+    from netsim.protocols import PROTOCOLS
+    from netsim.scenario.infinity import infinity_warning
+
+    for name in names:
+        if name not in scenario.protocols:
+            text = infinity_warning(scenario, name, PROTOCOLS[name], PROTOCOLS[name].defaults())
+            if text is not None:
+                warn(f"{short(str(scenario.path or scenario.name), 200)}: {text}")
 
 
 def load_one(path: Path, protocols: Sequence[str]) -> tuple[Any, str]:

@@ -17,6 +17,7 @@ from netsim.cli.common import (
     run_all,
     scenario_argument,
     seed_option,
+    warn_unlisted,
     yes_option,
 )
 
@@ -90,6 +91,7 @@ def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_p
         from netsim.scenario import DEFAULT_PROTOCOLS
 
         names = list(dict.fromkeys([*DEFAULT_PROTOCOLS, *names]))
+        warn_unlisted(sc, names)
     results = run_all(sc, names, seed, yes=yes)
     click.echo(report.compare_text(results))
     outputs: list[tuple[Path, Any]] = []

@@ -25,11 +25,13 @@ from netsim.cli.common import (
     load,
     load_one,
     one_protocol_option,
+    output_option,
     run_all,
     yes_option,
 )
 from netsim.errors import NetsimError
 from netsim.inputs import short
+from netsim.names import hint
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -56,9 +58,8 @@ def _seed(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _out(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("-o", "--output", "--out", "out", required=True,
-                        type=click.Path(dir_okay=False, path_type=Path),
-                        help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
+    return output_option("out", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Image to write; .png, .svg or .pdf by extension (written atomically).")(fn)
 
 
 def _finite_time(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -146,8 +147,7 @@ def table(scenario: Path, protocols: tuple[str, ...], at: float, router: str | N
 
     sc, name = _load_one(scenario, protocols)
     if router is not None and router not in sc.graph:
-        known = ", ".join(sorted(str(n) for n in sc.graph.nodes))
-        raise NetsimError(f"--router {short(router, 60)}: unknown router (known: {short(known, 200)})")
+        raise NetsimError(f"--router {short(router, 60)}: unknown router{hint(short(router, 60), sc.graph.nodes)}")
     from netsim.runner import run_until
 
     if at >= 0 and math.isfinite(at):  # run_until refuses the rest with its own message
@@ -203,8 +203,7 @@ def plot_timeline(scenario: Path, protocols: tuple[str, ...], seed: int | None, 
     _check_out(out)
     results = _run(scenario, protocols, seed, yes)
     if dest is not None and dest not in results[0].trace.routers:
-        known = ", ".join(sorted(results[0].trace.routers))
-        raise NetsimError(f"--dest {short(dest, 60)}: unknown router (known: {short(known, 200)})")
+        raise NetsimError(f"--dest {short(dest, 60)}: unknown router{hint(short(dest, 60), results[0].trace.routers)}")
     _saved(timeline_figure(results, start, end, dest), out)
 
 
@@ -314,9 +313,8 @@ def plot_param(inputs: tuple[Path, ...], by: str, metric: str, protocols: tuple[
 
 
 @plot.command("readme", context_settings=CONTEXT)
-@click.option("-o", "--output", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("plots"),
-              show_default=True, help="Directory for the figures.")
+@output_option("out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("plots"),
+               required=False, show_default=True, help="Directory for the figures.")
 @click.option("--scenarios", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="The shipped scenarios directory (default: the one next to the package).")
 def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
@@ -333,8 +331,8 @@ def plot_readme(out_dir: Path, scenarios: Path | None) -> None:
 @_scenario_arg
 @_one_protocol
 @_seed
-@click.option("-o", "--output", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The HTML file to write: self-contained, it opens from disk in any browser, offline.")
+@output_option("out", type=click.Path(dir_okay=False, path_type=Path),
+               help="The HTML file to write: self-contained, it opens from disk in any browser, offline.")
 @click.option("--max-messages", type=click.IntRange(min=1000), default=100_000, show_default=True,
               help="Above this many messages, hellos are thinned (every other kind is kept); the page says so.")
 @yes_option

@@ -9,6 +9,8 @@ on stderr, so they are seen without a Python warning's file-and-line clutter.
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 import warnings
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ import click
 import networkx as nx
 import yaml
 
-from netsim.cli.common import check_figure, check_output_file
+from netsim.cli.common import check_figure, check_output_file, output_option
 from netsim.errors import TopologyError
 from netsim.inputs import short
 from netsim.output.plots.network_map import draw_topology
@@ -49,7 +51,9 @@ def _echo_repairs(caught: list[warnings.WarningMessage]) -> None:
 
 
 def load_named(name_or_file: str, cost: str = "unit") -> nx.Graph:
-    """An existing path (or one with a topology extension) is a file; anything else a topohub name."""
+    """An existing path (or one with a topology extension) is a file; anything else a topohub name.
+
+    A scenario file counts too: its topology is what a user naming routers in it needs to see."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TopologyWarning)
         path = Path(name_or_file)
@@ -57,9 +61,23 @@ def load_named(name_or_file: str, cost: str = "unit") -> nx.Graph:
             is_file = path.exists() or path.suffix.lower() in EXTENSIONS
         except OSError:  # a name too long to be a path: a catalogue name, or nothing
             is_file = False
-        graph = read_topology(path, cost=cost) if is_file else load_topohub(name_or_file, cost=cost)
+        if is_file and _is_scenario(path):
+            from netsim.scenario import load_scenario
+
+            graph = load_scenario(path).graph
+        else:
+            graph = read_topology(path, cost=cost) if is_file else load_topohub(name_or_file, cost=cost)
     _echo_repairs(caught)
     return graph
+
+
+def _is_scenario(path: Path) -> bool:
+    """A YAML file with a top-level ``topology:`` key is a scenario, not a topology file."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    from netsim.inputs import read_text
+
+    return re.search(r"^topology\s*:", read_text(path, error=TopologyError), re.MULTILINE) is not None
 
 
 @click.group(name="topo")
@@ -111,16 +129,26 @@ def _show_lines(graph: nx.Graph, facts: dict[str, Any]) -> list[tuple[str, str]]
     ]
 
 
+def router_names(graph: nx.Graph) -> list[str]:
+    """The routers' names in natural order (r2 before r10): the names a scenario's events use,
+    which are the source's own labels (a GraphML/GML ``label``, a topohub node name)."""
+    return sorted((str(n) for n in graph.nodes),
+                  key=lambda name: [(0, int(p), "") if p.isdigit() else (1, 0, p.lower())
+                                    for p in re.split(r"(\d+)", name)])
+
+
 @topo.command()
 @click.argument("name_or_file")
 @cost_option
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 def show(name_or_file: str, cost: str, as_json: bool) -> None:
-    """Size, degrees, diameter and single points of failure of a network."""
+    """Size, degrees, diameter, single points of failure and router names of a network (a real
+    network's name, a topology file or a scenario)."""
     graph = load_named(name_or_file, cost)
     facts = describe(graph)
+    names = router_names(graph)
     if as_json:
-        click.echo(json.dumps(facts, indent=2, allow_nan=False))
+        click.echo(json.dumps({**facts, "routers": names}, indent=2, allow_nan=False))
         return
     lines = _show_lines(graph, facts)
     width = max(len(key) for key, _ in lines)
@@ -130,11 +158,14 @@ def show(name_or_file: str, cost: str, as_json: bool) -> None:
         click.echo(f"  bridge {u}–{v}")
     if len(facts["bridges"]) > 10:
         click.echo(f"  ... and {len(facts['bridges']) - 10} more")
+    click.echo(f"router names ({len(names)}, as events and --router take them):")
+    for line in textwrap.wrap(", ".join(names), width=96, break_on_hyphens=False, break_long_words=False):
+        click.echo(f"  {line}")
 
 
 @topo.command()
 @click.argument("name_or_file")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png, .svg or .pdf file.")
+@output_option(type=click.Path(dir_okay=False), help="A .png, .svg or .pdf file.")
 @click.option("--labels/--no-labels", default=None, help="Router names (default: shown up to 60 routers).")
 @cost_option
 def draw(name_or_file: str, output: str, labels: bool | None, cost: str) -> None:
@@ -154,7 +185,7 @@ def _export(graph: nx.Graph, output: str, fmt: str | None, name: str | None, how
 
 @topo.command()
 @click.argument("name_or_file")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@output_option(type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension.")
 @click.option("--name", help="Network name to store in the file.")
 @cost_option
@@ -192,7 +223,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 @topo.command(name="generate")
 @click.argument("kind", type=click.Choice(GENERATOR_KINDS))
 @click.argument("params", nargs=-1)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@output_option(type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension.")
 @click.option("--name", help="Network name to store in the file.")
 def generate_command(kind: str, params: tuple[str, ...], output: str, fmt: str | None, name: str | None) -> None:

@@ -26,6 +26,9 @@ from netsim.analysis.result import RunResult
 
 #: What the table shows for correctness when the scenario is outside the correctness model.
 NOT_JUDGED = "n/a"
+#: Models the JSON does not name: shortest paths, as the README's contract says (RIP's are cut
+#: at its infinity, which only a scenario whose path costs reach it can tell apart).
+SHORTEST_PATH_MODELS = ("shortest_paths", "shortest_paths_below_infinity")
 
 
 def _cost(x: float) -> float | int:
@@ -62,7 +65,7 @@ def result_dict(res: RunResult) -> dict[str, Any]:
         "end_time": seconds(m.end_time),
         "options": {k: res.options[k] for k in sorted(res.options)},
     }
-    if res.correctness != "shortest_paths" or m.unjudged:
+    if res.correctness not in SHORTEST_PATH_MODELS or m.unjudged:
         out["correctness"] = {"model": res.correctness, "judged": m.unjudged is None,
                               **({"why_not": m.unjudged} if m.unjudged else {})}
     if res.dataplane is not None:

@@ -136,6 +136,9 @@ class Protocol(abc.ABC):
     options_spec: ClassVar[Mapping[str, Option]] = {}
     #: The correctness model its FIBs are judged against (:mod:`netsim.analysis.oracle`).
     correctness: ClassVar[str] = "shortest_paths"
+    #: The option whose value is the metric meaning "unreachable" (RIP's infinity), if any: the
+    #: scenario warns when path costs reach it.
+    infinity_option: ClassVar[str | None] = None
     #: Metric a FIB cost means, for tables and docs ("path cost", "AS-path length", ...).
     cost_meaning: ClassVar[str] = "path cost"
     #: Keys of a router's ``<protocol>:`` block in a scenario that are configuration rather than

@@ -16,10 +16,12 @@ from typing import Any
 import networkx as nx
 
 from netsim.errors import NetsimError, ScenarioError
+from netsim.names import hint
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
 from netsim.scenario.config import router_configs
 from netsim.scenario.events import EVENT_KINDS, Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
+from netsim.scenario.infinity import infinity_warning
 from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
 from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
 from netsim.topology.common import DEFAULT_DELAY, MAX_COST, link_key, name_problem
@@ -116,7 +118,18 @@ class _Validator:
                       duration=duration, description=description.strip(), carrier_delay=carrier_delay,
                       path=path, bfd=bfd, flows=flows, router_config=routers, sources=tuple(self.sources))
         self.check_router_options(sc, doc)
+        self.warn_beyond_infinity(sc, doc)
         return sc
+
+    def warn_beyond_infinity(self, sc: Scenario, doc: LDict) -> None:
+        """Path costs a protocol's metric cannot carry (RIP's infinity): warned about before any run."""
+        import warnings
+
+        line = doc.line_of("protocols") if "protocols" in doc else doc.line_of("topology")
+        for name, options in sc.protocols.items():
+            text = infinity_warning(sc, name, PROTOCOLS[name], options)
+            if text is not None:
+                warnings.warn(f"{self.display}:{line}: {text}", stacklevel=3)
 
     def number(self, mapping: Mapping[str, Any], key: str, label: str, *, positive: bool = False,
                integer: bool = False) -> float:
@@ -686,10 +699,4 @@ _short = short
 
 
 def _suggest(name: str, graph: nx.Graph) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, [str(n) for n in graph.nodes], n=3, cutoff=0.6)
-    if not close:
-        lower = {str(n).lower(): str(n) for n in graph.nodes}
-        close = [lower[k] for k in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.6)]
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return hint(name, (str(n) for n in graph.nodes))

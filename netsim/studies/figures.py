@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
 
 from netsim.api import run_protocols
 from netsim.errors import NetsimError
@@ -15,6 +18,7 @@ from netsim.files import output_set
 from netsim.output.plots.after_event import topology_figure
 from netsim.output.plots.cdf import cdf_figure
 from netsim.output.plots.convergence import convergence_figure
+from netsim.output.plots.figdata import SIDECAR, figure_data, file_hash, sidecar_text
 from netsim.output.plots.messages import messages_figure
 from netsim.output.plots.style import save
 from netsim.output.plots.timeline import timeline_figure
@@ -32,7 +36,9 @@ def readme_figures(out_dir: Path, scenarios: Path = DEFAULT_SCENARIOS,
     """Write the README's figures into ``out_dir``; return their paths in the order written.
 
     The figures are one set: they are drawn into a staging directory and moved into ``out_dir``
-    together at the end, so an interruption leaves the previous set whole.
+    together at the end, so an interruption leaves the previous set whole.  With them goes
+    :data:`~netsim.output.plots.figdata.SIDECAR`: each figure's plotted data and its image's
+    hash, which a test compares with what the code draws now (a stale committed figure fails it).
     """
     demo_path = scenarios / "demo.yaml"
     cti_path = scenarios / "count-to-infinity.yaml"
@@ -40,17 +46,23 @@ def readme_figures(out_dir: Path, scenarios: Path = DEFAULT_SCENARIOS,
         if not p.is_file():
             raise NetsimError(f"{p}: missing (--scenarios must point at the shipped scenarios directory)")
     written: list[Path] = []
+    data: dict[str, dict[str, Any]] = {}
     with output_set(out_dir) as stage:
-        _draw(stage, demo_path, cti_path, written, echo)
+        _draw(stage, demo_path, cti_path, written, echo, data)
+        for name, entry in data.items():
+            entry["sha256"] = file_hash(stage / name)
+        (stage / SIDECAR).write_text(sidecar_text(data), encoding="utf-8")
     for path in written:
         echo(f"wrote {out_dir / path.name}")
     return [out_dir / path.name for path in written]
 
 
-def _draw(stage: Path, demo_path: Path, cti_path: Path, written: list[Path], echo: Callable[[str], None]) -> None:
-    def write(fig: object, name: str) -> None:
+def _draw(stage: Path, demo_path: Path, cti_path: Path, written: list[Path], echo: Callable[[str], None],
+          data: dict[str, dict[str, Any]]) -> None:
+    def write(fig: Figure, name: str) -> None:
         path = stage / name
-        save(fig, path)  # type: ignore[arg-type]
+        data[name] = {"data": figure_data(fig)}  # before saving: saving releases the figure
+        save(fig, path)
         written.append(path)
 
     demo = load_scenario(demo_path)

@@ -133,3 +133,42 @@ def test_every_command_has_help():
     for args in (["--help"], ["run", "--help"], ["compare", "--help"], ["protocols", "--help"]):
         res = invoke(*args)
         assert res.exit_code == 0 and "Usage" in res.stdout
+
+
+def _walk(group, path=()):
+    """Every leaf command of the command line, with the words that reach it."""
+    import click
+
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            yield from _walk(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_output_option_is_documented_as_output_and_accepts_out(tmp_path):
+    """`plot` took -o/--out and `topo` -o/--output: both spellings work everywhere, the help shows one."""
+    import click
+
+    files = []
+    for words, command in _walk(cli):
+        for param in command.params:
+            if isinstance(param, click.Option) and "-o" in param.opts:
+                help_text = invoke(*words, "--help").output
+                assert "-o, --output " in help_text and "--out " not in help_text, words
+                assert "--out" in param.opts and "--output" in param.opts, words
+                files.append(words)
+    assert ("topo", "draw") in files and ("plot", "convergence") in files
+    out = tmp_path / "abilene.png"
+    res = invoke("topo", "draw", "topozoo/Abilene", "--out", str(out))
+    assert res.exit_code == 0 and out.stat().st_size > 0
+
+
+def test_plot_help_names_every_figure_format():
+    from netsim.cli.common import FIGURE_FORMATS
+
+    for words in (("plot",), ("plot", "convergence"), ("topo", "draw")):
+        text = invoke(*words, "--help").output.upper()
+        assert all(fmt.upper() in text for fmt in FIGURE_FORMATS), words

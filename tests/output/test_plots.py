@@ -60,7 +60,7 @@ def _plot(args: list[str], out: Path, captured: list[Figure]) -> Figure:
 def test_plot_convergence_from_scenario_and_from_results_json(tmp_path: Path, captured: list[Figure]) -> None:
     fig = _plot(["convergence", ECMP], tmp_path / "conv.png", captured)
     xs, ys = _labels(fig)
-    assert xs == {"event"} and ys == {"time after the event (s)"}
+    assert xs == {"event"} and ys <= {"time after the event (s)", "time after the event (s), log scale"}
     results = [simulate(load_scenario(ECMP), p) for p in ("linkstate", "distvector")]
     saved = tmp_path / "results.json"
     saved.write_text(json.dumps([result_dict(r) for r in results]))
@@ -148,15 +148,30 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_plot_readme_regenerates_every_figure(tmp_path: Path) -> None:
+    """...and the committed figures are what it draws now: their plotted data (the sidecar the
+    command writes) equals the committed sidecar, and each committed image is the one that
+    sidecar was recorded with.  A figure left stale by an engine or plotting change fails here:
+    `make plots` redraws them."""
+    from netsim.output.plots.figdata import SIDECAR, file_hash
+
     res = CliRunner().invoke(cli, ["plot", "readme", "-o", str(tmp_path)])
     assert res.exit_code == 0, res.output
     from netsim.output.replay.browser import find_chromium, playwright_available
 
     names = sorted(p.name for p in tmp_path.iterdir())
     browser = ["replay.png"] if find_chromium() is not None and playwright_available() else []
-    assert names == sorted(["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png",
-                            "demo-topology.png", "demo.png", *browser])
-    assert all((tmp_path / n).stat().st_size > 10_000 for n in names)
+    figures = ["count-to-infinity.png", "demo-cdf.png", "demo-messages.png", "demo-timeline.png", "demo-topology.png",
+               "demo.png"]
+    assert names == sorted([*figures, *browser, SIDECAR])
+    assert all((tmp_path / n).stat().st_size > 10_000 for n in names if n != SIDECAR)
+    drawn = json.loads((tmp_path / SIDECAR).read_text(encoding="utf-8"))
+    committed_dir = SCENARIOS.parent / "plots"
+    committed = json.loads((committed_dir / SIDECAR).read_text(encoding="utf-8"))
+    assert sorted(drawn) == sorted(committed) == figures
+    stale = [n for n in figures if drawn[n]["data"] != committed[n]["data"]]
+    assert not stale, f"plots/{', plots/'.join(stale)} no longer match what the code draws: run `make plots`"
+    edited = [n for n in figures if file_hash(committed_dir / n) != committed[n]["sha256"]]
+    assert not edited, f"plots/{', plots/'.join(edited)}: not the image plots/{SIDECAR} was recorded with"
 
 
 def test_summaries_from_results_and_json_agree() -> None:
@@ -167,3 +182,90 @@ def test_summaries_from_results_and_json_agree() -> None:
     for a, b in zip(live.events, loaded.events, strict=True):
         assert a.convergence_time == pytest.approx(b.convergence_time, abs=1e-6)
         assert a.description == b.description
+
+
+def test_cdf_identical_groups_are_one_curve_the_legend_names_them_all() -> None:
+    """Two protocols with the same samples drew the same staircase, one hiding the other."""
+    text = "\n".join(json.dumps({"protocol": p, "events": [{"time": 1, "convergence_time": v}]})
+                     for p, v in (("linkstate", 0.2), ("distvector", 0.2), ("eigrp", 0.5), ("linkstate", 0.4),
+                                  ("distvector", 0.4), ("eigrp", None)))
+    fig = cdf_figure(parse_results(text, "t.jsonl"))
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["distvector = linkstate (2 events each, identical curves)", "eigrp (2 events, 1 never correct)"]
+    drawn = [line for line in ax.get_lines() if len(line.get_xdata())]
+    assert len(drawn) == 2 and drawn[0].get_linestyle() != drawn[1].get_linestyle()
+
+
+def test_topology_link_down_legend_shows_what_the_map_draws(tmp_path: Path, captured: list[Figure]) -> None:
+    """The failed link was a dashed line with an X; its legend entry was the dash alone."""
+    fig = _plot(["topology", ECMP, "-p", "linkstate"], tmp_path / "topo.png", captured)
+    ax = fig.axes[0]
+    handles = dict(zip([t.get_text() for t in ax.get_legend().get_texts()],
+                       ax.get_legend().legend_handles, strict=True))
+    key = handles["link down"]
+    drawn = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_linestyle() == "--"]
+    assert drawn, "the scenario's first event takes a link down"
+    for line in drawn:
+        assert (line.get_marker(), line.get_color(), line.get_linewidth()) == \
+               (key.get_marker(), key.get_color(), key.get_linewidth())
+    assert key.get_marker() == "X" and key.get_linestyle() == "--"
+
+
+def _conv_runs() -> list:
+    """A 10 s cold start beside 70 ms repairs, a zero, and a protocol that is never correct."""
+    def run(protocol: str, cold: float | None, conv: list[float | None], corr: list[float | None]) -> dict:
+        return {"scenario": "synthetic", "protocol": protocol, "initial_convergence": cold,
+                "events": [{"time": 60 + 60 * k, "kind": "link_down", "target": ["a", "b"], "convergence_time": c,
+                            "correct_time": r} for k, (c, r) in enumerate(zip(conv, corr, strict=True))]}
+    return parse_results(json.dumps([run("linkstate", 10.0, [0.07, 0.0], [0.07, 0.0]),
+                                     run("static", None, [None, None], [None, None])]), "r.json")
+
+
+def test_convergence_figure_never_correct_is_a_full_height_band_not_a_value() -> None:
+    from netsim.output.plots.convergence import convergence_figure
+
+    ax = convergence_figure(_conv_runs()).axes[0]
+    bands = [p for p in ax.patches if p.get_hatch() == "xx"]
+    assert len(bands) == 6  # static: cold start, two events, each converged and correct-since
+    for band in bands:  # spans the whole axes height, in axes coordinates: no height to misread as seconds
+        (_, y0), (_, y1) = band.get_transform().transform([(0, 0), (0, 1)])
+        (_, a0), (_, a1) = ax.transAxes.transform([(0, 0), (0, 1)])
+        assert (y0, y1) == pytest.approx((a0, a1))
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("never") == 6
+    assert not [line for line in ax.get_lines() if line.get_marker() == "x"]
+
+
+def test_convergence_figure_zero_bars_show_a_base_line_and_a_0() -> None:
+    from netsim.output.plots.convergence import convergence_figure
+
+    ax = convergence_figure(_conv_runs()).axes[0]
+    assert [t.get_text() for t in ax.texts].count("0") == 2
+    bases = [line for line in ax.get_lines() if list(line.get_ydata()) == [0, 0]]
+    assert len(bases) == 2 and all(line.get_linewidth() >= 2 for line in bases)
+
+
+def test_convergence_figure_log_axis_keeps_70ms_beside_10s_and_labels_apart() -> None:
+    from netsim.output.plots.convergence import convergence_figure
+
+    fig = convergence_figure(_conv_runs())
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "symlog"
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (_, lo), (_, hi) = ax.transData.transform([(0, 0), (0, 0.07)])
+    assert hi - lo > 0.25 * ax.bbox.height  # a 70 ms bar is a quarter of the plot or more, not a pixel
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    boxes += [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_convergence_figure_protocol_never_correct_still_in_the_legend() -> None:
+    from netsim.output.plots.convergence import convergence_figure
+
+    legend = [t.get_text() for t in convergence_figure(_conv_runs()).axes[0].get_legend().get_texts()]
+    assert {"static: converged", "static: correct since", "linkstate: converged"} <= set(legend)
+    assert any(text.startswith("never correct") for text in legend)

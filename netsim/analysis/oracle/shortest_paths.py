@@ -79,11 +79,22 @@ def prefix_distances(dist: np.ndarray, index: Mapping[str, int], origins: Origin
     return out, local
 
 
+def below_ceiling(dist: np.ndarray, ceiling: float) -> np.ndarray:
+    """``dist`` with every cost at or above ``ceiling`` made infinite (unreachable); ``dist``
+    itself when nothing reaches it (no copy: an all-pairs matrix can be large)."""
+    if not np.isfinite(ceiling):
+        return dist
+    with np.errstate(invalid="ignore"):
+        beyond = dist >= ceiling
+    return np.where(beyond, np.inf, dist) if beyond.any() else dist
+
+
 class Oracle:
     """All-pairs shortest-path costs for one topology state (directed costs, prefixes)."""
 
     def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], LinkState],
-                 down: Iterable[str] = (), origins: Origins | None = None) -> None:
+                 down: Iterable[str] = (), origins: Origins | None = None, ceiling: float = np.inf) -> None:
+        """``ceiling``: the cost from which a destination counts as unreachable (RIP's infinity)."""
         self.routers = list(routers)
         self.index = {r: i for i, r in enumerate(self.routers)}
         self.down = set(down)
@@ -96,8 +107,8 @@ class Oracle:
         self.dist = shortest_path(directed_matrix(n, usable), method="D", directed=True) if n else np.zeros((0, 0))
         self.prefix_index = {d: n + k for k, d in enumerate(self.origins)}
         pd, self.local = prefix_distances(self.dist, self.index, self.origins, self.down)
-        #: Distances to every destination: routers first, then prefixes.
-        self.dest_dist = np.hstack([self.dist, pd]) if self.origins else self.dist
+        #: Distances to every destination: routers first, then prefixes (inf from the ceiling on).
+        self.dest_dist = below_ceiling(np.hstack([self.dist, pd]) if self.origins else self.dist, ceiling)
 
     @property
     def destinations(self) -> list[str]:
@@ -158,6 +169,8 @@ class ShortestPaths(CorrectnessModel):
 
     name = "shortest_paths"
     describes = "shortest paths"
+    #: The path cost from which a destination is unreachable (none for a plain IGP).
+    ceiling: float = np.inf
 
     def __init__(self, graph: Any, options: Mapping[str, Any]) -> None:
         super().__init__(graph, options)
@@ -165,7 +178,7 @@ class ShortestPaths(CorrectnessModel):
         self.origins = prefix_origins(graph)
 
     def oracle(self, state: NetworkState) -> Oracle:
-        return Oracle(self.routers, state.links, state.down, self.origins)
+        return Oracle(self.routers, state.links, state.down, self.origins, self.ceiling)
 
     def tables(self, state: NetworkState) -> Tables:
         o = self.oracle(state)
@@ -175,6 +188,27 @@ class ShortestPaths(CorrectnessModel):
                 continue
             out[r] = {d: e for d in o.destinations if (e := o.expected(r, d)) is not None}
         return out
+
+
+@register_model
+class ShortestPathsBelowInfinity(ShortestPaths):
+    """Shortest paths, except that a destination whose shortest path costs the protocol's
+    ``infinity`` option or more is unreachable: it must have no entry.
+
+    Why: a distance-vector metric saturates at infinity (RIP's 16, RFC 2453 §3.5), so on a
+    network whose path costs reach it -- costs in km, a link of cost 20 -- RIP never carries a
+    route to the far destinations.  Judged against plain shortest paths it would never be
+    correct; judged against this, it is correct once it has every route it can carry.  Below
+    infinity the two models are the same: every prefix of a shortest path is cheaper still, so
+    Bellman-Ford finds it exactly.
+    """
+
+    name = "shortest_paths_below_infinity"
+
+    def __init__(self, graph: Any, options: Mapping[str, Any]) -> None:
+        super().__init__(graph, options)
+        self.ceiling = float(options.get("infinity", np.inf))
+        self.describes = f"shortest paths costing less than infinity ({self.ceiling:g})"  # type: ignore[misc]
 
 
 class Distances:

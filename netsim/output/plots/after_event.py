@@ -25,6 +25,9 @@ from netsim.output.plots.style import PALETTE, STYLE
 LABEL_LIMIT = 60
 #: viridis is perceptually uniform and readable with every common colour-vision deficiency.
 TIME_COLOURS = colormaps["viridis"]
+#: A failed link: dashed, with an X at its middle.  One style for the drawing and its legend entry,
+#: so the key shows what the map shows (the legend once had the dash without the X).
+LINK_DOWN = {"color": PALETTE[3], "linewidth": 2.4, "linestyle": "--", "marker": "X", "markersize": 12}
 
 
 def settle_times(result: RunResult, event: int) -> tuple[float, float, dict[str, float]]:
@@ -55,9 +58,8 @@ def topology_figure(result: RunResult, event: int = 0) -> Figure:
             (x1, y1), (x2, y2) = pos[u], pos[v]
             if world.link_up(u, v):
                 ax.plot([x1, x2], [y1, y2], color="0.6", linewidth=1.4, zorder=1)
-            else:
-                ax.plot([x1, x2], [y1, y2], color=PALETTE[3], linewidth=2.4, linestyle="--", zorder=1)
-                ax.plot((x1 + x2) / 2, (y1 + y2) / 2, marker="X", color=PALETTE[3], markersize=12, zorder=2)
+            else:  # the X at the middle point only
+                ax.plot([x1, (x1 + x2) / 2, x2], [y1, (y1 + y2) / 2, y2], markevery=[1], zorder=2, **LINK_DOWN)
         vmax = max(times.values(), default=0.0) or 1.0
         norm = Normalize(0.0, vmax)
         for n in graph.nodes:
@@ -77,7 +79,7 @@ def topology_figure(result: RunResult, event: int = 0) -> Figure:
         fig.colorbar(mappable, ax=ax, shrink=0.75, pad=0.02, label="last FIB change after the event (s)")
         ax.scatter([], [], s=120, color="white", edgecolors="0.2", label="no FIB change")
         ax.scatter([], [], s=120, marker="X", color="0.35", label="router down")
-        ax.plot([], [], color=PALETTE[3], linestyle="--", linewidth=2.4, label="link down")
+        ax.plot([], [], label="link down", **LINK_DOWN)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
         geographic = bool(graph.graph.get("geographic"))
         ax.set_xlabel("longitude (°)" if geographic else "layout x (arbitrary units)")

@@ -4,6 +4,11 @@ One run's convergence time depends on where the jittered timers happened to be w
 failed; a CDF over many seeds (or many failures) shows the spread a single number hides.
 Events that never became correct are not dropped: they keep the curve below 1, and the legend
 says how many there were.
+
+Groups with exactly the same samples (two protocols that converge alike, a sweep setting that
+changes nothing) would draw the same staircase, the later one hiding the earlier: they are drawn
+once, and the legend names every group and says they are identical.  The remaining curves differ
+in line style as well as colour, so curves that coincide over part of their range stay apart.
 """
 
 from __future__ import annotations
@@ -42,6 +47,20 @@ def ecdf(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray, int]:
     return finite, np.arange(1, len(finite) + 1) / max(n, 1), n - len(finite)
 
 
+#: Line styles the curves cycle through (besides colour): coinciding stretches stay distinguishable.
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def merge_identical(groups: dict[str, list[float | None]]) -> list[tuple[list[str], list[float | None]]]:
+    """Groups in name order, those with the same samples (as a multiset, never-correct counted)
+    merged into one entry naming all of them -- so one curve cannot silently hide another."""
+    merged: dict[tuple[tuple[float, ...], int], tuple[list[str], list[float | None]]] = {}
+    for name, values in sorted(groups.items()):
+        key = (tuple(sorted(v for v in values if v is not None)), sum(v is None for v in values))
+        merged.setdefault(key, ([], values))[0].append(name)
+    return list(merged.values())
+
+
 def cdf_figure(runs: Sequence[RunSummary], by: str = "protocol", metric: str = "convergence_time",
                kinds: Collection[str] = ()) -> Figure:
     """Step CDFs, one per group, on a log time axis when the values span decades.
@@ -55,17 +74,21 @@ def cdf_figure(runs: Sequence[RunSummary], by: str = "protocol", metric: str = "
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 4.8))
         positive: list[float] = []
-        for i, (name, values) in enumerate(sorted(groups.items())):
+        for i, (names, values) in enumerate(merge_identical(groups)):
             xs, ys, never = ecdf(values)
             positive += [float(x) for x in xs if x > 0]
-            label = f"{by}={name}" if by != "protocol" else name
-            label += f" ({len(values)} events" + (f", {never} never correct)" if never else ")")
-            c = colour(name, i) if by == "protocol" else colour("", i)
+            shown_names = [f"{by}={n}" if by != "protocol" else n for n in names]
+            label = " = ".join(shown_names)
+            each = " each" if len(names) > 1 else ""
+            label += f" ({len(values)} events{each}" + (f", {never} never correct" if never else "")
+            label += ", identical curves)" if len(names) > 1 else ")"
+            c = colour(names[0], i) if by == "protocol" else colour("", i)
+            style = LINESTYLES[i % len(LINESTYLES)]
             if len(xs):
                 ax.step(np.concatenate([[0.0], xs]), np.concatenate([[0.0], ys]), where="post", color=c,
-                        linewidth=1.8, label=label)
+                        linewidth=1.8, linestyle=style, label=label)
             else:
-                ax.plot([], [], color=c, label=label)
+                ax.plot([], [], color=c, linestyle=style, label=label)
         if positive and max(positive) / min(positive) > 100:
             ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(positive))))
         ax.set_ylim(0, 1.02)

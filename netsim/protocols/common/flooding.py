@@ -94,14 +94,22 @@ class Flooder:
 
     ``send_lsas(peer, instances)`` and ``send_acks(peer, keys)`` put the protocol's own messages
     on the wire; ``own_newer(peer, instance)`` handles a newer instance of our own.
+
+    ``dropped(peer, instance, since)`` and ``resent(peer, instances)``, if given, are told of an
+    instance ignored under ``min_arrival`` (``since`` seconds after the last one) and of each
+    retransmission: both are invisible in the routing tables yet explain delays of whole seconds,
+    so a protocol narrates them.
     """
 
-    __slots__ = ("port", "me", "peers", "db", "states", "pacing", "policy", "send_lsas", "send_acks", "own_newer")
+    __slots__ = ("port", "me", "peers", "db", "states", "pacing", "policy", "send_lsas", "send_acks", "own_newer",
+                 "dropped", "resent")
 
     def __init__(self, port: RouterPort, peers: Mapping[str, FloodPeer], db: Lsdb, flooding_states: Collection[str],
                  *, pacing: float, send_lsas: Callable[[Any, tuple[Any, ...]], None],
                  send_acks: Callable[[Any, tuple[tuple[str, int], ...]], None],
-                 own_newer: Callable[[Any, Any], None], policy: FloodPolicy = FloodPolicy()) -> None:
+                 own_newer: Callable[[Any, Any], None], policy: FloodPolicy = FloodPolicy(),
+                 dropped: Callable[[Any, Any, float], None] | None = None,
+                 resent: Callable[[Any, tuple[Any, ...]], None] | None = None) -> None:
         self.port = port
         self.me = port.name
         self.peers = peers
@@ -112,6 +120,8 @@ class Flooder:
         self.send_lsas = send_lsas
         self.send_acks = send_acks
         self.own_newer = own_newer
+        self.dropped = dropped
+        self.resent = resent
 
     # -- sending -----------------------------------------------------------------------------------
     def queue(self, nb: FloodPeer, lsa: Any) -> None:
@@ -154,7 +164,10 @@ class Flooder:
         nb.rxmt_timer = None
         if not nb.rxmt or nb.state not in self.states:
             return
-        self.send_lsas(nb, tuple(nb.rxmt.values()))
+        lsas = tuple(nb.rxmt.values())
+        if self.resent is not None:
+            self.resent(nb, lsas)
+        self.send_lsas(nb, lsas)
         nb.rxmt_timer = self.port.call_later(nb.rxmt_interval, self._retransmit, nb)
 
     # -- acknowledgements ----------------------------------------------------------------------------
@@ -218,7 +231,10 @@ class Flooder:
                 if rank < mine.rank:
                     self.queue(nb, mine)  # the neighbour is behind: send it our newer copy
                     continue
-                if origin != me and now - installed_at.get(origin, -1e18) < min_arrival:
+                since = now - installed_at.get(origin, -1e18)
+                if origin != me and since < min_arrival:
+                    if self.dropped is not None:
+                        self.dropped(nb, lsa, since)
                     continue  # too soon after the last instance; the sender retransmits
             elif lsa.purge:
                 self.ack(nb, lsa)  # ISO 10589 §7.3.16.4 a: a purge of what we never had: acknowledge only

@@ -59,6 +59,9 @@ class DistanceVector(Protocol):
     aliases = ("rip", "dv")
     summary = "RIP-like distance vector (RFC 2453): periodic + triggered updates, timeout, split horizon"
     cost_meaning = "hop count (metric)"
+    #: A destination at ``infinity`` or beyond is unreachable for RIP: judged so, and warned about.
+    correctness = "shortest_paths_below_infinity"
+    infinity_option = "infinity"
     options_spec = {
         "update_interval": Option(30.0, "seconds between full updates (RFC 2453: 30)", positive=True),
         "update_jitter": Option(1 / 6, "± fraction of the update interval drawn at random each time "

@@ -108,6 +108,51 @@ class OriginationDeferred(Note):
 
 
 @dataclass(frozen=True, slots=True)
+class LsaDropped(Note):
+    """A newer instance of ``origin``'s LSA from ``neighbor`` arrived ``since`` seconds after the
+    last one was installed, under MinLSArrival (RFC 2328 §13 step 5a): it is discarded without an
+    acknowledgement, so the neighbour sends it again after its RxmtInterval (``rxmt``).
+
+    Said out loud because it is the hidden half of many "why did that take 5 s more?" puzzles:
+    a router that has just loaded its database (a restart, a repaired link) drops the flood that
+    follows, and the routes it would have changed wait for the retransmission."""
+
+    kind: ClassVar[str] = "lsa"
+    origin: str
+    seq: int
+    neighbor: str
+    since: float
+    min_arrival: float
+    rxmt: float
+
+    def text(self) -> str:
+        return f"LSA {self.origin} seq {self.seq} from {self.neighbor} dropped"
+
+    def reason(self) -> str:
+        ago = f"{fmt_num(round(self.since * 1000, 1))} ms" if self.since < 1 else f"{fmt_secs(self.since)} s"
+        return (f"MinLSArrival ({fmt_secs(self.min_arrival)} s): the previous instance was installed {ago} "
+                f"ago; {self.neighbor} retransmits it after RxmtInterval ({fmt_secs(self.rxmt)} s)")
+
+
+@dataclass(frozen=True, slots=True)
+class LsaRetransmitted(Note):
+    """LSAs sent again to ``neighbor`` because it did not acknowledge them within RxmtInterval."""
+
+    kind: ClassVar[str] = "lsa"
+    neighbor: str
+    lsas: tuple[tuple[str, int], ...]
+    rxmt: float
+
+    def text(self) -> str:
+        shown = ", ".join(f"{o} seq {q}" for o, q in self.lsas[:3])
+        more = f" +{len(self.lsas) - 3} more" if len(self.lsas) > 3 else ""
+        return f"retransmitted to {self.neighbor}: LSA {shown}{more}"
+
+    def reason(self) -> str:
+        return f"not acknowledged within RxmtInterval ({fmt_secs(self.rxmt)} s)"
+
+
+@dataclass(frozen=True, slots=True)
 class WarmStart(Note):
     kind: ClassVar[str] = "lsa"
     lsas: int
@@ -132,6 +177,8 @@ class SpfRun(Note):
     mode: str
     delay: float
     state: str
+    learn: float = 0.0
+    holddown: float = 0.0
 
     def text(self) -> str:
         return f"SPF run {self.run}"
@@ -140,7 +187,16 @@ class SpfRun(Note):
         shown = "; ".join(_lsa_reason(r) for r in self.reasons[:3])
         if len(self.reasons) > 3:
             shown += f"; +{len(self.reasons) - 3} more"
-        return f"{shown}; {self.mode} delay {fmt_num(round(self.delay * 1000, 3))} ms, state {self.state}"
+        out = f"{shown}; {self.mode} delay {fmt_num(round(self.delay * 1000, 3))} ms, state {self.state}"
+        if self.mode == "short":
+            # A fast initial delay can make a change slower: the first SPF ran on part of it.
+            out += (" (this change arrived after the back-off's first SPF had run on part of it; "
+                    "later SPFs are spaced by the short delay)")
+        elif self.mode == "long" and self.holddown:
+            # The long delay surprises: say which RFC 8405 timers put the router there.
+            out += (f" (more than TIME_TO_LEARN {fmt_secs(self.learn)} s after the first change; short delays "
+                    f"return after HOLDDOWN {fmt_secs(self.holddown)} s without one)")
+        return out
 
     def as_cause(self, router: str) -> str:
         return f"SPF run {self.run} at {self.router}"

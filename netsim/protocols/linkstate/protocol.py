@@ -65,7 +65,9 @@ from netsim.protocols.linkstate.neighbor import (
 )
 from netsim.protocols.linkstate.notes import (
     AdjacencyChanged,
+    LsaDropped,
     LsaOriginated,
+    LsaRetransmitted,
     OriginationDeferred,
     SpfRun,
     Trigger,
@@ -177,7 +179,8 @@ class LinkState(Protocol):
         self.own = Origination(port, float(o["min_ls_interval"]), self._originate_now, OriginationDeferred)
         self.flooder = Flooder(port, self.nbrs, self.db, FLOODING, pacing=float(o["flood_pacing"]),
                                send_lsas=self._send_lsas, send_acks=self._send_acks, own_newer=self._own_newer,
-                               policy=FloodPolicy(min_arrival=float(o["min_ls_arrival"])))
+                               policy=FloodPolicy(min_arrival=float(o["min_ls_arrival"])),
+                               dropped=self._lsa_dropped, resent=self._lsa_resent)
         #: Per-interface hello timers at random phases (None: aligned, one tick per interval).
         self._hellos: InterfaceTicker | None = None
 
@@ -364,6 +367,15 @@ class LinkState(Protocol):
         if self.flooder.receive(nb, msg.lsas):
             self._settle_pending()
 
+    def _lsa_dropped(self, nb: Neighbor, lsa: Lsa, since: float) -> None:
+        """Narrate an LSA ignored under MinLSArrival: it and the retransmission it waits for are
+        the hidden reason for many multi-second delays (a restart, a repaired link)."""
+        self.port.decide(LsaDropped(lsa.origin, lsa.seq, nb.name, since, self.flooder.policy.min_arrival,
+                                    nb.rxmt_interval))
+
+    def _lsa_resent(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
+        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
+
     def _own_newer(self, nb: Neighbor, lsa: Lsa) -> None:
         """A newer instance of our own LSA survives from before a restart: jump past it."""
         self.own.seq = max(self.own.seq, lsa.seq)
@@ -409,7 +421,8 @@ class LinkState(Protocol):
         reasons = self.schedule.take_reasons()
         result, changed = self.table.compute(self.db)
         sched = self.schedule
-        note = SpfRun(self.me, self.spf_runs, reasons, sched.mode, sched.delay, sched.state)
+        note = SpfRun(self.me, self.spf_runs, reasons, sched.mode, sched.delay, sched.state,
+                      sched.backoff.learn, sched.backoff.holddown)
         self.port.decide(note)
         delay = float(self.opts["spf_duration"]) + float(self.opts["fib_delay"])
         self.port.call_later(delay, self.table.apply, self.port, result, note, changed)
