@@ -38,25 +38,24 @@ FAIL_AT, DURATION = 300.0, 600.0
 def _case(name: str, q: Any) -> None:
     from netsim.analysis.metrics import analyze
     from netsim.engine.bfd import install_bfd
-    from netsim.engine.network import Network
-    from netsim.protocols.bgp import Bgp
-    from netsim.runner import _schedule, resolve_protocol
+    from netsim.runner import build_network
     from netsim.scenario.faults import bfd_for_links
     from netsim.studies.bgp import hierarchy_scenario, pick_stub
+    from netsim.trace import ScriptedEvent
 
     n, warm = CASES[name]
     c0 = time.process_time()
     t0 = time.perf_counter()
     sc = hierarchy_scenario(n, seed=1, fail_at=FAIL_AT, duration=DURATION)
     origin = pick_stub(sc.graph)
-    _, opts = resolve_protocol(sc, "bgp", {"warm_start": warm})
     t1 = time.perf_counter()
-    net = Network(sc.graph, Bgp, opts, sc.seed, narrate=False)   # runs Bgp.configure (the warm snapshot)
+    # Runs Bgp.configure (the warm snapshot).
+    net = build_network(sc, "bgp", options={"warm_start": warm}, narrate=False)
     install_bfd(net, bfd_for_links(sc.graph, sc.bfd))
     t2 = time.perf_counter()
     net.start()
     for ev in sc.events:
-        _schedule(net, ev)
+        ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
     net.run(DURATION)
     net.trace.end_time = float(net.env.now)
     t3 = time.perf_counter()
