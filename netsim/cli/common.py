@@ -197,8 +197,12 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
     try:
         results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture,
                                 check_work=False)
-        for recorder in recorders:
-            recorder.close()
+        for name, recorder in zip(names, recorders, strict=True):
+            summary = recorder.close()
+            if summary.skipped:  # a capture that silently lacks a protocol's messages would mislead
+                kinds = "; ".join(f"{why} ({n:,})" for why, n in summary.skipped[:3])
+                more = f"; … ({len(summary.skipped)} kinds in all)" if len(summary.skipped) > 3 else ""
+                warn(f"--pcap: {name}: {sum(n for _w, n in summary.skipped):,} messages not written: {kinds}{more}")
         return results
     except BaseException:
         for recorder in recorders:
