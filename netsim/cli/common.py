@@ -182,7 +182,7 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
 
     confirm_work(scenario, names, yes)
     progress = SimProgress(quiet)
-    recorders: list[Any] = []
+    recorders: list[tuple[str, Any]] = []
 
     def capture(name: str) -> Callable[[Any], None] | None:
         if pcap is None:
@@ -191,13 +191,13 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
         from netsim.output.pcap.tap import network_tap
 
         recorder = PcapRecorder.for_graph(pcap / name, scenario.graph)
-        recorders.append(recorder)
+        recorders.append((name, recorder))
         return lambda net: net.taps.append(network_tap(recorder, net))
 
     try:
         results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture,
                                 check_work=False)
-        for name, recorder in zip(names, recorders, strict=True):
+        for name, recorder in recorders:
             summary = recorder.close()
             if summary.skipped:  # a capture that silently lacks a protocol's messages would mislead
                 kinds = "; ".join(f"{why} ({n:,})" for why, n in summary.skipped[:3])
@@ -205,7 +205,7 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
                 warn(f"--pcap: {name}: {sum(n for _w, n in summary.skipped):,} messages not written: {kinds}{more}")
         return results
     except BaseException:
-        for recorder in recorders:
+        for _name, recorder in recorders:
             recorder.abort()
         raise
     finally:

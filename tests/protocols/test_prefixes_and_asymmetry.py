@@ -7,6 +7,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from netgraphs import draw_network
 
 from netsim import parse_scenario, simulate
 from netsim.analysis.replay import world_at
@@ -52,26 +53,7 @@ protocols: {{{protocol}: {OPTIONS.get(protocol, {})}}}
 
 @st.composite
 def networks(draw, max_nodes=12):
-    n = draw(st.integers(3, max_nodes))
-    names = [f"r{i}" for i in range(n)]
-    g = nx.Graph()
-    g.add_nodes_from(names)
-
-    def link(a: str, b: str) -> None:
-        c_ab, c_ba = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-        g.add_edge(a, b, cost=min(c_ab, c_ba), delay=0.001, **({"costs": {a: c_ab, b: c_ba}} if c_ab != c_ba else {}))
-
-    for i in range(1, n):
-        link(names[i], names[draw(st.integers(0, i - 1))])
-    for _ in range(draw(st.integers(0, n))):
-        a, b = draw(st.sampled_from(names)), draw(st.sampled_from(names))
-        if a != b and not g.has_edge(a, b):
-            link(a, b)
-    for k in range(draw(st.integers(0, 3))):
-        for origin in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)):
-            have = dict(g.nodes[origin].get("prefixes", ()))
-            have[f"10.{k}.0.0/16"] = float(draw(st.integers(0, 3)))
-            g.nodes[origin]["prefixes"] = tuple(sorted(have.items()))
+    g = draw_network(draw, max_nodes, 3)
     return Scenario(name="random", graph=g, protocols={}, events=(), seed=draw(st.integers(0, 999)))
 
 
