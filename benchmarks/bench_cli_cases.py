@@ -21,19 +21,16 @@ Run: .venv/bin/python benchmarks/bench_cli_cases.py [--repeat N] [--baseline DIR
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import table
+from _common import CHILD_ENV, run_child, table
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Children run as on a user's machine: Python may write its bytecode caches.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 LS_FAST = "linkstate: {hello_interval: 1, dead_interval: 4, warm_start: true}"
 SCENARIOS = {
@@ -63,16 +60,9 @@ def failing_link(topology: str, python: str, root: Path) -> str:
 
 
 def child(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall s, peak RSS MB) of one child process (its own peak, from wait4)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=CHILD_ENV)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-300:]}")
-    return wall, usage.ru_maxrss / 1024
+    """(wall s, peak RSS MB) of one child process (its own peak)."""
+    run = run_child(cmd, cwd=cwd)
+    return run.wall, run.peak_mb
 
 
 def commands(root: Path, tmp: Path, cases: list[str]) -> dict[str, list[str]]:

@@ -25,23 +25,25 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import table
+from _common import run_child, table
 
 DURATION = 300
 TIMERS = (5, 15, 10)  # update, timeout, garbage
 FAIL_AT = 100
 NS3_REFERENCE_WALL = {10: 10.0, 20: 190.0}
 GOALS = {10: 10.0, 20: 25.0}
+
+
+def goal(side: int) -> str:
+    return f"{GOALS[side]:g}x" if side in GOALS else "-"
 NS3_SOURCE = Path(__file__).resolve().parent / "ns3" / "rip_grid.cc"
 NS3_MODULES = ("ns3-core", "ns3-network", "ns3-internet", "ns3-point-to-point", "ns3-internet-apps")
 NETSIM = [sys.executable, "-m", "netsim"]
@@ -59,22 +61,10 @@ def scenario_text(side: int) -> str:
             f"events:\n  - {{at: {FAIL_AT}, link_down: [r{mid}, r{mid + 1}]}}\n")
 
 
-#: Children run as on a user's machine: Python may write its bytecode caches (an environment
-#: that forbids it would make every netsim start compile ~90 modules from source).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def child(cmd: list[str]) -> tuple[float, float, str]:
     """(wall s, CPU s of the child, its stdout) of one whole child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=CHILD_ENV)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{shlex.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, proc.stdout
+    run = run_child(cmd)
+    return run.wall, run.cpu, run.stdout
 
 
 def netsim_run(path: Path) -> tuple[float, float, int]:
@@ -161,11 +151,11 @@ def main() -> None:
                 t_wall = statistics.median(w for w, _ in theirs)
                 t_cpu = statistics.median(c for _, c in theirs)
                 rows.append((f"{side}x{side}", o_wall, o_cpu, msgs, t_wall, t_cpu, stats.get("ipv4_tx_packets", "?"),
-                             f"{t_wall / o_wall:.1f}x", f"{t_cpu / o_cpu:.1f}x", f"{GOALS.get(side, 0):g}x"))
+                             f"{t_wall / o_wall:.1f}x", f"{t_cpu / o_cpu:.1f}x", goal(side)))
             else:
                 ref = NS3_REFERENCE_WALL.get(side)
                 rows.append((f"{side}x{side}", o_wall, o_cpu, msgs, f"{ref:g} (reference)" if ref else "-", "-", "-",
-                             f"{ref / o_wall:.1f}x" if ref else "-", "-", f"{GOALS.get(side, 0):g}x"))
+                             f"{ref / o_wall:.1f}x" if ref else "-", "-", goal(side)))
     update, timeout, garbage = TIMERS
     print(f"RIP grid through the CLI, {DURATION} simulated s, timers {update}/{timeout}/{garbage} s, simple split "
           f"horizon, carrier loss at t={FAIL_AT} s; median of {args.repeat} runs each, side by side")

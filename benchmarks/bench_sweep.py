@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import table
+from _common import CHILD_ENV, table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.9
@@ -74,7 +74,7 @@ protocols:
 
 def environment() -> dict[str, str]:
     """The child's environment: this checkout's netsim, byte-compiled as an installed one is."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = dict(CHILD_ENV)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
