@@ -1,6 +1,6 @@
-"""Routing protocols.  Importing this package registers every built-in protocol."""
+"""Routing protocols.  Each built-in protocol's package is imported the first time the protocol is
+asked for (:data:`netsim.protocols.base.BUILTIN`); importing it registers it."""
 
-from netsim.protocols import bgp, distvector, eigrp, isis, linkstate, static  # noqa: F401  (registration)
 from netsim.protocols.base import (
     PROTOCOLS,
     Interface,

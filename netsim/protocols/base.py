@@ -14,8 +14,9 @@ validation -- finds it through :data:`PROTOCOLS`.
 from __future__ import annotations
 
 import abc
+import importlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from typing import Protocol as TypingProtocol
@@ -225,13 +226,57 @@ class Protocol(abc.ABC):
         return None
 
 
-PROTOCOLS: dict[str, type[Protocol]] = {}
-_ALIASES: dict[str, str] = {}
+#: The built-in protocols: name -> (aliases, module that registers it).  A module is imported the
+#: first time its protocol is asked for, so a RIP run never pays for loading BGP, EIGRP and IS-IS
+#: (their typed notes alone took a quarter of a second to import).  A new protocol adds a line.
+BUILTIN: dict[str, tuple[tuple[str, ...], str]] = {
+    "static": ((), "netsim.protocols.static"),
+    "linkstate": (("ospf", "ls"), "netsim.protocols.linkstate"),
+    "distvector": (("rip", "dv"), "netsim.protocols.distvector"),
+    "eigrp": (("dual",), "netsim.protocols.eigrp"),
+    "isis": (("is-is",), "netsim.protocols.isis"),
+    "bgp": (("bgp4",), "netsim.protocols.bgp"),
+}
+
+
+class Registry(Mapping[str, "type[Protocol]"]):
+    """Protocol classes by canonical name, each imported on first use (see :data:`BUILTIN`)."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, type[Protocol]] = {}
+        self._modules: dict[str, str] = {name: module for name, (_aliases, module) in BUILTIN.items()}
+
+    def add(self, cls: type[Protocol]) -> None:
+        self._classes[cls.name] = cls
+        self._modules.setdefault(cls.name, cls.__module__)
+
+    def __getitem__(self, name: str) -> type[Protocol]:
+        cls = self._classes.get(name)
+        if cls is None:
+            module = self._modules[name]  # KeyError for an unknown name, as a dict would
+            importlib.import_module(module)
+            cls = self._classes.get(name)
+            if cls is None:
+                raise RuntimeError(f"importing {module} did not register protocol {name!r}")
+        return cls
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._modules))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+
+PROTOCOLS = Registry()
+_ALIASES: dict[str, str] = {alias: name for name, (aliases, _m) in BUILTIN.items() for alias in aliases}
 
 
 def register(cls: type[Protocol]) -> type[Protocol]:
     """Class decorator: make ``cls`` available under its name and aliases."""
-    PROTOCOLS[cls.name] = cls
+    PROTOCOLS.add(cls)
     for alias in cls.aliases:
         _ALIASES[alias] = cls.name
     return cls

@@ -90,8 +90,8 @@ def _far_pairs(graph: nx.Graph, infinity: float) -> tuple[int, int, tuple[tuple[
     """(ordered router pairs at ``infinity`` or more, all connected ordered pairs, the farthest
     few pairs, the largest shortest-path cost), on the directed link costs."""
     import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import shortest_path
+
+    from netsim.paths import distances
 
     names = sorted(str(n) for n in graph.nodes)
     index = {n: i for i, n in enumerate(names)}
@@ -105,7 +105,6 @@ def _far_pairs(graph: nx.Graph, infinity: float) -> tuple[int, int, tuple[tuple[
     n = len(names)
     if n < 2:
         return 0, 0, (), 0.0
-    matrix = csr_matrix((vals, (rows, cols)), shape=(n, n))
     # Rows of the distance matrix a chunk at a time, keeping only counts and the farthest few
     # pairs: a whole matrix (and a list of its far pairs) of a 5,000-router network is gigabytes.
     far_count = finite_count = 0
@@ -114,7 +113,7 @@ def _far_pairs(graph: nx.Graph, infinity: float) -> tuple[int, int, tuple[tuple[
     step = max(1, CHUNK_CELLS // n)
     for start in range(0, n, step):
         rows_idx = np.arange(start, min(n, start + step))
-        dist = np.atleast_2d(shortest_path(matrix, method="D", directed=True, indices=rows_idx))
+        dist = distances(n, rows, cols, vals, rows_idx)
         dist[np.arange(len(rows_idx)), rows_idx] = np.nan
         finite = np.isfinite(dist)
         far = finite & (dist >= infinity)

@@ -518,7 +518,11 @@ def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, schedule
     # and it needs the results' modules for the summary anyway.
     import netsim.output.report
     import netsim.runner  # noqa: F401
+    from netsim.protocols import PROTOCOLS
     from netsim.studies.workers import results_as_completed
+
+    for name in sorted({spec.protocol for spec in todo}):
+        PROTOCOLS[name]  # each protocol's package is imported on first use: once here, not per worker
 
     yield from results_as_completed(run_job, tasks, min(jobs, len(todo)), shared=job)
 

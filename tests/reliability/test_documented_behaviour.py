@@ -129,6 +129,6 @@ def test_the_command_line_knows_the_figure_formats_the_plots_write() -> None:
 def test_json_writers_refuse_nan_rather_than_write_what_strict_readers_reject(monkeypatch: pytest.MonkeyPatch) -> None:
     from netsim.output import report
 
-    monkeypatch.setattr(report, "result_dict", lambda res: {"convergence_time": float("nan")})
+    monkeypatch.setattr(report, "result_dict", lambda res, *_cache: {"convergence_time": float("nan")})
     with pytest.raises(ValueError, match="JSON compliant"):
         report.dumps([object()])  # type: ignore[list-item]

@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra, shortest_path
 
 from netsim.analysis.oracle import CorrectnessModel, Expected, LinkState, NetworkState, Tables, register_model
 from netsim.numeric import EPS, SLACK
+from netsim.paths import distances
 from netsim.trace import Route
 
 Origins = Mapping[str, tuple[tuple[str, float], ...]]
@@ -41,12 +40,12 @@ def prefix_origins(graph: Any) -> dict[str, tuple[tuple[str, float], ...]]:
     return {d: tuple(sorted(v)) for d, v in sorted(out.items())}
 
 
-def directed_matrix(n: int, usable: Mapping[tuple[int, int], float]) -> csr_matrix:
-    """The sparse graph of usable directed edges (index pairs -> cost)."""
+def edge_distances(n: int, usable: Mapping[tuple[int, int], float], sources: Any = None) -> np.ndarray:
+    """Distances over the usable directed edges (index pairs -> cost), from ``sources`` (default all)."""
     rows = [a for a, _b in usable]
     cols = [b for _a, b in usable]
     vals = [float(c) for c in usable.values()]
-    return csr_matrix((vals, (rows, cols)), shape=(n, n))
+    return distances(n, rows, cols, vals, sources)
 
 
 def usable_edges(index: Mapping[str, int], links: Mapping[tuple[str, str], LinkState], down: set[str] | frozenset[str]
@@ -104,7 +103,7 @@ class Oracle:
         self.adj: dict[str, dict[str, float]] = {r: {} for r in self.routers}
         for (ia, ib), c in usable.items():
             self.adj[self.routers[ia]][self.routers[ib]] = c
-        self.dist = shortest_path(directed_matrix(n, usable), method="D", directed=True) if n else np.zeros((0, 0))
+        self.dist = edge_distances(n, usable)
         self.prefix_index = {d: n + k for k, d in enumerate(self.origins)}
         pd, self.local = prefix_distances(self.dist, self.index, self.origins, self.down)
         #: Distances to every destination: routers first, then prefixes (inf from the ceiling on).
@@ -247,11 +246,8 @@ class Distances:
             adj[ia][ib] = c
         return usable, adj
 
-    def _matrix(self) -> csr_matrix:
-        return directed_matrix(self.n, self.usable)
-
     def _all_pairs(self) -> np.ndarray:
-        return shortest_path(self._matrix(), method="D", directed=True) if self.n else np.zeros((0, 0))
+        return edge_distances(self.n, self.usable)
 
     def update(self, links: Mapping[tuple[str, str], LinkState], down: Iterable[str]) -> np.ndarray:
         """Bring the matrix to the new topology; return the (sorted) rows whose distances changed."""
@@ -285,7 +281,7 @@ class Distances:
             return np.flatnonzero(np.any(self.dist != old, axis=1))
         if not len(rows):
             return rows
-        fresh = dijkstra(self._matrix(), directed=True, indices=rows)
+        fresh = edge_distances(self.n, self.usable, rows)
         self.source_runs += len(rows)
         changed = rows[np.any(fresh != old[rows], axis=1)]
         old[rows] = fresh
