@@ -152,13 +152,16 @@ def check_run_arguments(caller: str, scenario: Any, protocol: Any, seed: Any) ->
 
 
 def _run_chunks(net: Network, end: float, progress: Callable[[float, float], None] | None) -> None:
+    """Run to ``end``, reporting progress between steps; the trace is complete when it returns
+    (periodic streams are flushed once, at the end: nothing reads the trace between steps)."""
     if progress is None:
         net.run(end)
         return
     step = max(end / 100.0, 1e-3)
     while net.env.now < end:
-        net.run(min(end, net.env.now + step))
+        net.run(min(end, net.env.now + step), flush=False)
         progress(net.env.now, end)
+    net.flush()
 
 
 def protocol_names() -> list[str]:

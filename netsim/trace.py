@@ -311,6 +311,48 @@ class MessageLog:
         self.kinds.append(kind)
         self.arrivals.append(arrival)
 
+    def add_many(self, times: Sequence[float], arrivals: Sequence[float], size: int, count: int, src: int, dst: int,
+                 kind: int) -> None:
+        """Rows for copies of one message sent at ``times`` (a repeated hello), in one go."""
+        n = len(times)
+        self.times.extend(times)
+        self.arrivals.extend(arrivals)
+        self.sizes.extend(array("q", [size]) * n)
+        self.counts.extend(array("q", [count]) * n)
+        self.src.extend(array("i", [src]) * n)
+        self.dst.extend(array("i", [dst]) * n)
+        self.kinds.extend(array("h", [kind]) * n)
+
+    def sort_from(self, start: int, ahead: Sequence[tuple[int, int]] = ()) -> None:
+        """Put rows ``start:`` in send-time order; among rows of equal time, those in the ``ahead``
+        ranges (``[i, j)`` row indices) first, each group in its present order.
+
+        Why: the metrics find a time window's messages by binary search on ``times``.  Rows are
+        appended in time order except for the copies a periodic stream logs late (``ahead``: the
+        timer they stand for was set an interval earlier, so at a tie it would have run before
+        most events of that instant).  The caller guarantees that rows before ``start`` are sorted
+        and precede every later row.
+        """
+        n = len(self.times) - start
+        if n < 2:
+            return
+        times = np.frombuffer(self.times, dtype=np.float64)[start:]
+        if not ahead and bool(np.all(times[1:] >= times[:-1])):
+            return
+        late = np.ones(n, dtype=np.int8)
+        for i, j in ahead:
+            late[i - start:j - start] = 0
+        order = np.lexsort((late, times))  # lexsort is stable: equal keys keep their order
+        del times
+        if bool(np.all(order[1:] > order[:-1])):
+            return
+        for col in (self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals):
+            tail = np.frombuffer(col, dtype=np.dtype(col.typecode))[start:]
+            sorted_tail = tail[order].tobytes()
+            del tail
+            del col[start:]
+            col.frombytes(sorted_tail)
+
     def __len__(self) -> int:
         return len(self.times)
 

@@ -19,6 +19,7 @@ import simpy
 
 from netsim.engine.clock import Timer
 from netsim.engine.link import Link
+from netsim.engine.periodic import PeriodicStream, Resume, exact_delay
 from netsim.engine.router import Router
 from netsim.protocols.base import Interface, Protocol, RouterConfig
 from netsim.topology.common import DEFAULT_DELAY, link_costs, link_key
@@ -26,6 +27,19 @@ from netsim.trace import ScriptedEvent, TopologyChange, Trace
 
 #: Called for every message put on a wire: (time, src, dst, msg, size, arrival or None).
 Tap = Callable[[float, str, str, Any, int, "float | None"], None]
+
+
+class _Taps(list):  # type: ignore[type-arg]
+    """The network's taps: attaching one breaks every periodic stream, because a tap must see
+    each message when it is sent and a stream's copies are only logged afterwards."""
+
+    def __init__(self, on_attach: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_attach = on_attach
+
+    def append(self, tap: Tap) -> None:
+        self._on_attach()
+        super().append(tap)
 
 
 class Network:
@@ -57,7 +71,14 @@ class Network:
         #: Called with a router's name after it boots (at start and on restart): BFD sessions.
         self.boot_hooks: list[Callable[[str], None]] = []
         #: Observers of every transmitted message (packet capture).
-        self.taps: list[Tap] = []
+        self.taps: list[Tap] = _Taps(self._break_all)
+        #: Periodic streams by (sender, receiver): see :mod:`netsim.engine.periodic`.
+        self.streams: dict[tuple[str, str], PeriodicStream] = {}
+        #: Rows of the message log from here on may be out of time order (a stream's sends are
+        #: logged late); :meth:`flush` sorts them.
+        self._log_mark = 0
+        #: Row ranges a stream logged since the mark (they go first among rows of equal time).
+        self._late_rows: list[tuple[int, int]] = []
         #: The BFD driver, when the scenario runs BFD (set by ``install_bfd``).
         self.bfd: Any = None
         self.routers: dict[str, Router] = {n: Router(n, i, self) for i, n in enumerate(names)}
@@ -87,9 +108,18 @@ class Network:
         for hook in self.boot_hooks:
             hook(name)
 
-    def run(self, until: float) -> None:
+    def run(self, until: float, *, flush: bool = True) -> None:
+        """Run to ``until``, then flush the periodic streams: the trace is complete up to now.
+
+        ``flush=False`` leaves a stream's latest copies unlogged (the message log is then
+        incomplete) for a caller that runs in many short steps and flushes at the end: a flush
+        visits every stream, which after each of a hundred progress steps costs more than the
+        copies it logs.
+        """
         if until > self.env.now:
             self.env.run(until=until)
+        if flush:
+            self.flush()
 
     def at(self, time: float, fn: Callable[..., None], *args: Any) -> Timer:
         """Schedule a network-level action (never tied to a router's life)."""
@@ -115,6 +145,12 @@ class Network:
         if self.taps:
             for tap in self.taps:
                 tap(now, src, dst, msg, size, None if math.isnan(arrival) else arrival)
+
+    def _kind(self, msg: Any) -> int:
+        kind = self._kind_ids.get(type(msg))
+        if kind is None:
+            kind = self._kind_ids[type(msg)] = self.trace.messages.kind_id(getattr(msg, "kind", type(msg).__name__))
+        return kind
 
     def _deliver(self, link: Link, epoch: int, src: str, dst: str, msg: Any) -> None:
         if link.epoch != epoch or not link.up:
@@ -154,6 +190,96 @@ class Network:
         if link.epoch == epoch and link.up and self.routers[dst].up:
             handler(dst, src, msg)
 
+    # -- periodic streams (netsim.engine.periodic) -------------------------------------------------
+    def start_periodic(self, sender: Router, dst: str, msg: Any, size: int, packets: int, interval: float,
+                       resume: Resume) -> bool:
+        """Send ``msg`` now and stand for its repetitions every ``interval`` without a timer,
+        when nothing could make a copy matter: False (nothing sent) otherwise.
+
+        Conditions: the link is up, loses nothing in this direction and has no jitter (those draw
+        from the link's generator per message), no tap watches the wire, and the receiver accepts
+        ``msg`` as quiet (:meth:`Router.accept_quiet`).  Any change to any of them breaks the
+        stream (:meth:`break_link`).
+        """
+        src = sender.name
+        link = self.adj[src].get(dst)
+        receiver = self.routers.get(dst)
+        if (link is None or not link.up or link.jitter or (link.loss_ab if src == link.a else link.loss_ba)
+                or self.taps or receiver is None or not receiver.up or (src, dst) in self.streams
+                or receiver.quiet.get(src) != msg or not interval > 0.0):
+            return False
+        now = self.env.now
+        if link.last_arrival.get(src, 0.0) > now + link.delay:  # an earlier jittered message still ahead
+            return False
+        self.transmit(sender, dst, msg, size, packets)
+        self.streams[(src, dst)] = PeriodicStream(link, sender, receiver, msg, size, packets, self._kind(msg),
+                                                  interval, now + interval, resume)
+        return True
+
+    def heard(self, receiver: Router, src: str, armed: float) -> float:
+        """The delivery time of the latest quiet copy from ``src`` that ``receiver`` has handled by
+        now, as seen by a timer set at ``armed`` (-inf if none since it booted)."""
+        stream = self.streams.get((src, receiver.name))
+        if stream is not None:
+            last = stream.hear(self.env.now, armed)
+            if last is not None:
+                receiver.heard[src] = last
+        return receiver.heard.get(src, -math.inf)
+
+    def break_link(self, link: Link) -> None:
+        """Something changed on ``link`` or at one of its ends: both directions go back to one
+        event per message until a stream forms again."""
+        self._break(link.a, link.b)
+        self._break(link.b, link.a)
+
+    def _break(self, src: str, dst: str, *, resume: bool = True) -> None:
+        """End the stream ``src`` -> ``dst``, if any, at this instant, as if it had never been:
+        log its sends, credit the receiver with what it handled, deliver what is still in flight,
+        and hand the next send back to the sender's timer (unless the sender is crashing)."""
+        stream = self.streams.pop((src, dst), None)
+        if stream is None:
+            return
+        now = self.env.now
+        self._log_stream(stream, now)
+        link = stream.link
+        if stream.last_arrival > link.last_arrival.get(src, -math.inf):
+            link.last_arrival[src] = stream.last_arrival
+        last = stream.hear(now, -math.inf)
+        if last is not None:
+            stream.dst.heard[src] = last
+        env, epoch, msg = self.env, link.epoch, stream.msg
+        for s in stream.in_flight():
+            Timer(env, exact_delay(now, stream.delivery(s)), self._deliver, (link, epoch, src, dst, msg))
+        if resume:
+            stream.resume(dst, exact_delay(now, stream.next_send))
+
+    def _break_all(self) -> None:
+        for src, dst in list(self.streams):
+            self._break(src, dst)
+
+    def flush(self) -> None:
+        """Log every stream's sends before now and put the message log back in time order."""
+        now = self.env.now
+        for stream in self.streams.values():
+            self._log_stream(stream, now)
+        log = self.trace.messages
+        log.sort_from(self._log_mark, self._late_rows)
+        self._log_mark = len(log)
+        self._late_rows = []
+
+    def _log_stream(self, stream: PeriodicStream, until: float) -> None:
+        times, arrivals = stream.sends_before(until)
+        if times:
+            log = self.trace.messages
+            first = len(log)
+            log.add_many(times, arrivals, stream.size, stream.packets, stream.src.index, stream.dst.index,
+                         stream.kind)
+            late = self._late_rows
+            if late and late[-1][1] == first:
+                late[-1] = (late[-1][0], len(log))
+            else:
+                late.append((first, len(log)))
+
     def _apply_link_faults(self, graph: nx.Graph) -> None:
         """Per-direction loss and jitter from the graph's edge attributes (set by the scenario)."""
         for (a, b), link in self.links.items():
@@ -168,6 +294,7 @@ class Network:
     def set_loss(self, a: str, b: str, loss: Mapping[str, float]) -> None:
         """Change a link's per-direction loss (``loss`` maps sender → probability)."""
         link = self.links[link_key(a, b)]
+        self.break_link(link)
         link.loss_ab = float(loss.get(link.a, 0.0))
         link.loss_ba = float(loss.get(link.b, 0.0))
 
@@ -175,6 +302,7 @@ class Network:
         link = self.links[link_key(a, b)]
         if not link.up:
             return
+        self.break_link(link)
         link.up = False
         link.epoch += 1
         self._record(link, False, event, silent)
@@ -185,6 +313,7 @@ class Network:
         link = self.links[link_key(a, b)]
         if link.up:
             return
+        self.break_link(link)
         link.up = True
         link.last_arrival.clear()
         self._record(link, True, event)
@@ -204,6 +333,7 @@ class Network:
     def set_cost(self, a: str, b: str, costs: Mapping[str, float], *, event: int) -> None:
         """New costs per sending end (a router missing from ``costs`` keeps its cost)."""
         link = self.links[link_key(a, b)]
+        self.break_link(link)
         link.cost_ab = costs.get(link.a, link.cost_ab)
         link.cost_ba = costs.get(link.b, link.cost_ba)
         self._record(link, link.up, event)
@@ -220,6 +350,9 @@ class Network:
         router = self.routers[name]
         if not router.up:
             return
+        for nb in self.adj[name]:
+            self._break(name, nb, resume=False)
+            self._break(nb, name)
         router.crash()
         self.trace.topology_changes.append(TopologyChange(self.env.now, name, "", False, 0, 0, event))
 
@@ -235,6 +368,7 @@ class Network:
         """New interface attributes per end (``values``: router -> {key: value}); each end's
         protocol hears of its own, through ``on_link_attrs``."""
         link = self.links[link_key(a, b)]
+        self.break_link(link)
         for end, attrs in values.items():
             for key, value in attrs.items():
                 link.attrs[(end, key)] = value

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from netsim.engine.clock import Life, Timer
+from netsim.engine.periodic import Resume
 from netsim.protocols.base import Interface, Protocol
 from netsim.trace import Note, Route, RouteChange, Trace
 
@@ -32,6 +33,10 @@ class Router:
         self.ifaces: dict[str, Interface] = {}
         self._fib: Any = {}  # a dict, or a preloaded read-only table until its first change
         self.protocol: Protocol | None = None
+        #: Per neighbour, the message this incarnation's protocol accepts as quiet (accept_quiet).
+        self.quiet: dict[str, Any] = {}
+        #: Per neighbour, when the latest quiet copy of a periodic stream was handled here.
+        self.heard: dict[str, float] = {}
 
     # -- RouterPort ---------------------------------------------------------------------------
     @property
@@ -53,6 +58,22 @@ class Router:
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         return Timer(self._env, delay, fn, args, self.life)
+
+    # -- QuietPort: periodic messages without an event per copy (netsim.engine.periodic) ----------
+    def accept_quiet(self, iface: str, msg: Any) -> None:
+        if msg is None:
+            self.quiet.pop(iface, None)
+        else:
+            self.quiet[iface] = msg
+        link = self._net.adj[self.name].get(iface)
+        if link is not None:
+            self._net.break_link(link)
+
+    def send_periodic(self, iface: str, msg: Any, size: int, interval: float, resume: Resume) -> bool:
+        return self.up and self._net.start_periodic(self, iface, msg, size, 1, interval, resume)
+
+    def quiet_heard(self, iface: str, armed: float) -> float:
+        return self._net.heard(self, iface, armed)
 
     def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: Note) -> None:
         new = Route(tuple(next_hops), cost)
@@ -101,6 +122,8 @@ class Router:
     def boot(self, protocol: Protocol) -> None:
         self.up = True
         self.life = Life()
+        self.quiet = {}
+        self.heard = {}
         self.protocol = protocol
         protocol.start()
 
@@ -113,8 +136,12 @@ class Router:
         self.up = False
         self.life.alive = False
         self._fib = {}
+        self.quiet = {}
+        self.heard = {}
 
     def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
+        """The router's view of one interface changed (carrier, BFD, cost): its streams break."""
+        self._net.break_link(self._net.adj[self.name][neighbor])
         cur = self.ifaces[neighbor]
         self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
                                           cur.up if up is None else up)

@@ -110,6 +110,35 @@ class RouterPort(TypingProtocol):
         """Record a decision worth narrating in ``netsim explain``."""
 
 
+class QuietPort(TypingProtocol):
+    """What a port may offer besides :class:`RouterPort`: periodic messages that cost nothing while
+    they change nothing (the simulator's engine offers it; a protocol must work without it).
+
+    Why: in steady state a hello says only "still here", every interval, on every link; handled one
+    by one they are most of a large run's work.  A receiver that declares such a message *quiet*
+    lets the sender hand its repetitions to the port, which still accounts for every copy (sent at
+    the exact time, logged with its arrival) but delivers none of them; the receiver asks when it
+    last heard one.  The moment anything could make a copy matter again, the port delivers the
+    ones still in flight and gives the sender its timer back.
+    """
+
+    def accept_quiet(self, iface: str, msg: Any) -> None:
+        """From now on a message equal to ``msg`` from ``iface`` changes nothing here but when it was
+        last heard (None: every message from ``iface`` matters again).  Call it *before* anything
+        that would make such a message matter takes effect (a state change of the neighbour)."""
+
+    def send_periodic(self, iface: str, msg: Any, size: int, interval: float,
+                      resume: Callable[[str, float], None]) -> bool:
+        """Send ``msg`` on ``iface`` now and every ``interval`` from now on without a timer, if the
+        port can (else False, and nothing sent).  ``resume(iface, delay)`` is called when the
+        repetition stops: the sender's own timer must fire ``delay`` from then."""
+
+    def quiet_heard(self, iface: str, armed: float) -> float:
+        """When the latest quiet copy from ``iface`` was handled here (-inf: none), as seen by a timer
+        set at time ``armed`` that fires now (a copy arriving at this very instant counts if it was
+        sent before the timer was set: that is the order the events would have run in)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One tunable of a protocol: its default, documentation, and validation bounds.

@@ -4,40 +4,133 @@ shortcuts gives byte-identical results JSON with them switched off.
 Why a test: a shortcut skips work on the assumption that nothing changed; if a code path that
 changes a table forgot to say so, a run would silently diverge.  Comparing the whole JSON (FIB
 changes, messages, every metric) of real scenarios catches that.
+
+Link-state hellos in steady state are periodic streams of the engine (``LinkState.quiet_hellos``,
+:mod:`netsim.engine.periodic`): the shipped link-state scenarios run cold and from a warm start,
+and a few hand-built ones add what the shipped ones lack around a streaming link: loss on one
+direction only, jitter on some links, BFD, loss and attribute changes, a carrier delay, per-interface
+timers.  For link-state the whole trace is compared too (every message row in order, every FIB
+change and decision), which is stricter than the JSON.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from netsim.api import load_scenario, run_protocols
+from netsim.api import Scenario, load_scenario, parse_scenario, run_protocols, simulate
 from netsim.output import report
 from netsim.protocols.distvector.protocol import DistanceVector
+from netsim.protocols.linkstate.protocol import LinkState
+from netsim.trace import Trace
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: Shortcut switches: (class, attribute).
-SWITCHES = ((DistanceVector, "steady_state_shortcuts"),)
+SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (LinkState, "quiet_hellos"))
+#: Protocols with a shortcut.
+SHORTCUT_PROTOCOLS = ("distvector", "linkstate")
+
+#: Around streaming links: loss on one direction of r1-r2 (the other streams), jitter on r3-r4, BFD
+#: on r5-r6, loss switched on and off, a set_link and a cost change on streaming links, a silent
+#: failure at a fractional time, a crash, a flap, a carrier delay, a slower interface.
+STREAM_BREAKERS = """
+name: stream-breakers
+seed: 7
+duration: 200
+carrier_delay: 0.02
+topology:
+  links:
+    - {a: r1, b: r2, loss: [0.3, 0]}
+    - [r2, r3]
+    - {a: r3, b: r4, jitter: 0.003}
+    - [r4, r5]
+    - {a: r5, b: r6, bfd: {interval: 0.1, multiplier: 3}}
+    - [r6, r1]
+    - {a: r2, b: r5, cost: 2, delay: 0.004}
+    - [r3, r6, 3]
+routers:
+  r6: {interfaces: {r3: {linkstate: {hello_interval: 2, dead_interval: 7}}}}
+  r3: {interfaces: {r6: {linkstate: {hello_interval: 2, dead_interval: 7}}}}
+protocols:
+  linkstate: {hello_interval: 1, dead_interval: 4, min_ls_interval: 1}
+events:
+  - {at: 20, set_loss: [r2, r3], loss: [0.5, 0]}
+  - {at: 35, set_loss: [r2, r3], loss: 0}
+  - {at: 40.37, link_down: [r2, r5], silent: true}
+  - {at: 55, link_up: [r2, r5]}
+  - {at: 60.5, set_cost: [r6, r1], cost: 4}
+  - {at: 70, set_link: [r4, r5], bandwidth: 1000}
+  - {at: 80, link_down: [r5, r6], silent: true}
+  - {at: 95, link_up: [r5, r6]}
+  - {at: 100.25, node_down: r4}
+  - {at: 112, node_up: r4}
+  - {at: 130, flap: [r2, r3], period: 3, count: 4, down_time: 1}
+  - {at: 160, link_down: [r3, r6]}
+  - {at: 170.75, link_up: [r3, r6]}
+  - {at: 180, srlg: [[r1, r2], [r6, r1]]}
+"""
+#: Hand-built scenarios: name -> (YAML, protocol).
+HAND_BUILT = {"stream-breakers": (STREAM_BREAKERS, "linkstate")}
 
 
-def _cases() -> list[tuple[str, str]]:
+def _warm_start_applies(sc: Scenario) -> bool:
+    return not any(sc.graph.nodes[n].get("prefixes") for n in sc.graph.nodes)
+
+
+def _cases() -> list[Any]:
+    """Every shipped scenario (and its validation scenarios) with each protocol that has a shortcut;
+    link-state also from a warm start; then the hand-built ones."""
     out = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
+    paths = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "validate").glob("*.yaml"))
+    for path in paths:
+        name = str(path.relative_to(SCENARIOS))
         sc = load_scenario(path)
-        out += [(path.name, p) for p in sc.protocols if p == "distvector"]
+        for p in sc.protocols:
+            if p not in SHORTCUT_PROTOCOLS:
+                continue
+            out.append(pytest.param(name, p, None, id=f"{name}-{p}"))
+            if p == "linkstate" and _warm_start_applies(sc):
+                out.append(pytest.param(name, p, {"warm_start": True}, id=f"{name}-{p}-warm"))
+    for name, (_text, p) in HAND_BUILT.items():
+        out.append(pytest.param(name, p, None, id=f"{name}-{p}"))
+        out.append(pytest.param(name, p, {"warm_start": True}, id=f"{name}-{p}-warm"))
     return out
 
 
-@pytest.mark.parametrize(("name", "protocol"), _cases())
-def test_results_are_identical_without_the_shortcuts(name: str, protocol: str, monkeypatch: pytest.MonkeyPatch
-                                                     ) -> None:
-    sc = load_scenario(SCENARIOS / name)
-    fast = report.dumps(run_protocols(sc, [protocol], check_work=False))
+def _scenario(name: str) -> Scenario:
+    if name in HAND_BUILT:
+        return parse_scenario(HAND_BUILT[name][0])
+    return load_scenario(SCENARIOS / name)
+
+
+def _run(sc: Scenario, protocol: str, options: dict[str, Any] | None) -> tuple[str, Trace]:
+    if options is None:
+        results = run_protocols(sc, [protocol], check_work=False)
+    else:
+        results = [simulate(sc, protocol, options=options, check_work=False)]
+    return report.dumps(results), results[0].trace
+
+
+def _trace_rows(trace: Trace) -> tuple[Any, ...]:
+    """Every message row (columns as bytes: order and exact floats count), FIB change and decision."""
+    m = trace.messages
+    cols = tuple(bytes(c) for c in (m.times, m.sizes, m.counts, m.src, m.dst, m.kinds, m.arrivals))
+    return cols, tuple(m.kind_names), tuple(trace.route_changes), tuple(trace.decisions)
+
+
+@pytest.mark.parametrize(("name", "protocol", "options"), _cases())
+def test_results_are_identical_without_the_shortcuts(name: str, protocol: str, options: dict[str, Any] | None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = _scenario(name)
+    fast, fast_trace = _run(sc, protocol, options)
     for cls, attr in SWITCHES:
         monkeypatch.setattr(cls, attr, False)
-    plain = report.dumps(run_protocols(sc, [protocol], check_work=False))
+    plain, plain_trace = _run(sc, protocol, options)
     assert fast == plain
+    if protocol == "linkstate":
+        assert _trace_rows(fast_trace) == _trace_rows(plain_trace)
 
 
 def test_the_shortcuts_are_taken() -> None:
@@ -60,3 +153,105 @@ def test_the_shortcuts_are_taken() -> None:
         DistanceVector._refreshed_by = original  # type: ignore[method-assign]
     full_updates = res.metrics.messages_total
     assert 0 < taken < full_updates / 3
+
+
+QUIET = """
+topology: {generator: {kind: grid, rows: 3, cols: 4}}
+duration: 120
+protocols: {linkstate: {hello_interval: 1, dead_interval: 4, warm_start: true}}
+"""
+
+
+def _events_and_hellos(quiet: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int]:
+    """(SimPy events scheduled, hello ticks and deliveries handled, hellos sent) in a quiet
+    warm-started run."""
+    from netsim.engine import clock
+    from netsim.protocols.common.timer_phase import InterfaceTicker
+
+    monkeypatch.setattr(LinkState, "quiet_hellos", quiet)
+    counts = {"events": 0, "hello events": 0}
+
+    def counted(cls: type, name: str, key: str) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[key] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    counted(clock.Timer, "__init__", "events")
+    counted(InterfaceTicker, "_tick", "hello events")
+    counted(LinkState, "_on_hello", "hello events")
+    trace = simulate(parse_scenario(QUIET), "linkstate", check_work=False).trace
+    hello = trace.messages.kind_names.index("hello")
+    return counts["events"], counts["hello events"], sum(1 for k in trace.messages.kinds if k == hello)
+
+
+def test_quiet_hellos_make_almost_no_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quiet network's hellos are streams (else the equality tests would prove nothing): the plain
+    path makes two events per hello (tick, delivery); with streams a tick and a delivery happen
+    only when a stream forms, and what is left is the dead check, about one per neighbour every
+    dead - hello seconds."""
+    events, hello_events, hellos = _events_and_hellos(True, monkeypatch)
+    plain_events, plain_hello_events, plain_hellos = _events_and_hellos(False, monkeypatch)
+    assert hellos == plain_hellos > 2000
+    assert plain_events > plain_hello_events >= 2 * hellos - 100
+    assert hello_events < 0.05 * hellos
+    assert events < 0.4 * hellos
+
+
+SILENT = """
+topology: {generator: {kind: ring, n: 6}}
+duration: 40
+protocols: {linkstate: {hello_interval: 1, dead_interval: 4}}
+events: [{at: 23.4567, link_down: [r3, r4], silent: true}]
+"""
+
+
+def _detections(quiet: bool, seed: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[Any, ...]], int]:
+    """Every (time, router, neighbour, silence) at which the dead interval ran out, and how many
+    hello streams were running just before the failure."""
+    from netsim.engine.network import Network
+
+    monkeypatch.setattr(LinkState, "quiet_hellos", quiet)
+    streams = 0
+    original = Network.link_down
+
+    def link_down(self: Network, *args: Any, **kwargs: Any) -> None:
+        nonlocal streams
+        streams = len(self.streams)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "link_down", link_down)
+    trace = simulate(parse_scenario(SILENT), "linkstate", seed=seed, check_work=False).trace
+    out = [(d.time, d.router, d.note.neighbor, d.note.silent_for) for d in trace.decisions
+           if d.kind == "adjacency" and getattr(d.note, "event", "") == "InactivityTimer"]
+    return out, streams
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_silent_failure_is_detected_at_the_same_instant(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ends of the failed link declare the neighbour dead at the same float time and after
+    the same silence, whether the hellos before the failure were streams or events."""
+    fast, streams = _detections(True, seed, monkeypatch)
+    plain, no_streams = _detections(False, seed, monkeypatch)
+    assert streams == 12 and no_streams == 0  # every direction of the ring was streaming
+    assert sorted(r for _t, r, _n, _s in fast) == ["r3", "r4"]
+    assert all(23.4567 + 3 < t <= 23.4567 + 4.01 for t, *_ in fast)
+    assert fast == plain
+
+
+def test_a_run_in_progress_steps_logs_every_hello(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a progress callback the run goes in a hundred steps and streams are flushed once, at
+    the end: the same results and trace as one step, and as the plain path in steps."""
+    sc = parse_scenario(STREAM_BREAKERS)
+    steps: list[float] = []
+    stepped = simulate(sc, "linkstate", progress=lambda now, end: steps.append(now), check_work=False)
+    whole = simulate(sc, "linkstate", check_work=False)
+    assert len(steps) >= 100
+    assert report.dumps([stepped]) == report.dumps([whole])
+    assert _trace_rows(stepped.trace) == _trace_rows(whole.trace)
+    monkeypatch.setattr(LinkState, "quiet_hellos", False)
+    plain = simulate(sc, "linkstate", progress=lambda now, end: None, check_work=False)
+    assert _trace_rows(stepped.trace) == _trace_rows(plain.trace)

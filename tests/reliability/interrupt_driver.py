@@ -46,8 +46,8 @@ def install(point: str, nth: int, sig: int, patch) -> None:  # type: ignore[no-u
 
         run = network.Network.run
 
-        def run_and_fire(self, until):  # type: ignore[no-untyped-def]
-            run(self, until)
+        def run_and_fire(self, until, **kwargs):  # type: ignore[no-untyped-def]
+            run(self, until, **kwargs)
             maybe_fire()
 
         patch(network.Network, "run", run_and_fire)

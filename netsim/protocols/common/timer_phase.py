@@ -38,19 +38,32 @@ def random_phase(rng: Any, interval: float) -> float:
     return max(float(rng.uniform(0.0, interval)), 1e-6)
 
 
+#: ``repeat(iface, interval, resume)``: send this tick's message and hand its repetitions to the
+#: port (True), or do nothing (False: the tick runs as usual).  ``resume(iface, delay)`` gives the
+#: interface its timer back.
+Repeat = Callable[[str, float, Callable[[str, float], None]], bool]
+
+
 class InterfaceTicker:
     """One periodic timer per interface: ``fire(iface)`` every ``interval(iface)`` seconds.
 
     :meth:`start` arms every interface at a random phase (in sorted order, so the draws are
     reproducible); :meth:`restart` re-arms one interface a full interval from now (the caller has
     just said hello on it).
+
+    With ``repeat``, a tick may instead hand the interface's repetitions to the port (a periodic
+    stream, :class:`netsim.protocols.base.QuietPort`): the interface then has no timer until the
+    port calls :meth:`resume`.  The port breaks the stream before any change of the interface
+    reaches the protocol, so :meth:`restart` always finds the timer back.
     """
 
-    def __init__(self, port: Any, rng: Any, fire: Callable[[str], None], interval: Callable[[str], float]) -> None:
+    def __init__(self, port: Any, rng: Any, fire: Callable[[str], None], interval: Callable[[str], float],
+                 repeat: Repeat | None = None) -> None:
         self.port = port
         self.rng = rng
         self.fire = fire
         self.interval = interval
+        self.repeat = repeat
         self._timers: dict[str, Timer] = {}
 
     def start(self, ifaces: Iterable[str]) -> None:
@@ -66,6 +79,14 @@ class InterfaceTicker:
             old.cancel()
         self._timers[iface] = self.port.call_later(delay, self._tick, iface)
 
+    def resume(self, iface: str, delay: float) -> None:
+        """The port stopped repeating for ``iface``: tick again ``delay`` from now."""
+        self._arm(iface, delay)
+
     def _tick(self, iface: str) -> None:
-        self._timers[iface] = self.port.call_later(self.interval(iface), self._tick, iface)
+        interval = self.interval(iface)
+        if self.repeat is not None and self.repeat(iface, interval, self.resume):
+            del self._timers[iface]
+            return
+        self._timers[iface] = self.port.call_later(interval, self._tick, iface)
         self.fire(iface)

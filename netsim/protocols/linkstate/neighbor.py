@@ -50,13 +50,16 @@ class Neighbor(FloodPeer):
     """Per-neighbour protocol state (RFC 2328 §10), with this interface's own timers; the flooding
     state (queues, retransmission list, acknowledgements) comes from :class:`FloodPeer`."""
 
-    __slots__ = ("hello_interval", "dead", "last_hello", "dead_timer", "got_dbd", "pending", "dbd_timer")
+    __slots__ = ("hello_interval", "dead", "last_hello", "dead_timer", "dead_armed", "got_dbd", "pending",
+                 "dbd_timer")
 
     def __init__(self, name: str, hello_interval: float, dead: float, rxmt_interval: float, ack_delay: float) -> None:
         self.hello_interval = hello_interval
         self.dead = dead
         self.last_hello = -1.0
         self.dead_timer: Timer | None = None
+        #: When the dead timer was set (the port's quiet hellos are ordered against it).
+        self.dead_armed = 0.0
         self.dbd_timer: Timer | None = None
         super().__init__(name, DOWN, rxmt_interval, ack_delay)
         self.clear()

@@ -8,7 +8,9 @@ origination limits, reliable flooding, SPF scheduling and the SPF run) are share
   seeded random phase (``timer_phase``, :mod:`netsim.protocols.common.timer_phase`); a neighbour
   silent for ``dead_interval`` is declared down; carrier loss takes the adjacency down at once.
   Both timers (and ``rxmt_interval``) can be set per interface.  The neighbour state machine (Down,
-  Init, ExStart, Loading, Full) is the table ``NEIGHBOR_FSM``.
+  Init, ExStart, Loading, Full) is the table ``NEIGHBOR_FSM``.  A Full neighbour's hellos change
+  nothing but when it was last heard: on a port that offers it they are a periodic stream
+  (``quiet_hellos``), with identical results and no event per hello.
 * **Database exchange**: on two-way, each side sends a database description (the headers of
   its LSDB); each side then pushes the LSAs the other lacks; the adjacency is Full when every
   LSA the neighbour announced as newer has arrived.
@@ -32,8 +34,8 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, register
 from netsim.protocols.common.flooding import Flooder, FloodPolicy
@@ -88,6 +90,10 @@ from netsim.protocols.linkstate.warm import SpfView, WarmState, warm_state
 from netsim.trace import CostChanged, InterfaceChanged
 
 START, REFRESH = Trigger("start"), Trigger("refresh")
+#: The hello a Full neighbour ignores but for its arrival time: NEIGHBOR_FSM has no (Full, 2-WayReceived),
+#: and a Full neighbour's dead timer is always armed (only ``_check_dead`` unsets it, and re-arms it
+#: unless the neighbour goes Down), so ``_on_hello`` only sets ``last_hello``.
+QUIET_HELLO = Hello(True)
 
 
 @register
@@ -127,6 +133,14 @@ class LinkState(Protocol):
                                     "(full adjacencies, complete LSDB, routes installed at t=0) instead of "
                                     "a cold start; a router that restarts later still boots cold"),
     }
+
+    #: Steady-state hellos as periodic streams of the port (:class:`netsim.protocols.base.QuietPort`),
+    #: when it offers them: a Full neighbour declares ``Hello(sees_you=True)`` quiet, the sender hands
+    #: its repetitions to the port, and the dead check asks the port when the last one arrived.
+    #: Results are identical either way (a test runs both); in a large quiet network hellos are
+    #: most of the events, and this makes them cost a few float additions each.  Aligned timer
+    #: phases keep one event per hello (their ticks coincide on purpose).
+    quiet_hellos: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -183,6 +197,13 @@ class LinkState(Protocol):
                                dropped=self._lsa_dropped, resent=self._lsa_resent)
         #: Per-interface hello timers at random phases (None: aligned, one tick per interval).
         self._hellos: InterfaceTicker | None = None
+        #: The port's periodic streams (QuietPort), or None: one event per hello.
+        quiet = self.quiet_hellos and o.get("timer_phase") != ALIGNED
+        self._accept: Callable[[str, Any], None] | None = getattr(port, "accept_quiet", None) if quiet else None
+        self._send_periodic: Callable[..., bool] | None = getattr(port, "send_periodic", None) if quiet else None
+        self._quiet_heard: Callable[[str, float], float] | None = getattr(port, "quiet_heard", None) if quiet else None
+        if self._accept is None or self._send_periodic is None or self._quiet_heard is None:
+            self._accept = self._send_periodic = self._quiet_heard = None
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
@@ -203,7 +224,9 @@ class LinkState(Protocol):
             for interval in intervals or [float(self.opts["hello_interval"])]:
                 self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, interval)
             return
-        self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.nbrs[n].hello_interval)
+        repeat = self._hello_repeat if self._send_periodic is not None else None
+        self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.nbrs[n].hello_interval,
+                                       repeat)
         self._hellos.start(self.nbrs)
         self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, None)
 
@@ -215,7 +238,9 @@ class LinkState(Protocol):
                 nb.state = FULL
                 nb.got_dbd = True
                 nb.last_hello = 0.0
-                nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
+                self._arm_dead(nb, nb.dead)
+                if self._accept is not None:
+                    self._accept(name, QUIET_HELLO)
         self.db.load(state.lsdb)
         self.db.graph = dict(state.graph)
         self.db.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
@@ -248,6 +273,14 @@ class LinkState(Protocol):
     def _send_hello(self, iface: str) -> None:
         self.port.send(iface, Hello(self.nbrs[iface].state != DOWN), hello_size())
 
+    def _hello_repeat(self, iface: str, interval: float, resume: Callable[[str, float], None]) -> bool:
+        """A hello tick that may hand its repetitions to the port: only a hello that says "I see
+        you" can be quiet (the neighbour's FSM ignores it when Full); the port checks the rest."""
+        assert self._send_periodic is not None
+        if self.nbrs[iface].state == DOWN or not self.port.interfaces()[iface].up:
+            return False
+        return self._send_periodic(iface, QUIET_HELLO, hello_size(), interval, resume)
+
     def on_message(self, iface: str, msg: Any) -> None:
         nb = self.nbrs.get(iface)
         if nb is None or not self.port.interfaces()[iface].up:
@@ -265,7 +298,7 @@ class LinkState(Protocol):
     def _on_hello(self, nb: Neighbor, msg: Hello) -> None:
         nb.last_hello = self.port.now
         if nb.dead_timer is None:
-            nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
+            self._arm_dead(nb, nb.dead)
         was = nb.state
         if was == FULL and msg.sees_you:
             return  # steady state: NEIGHBOR_FSM has no entry for (Full, 2-WayReceived)
@@ -273,15 +306,25 @@ class LinkState(Protocol):
         if was in (DOWN, INIT) and nb.state != was or (was != DOWN and not msg.sees_you):
             self._send_hello(nb.name)  # answer at once so the neighbour reaches two-way quickly
 
+    def _arm_dead(self, nb: Neighbor, delay: float) -> None:
+        nb.dead_timer = self.port.call_later(delay, self._check_dead, nb)
+        nb.dead_armed = self.port.now
+
     def _check_dead(self, nb: Neighbor) -> None:
+        """RouterDeadInterval: the last hello is the later of the last one delivered and the last
+        quiet one the port stood for (a steady neighbour's hellos cost no event here)."""
         nb.dead_timer = None
         if nb.state == DOWN:
             return
+        if self._quiet_heard is not None:
+            heard = self._quiet_heard(nb.name, nb.dead_armed)
+            if heard > nb.last_hello:
+                nb.last_hello = heard
         silent_for = self.port.now - nb.last_hello
         if silent_for >= nb.dead - 1e-12:
             self._fsm(nb, INACTIVITY, silent_for=silent_for)
         else:
-            nb.dead_timer = self.port.call_later(nb.dead - silent_for, self._check_dead, nb)
+            self._arm_dead(nb, nb.dead - silent_for)
 
     def on_link_change(self, iface: str, up: bool) -> None:
         nb = self.nbrs[iface]
@@ -304,6 +347,9 @@ class LinkState(Protocol):
         if entry is None:
             return
         old = nb.state
+        if self._accept is not None and entry[0] != old:
+            # Before the change takes effect: the port delivers what is in flight as it stands.
+            self._accept(nb.name, QUIET_HELLO if entry[0] == FULL else None)
         nb.state, action = entry
         note = AdjacencyChanged(nb.name, old, nb.state, event, silent_for, len(nb.pending), via_dbd)
         if old != nb.state:
