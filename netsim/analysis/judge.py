@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -129,7 +129,7 @@ class ShortestPathJudge:
         #: Per destination column: what each router's walk reached, until the topology changes.
         self.reach_facts: dict[int, ReachFacts] = {}
         self.neighbours: list[np.ndarray] = self._static_neighbours()
-        positions: dict[int, tuple[object, np.ndarray | None]] = {}  # per shared destination list
+        positions: dict[int, tuple[object, np.ndarray | slice | None]] = {}  # per shared destination list
         for r in world.routers:
             table = initial.get(r)
             if table is not None:
@@ -180,7 +180,7 @@ class ShortestPathJudge:
             self.hopsets[i].append(tuple(self.index.get(x, -1) for x in hops))
         return h
 
-    def _load(self, i: int, table: Mapping[str, Route], positions: dict[int, tuple[object, np.ndarray | None]]
+    def _load(self, i: int, table: Mapping[str, Route], positions: dict[int, tuple[object, np.ndarray | slice | None]]
               ) -> None:
         """Mirror router ``i``'s initial FIB; a column table (``FibTable``) without a Python loop
         (``positions`` caches where each shared destination list's names sit in the matrices)."""
@@ -189,9 +189,7 @@ class ShortestPathJudge:
         if dests is not None and choice is not None:
             hit = positions.get(id(dests))
             if hit is None or hit[0] is not dests:
-                known = all(d in self.dindex for d in dests)
-                hit = positions[id(dests)] = (dests, np.fromiter((self.dindex[d] for d in dests), dtype=np.intp,
-                                                                 count=len(dests)) if known else None)
+                hit = positions[id(dests)] = (dests, self._positions(dests))
             pos = hit[1]
         if pos is not None:
             local = np.array([self._hop_id(i, hops) for hops in table.choices] + [-1], dtype=np.int32)
@@ -200,6 +198,14 @@ class ShortestPathJudge:
             return
         for d, route in table.items():
             self._mirror(i, self.dindex[d], route)
+
+    def _positions(self, dests: Sequence[str]) -> np.ndarray | slice | None:
+        """Where the names ``dests`` sit among the matrices' columns (None: not all do); a slice
+        when they are the columns themselves, in order (a row is then written, not scattered)."""
+        if not all(d in self.dindex for d in dests):
+            return None
+        pos = np.fromiter((self.dindex[d] for d in dests), dtype=np.intp, count=len(dests))
+        return slice(None) if len(pos) == len(self.dests) and np.array_equal(pos, np.arange(len(pos))) else pos
 
     def _mirror(self, i: int, j: int, route: Route | None) -> None:
         if route is None:

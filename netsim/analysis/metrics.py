@@ -222,9 +222,10 @@ def _final_table(world: World, router: str, initial: Mapping[str, Mapping[str, R
                  seen: dict[int, bool]) -> Mapping[str, Route]:
     """A router's FIB at the end, in destination order.
 
-    A FIB copied from a column table in destination order, and since then only changed or
+    A FIB replayed over a column table in destination order, and since then only changed or
     emptied entry by entry (never given a new destination: ``grown``), is still in order, so it
-    is not re-sorted; one never touched at all is the (read-only) table itself.
+    is not re-sorted (nor copied: it is the table and its changes, a ``ChangedFib``); one never
+    touched at all is the (read-only) table itself.
     """
     if router in world.down:
         return {}
