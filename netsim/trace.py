@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -401,6 +401,21 @@ class FibTable(Mapping[str, Route]):
             raise KeyError(dest)
         return self._route(j)
 
+    def get(self, dest: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        """Without raising and catching a KeyError per miss (replays look entries up one by one)."""
+        j = self.index.get(dest)
+        if j is None or self.choice[j] < 0:
+            return default
+        return self._route(j)
+
+    def __contains__(self, dest: object) -> bool:
+        j = self.index.get(dest)  # type: ignore[call-overload]
+        return j is not None and bool(self.choice[j] >= 0)
+
+    def items(self) -> ItemsView[str, Route]:
+        """Items in destination order, built with array operations rather than a lookup per entry."""
+        return _FibItems(self)
+
     def __iter__(self) -> Iterator[str]:
         dests = self.dests
         return (dests[j] for j in np.flatnonzero(self.choice >= 0).tolist())
@@ -409,14 +424,18 @@ class FibTable(Mapping[str, Route]):
         return self._len
 
     def to_dict(self) -> dict[str, Route]:
-        """A plain, mutable copy (entries in destination order); the ``Route`` objects are shared.
+        """A plain, mutable copy (entries in destination order); the ``Route`` objects are shared."""
+        return dict(self._pairs())
+
+    def _pairs(self) -> Iterator[tuple[str, Route]]:
+        """(dest, route) in destination order.
 
         Built with one Python step per distinct (next hops, cost) rather than per destination:
-        replays copy the tables of every router whose FIB changes.
+        routers copy their tables when their FIB first changes, and results list every table.
         """
         cols = np.flatnonzero(self.choice >= 0)
         if not len(cols):
-            return {}
+            return iter(())
         ucost, cost_at = np.unique(self.costs[cols], return_inverse=True)
         key = cost_at.reshape(-1).astype(np.int64) * len(self.choices) + self.choice[cols]
         ukey, which = np.unique(key, return_inverse=True)
@@ -424,7 +443,7 @@ class FibTable(Mapping[str, Route]):
         routes = np.empty(len(ukey), dtype=object)
         routes[:] = [self._intern(k % len(self.choices), costs[k // len(self.choices)]) for k in ukey.tolist()]
         names = self._names_array()
-        return dict(zip(names[cols].tolist(), routes[which.reshape(-1)].tolist(), strict=True))
+        return zip(names[cols].tolist(), routes[which.reshape(-1)].tolist(), strict=True)
 
     def _intern(self, h: int, cost: float) -> Route:
         route = self._routes.get((h, cost))
@@ -445,6 +464,15 @@ class FibTable(Mapping[str, Route]):
 
 
 _NAMES: dict[int, tuple[Sequence[str], np.ndarray]] = {}
+
+
+class _FibItems(ItemsView[str, Route]):
+    """Items of a :class:`FibTable` without a lookup per entry."""
+
+    _mapping: FibTable
+
+    def __iter__(self) -> Iterator[tuple[str, Route]]:
+        return self._mapping._pairs()
 
 
 @dataclass(slots=True)

@@ -18,13 +18,18 @@ Loops and black holes are found by walking the FIBs towards each destination
 (:func:`walk_faults`), and only from routers holding a wrong entry for it: when every correct
 entry leads strictly closer to the destination, a cycle must contain a wrong entry and a dead end
 is one.  For shortest paths that holds when every link costs more than the cost tolerance
-(checked: ``downhill``); a model's correct forwarding is loop-free by construction.
+(checked: ``downhill``); a model's correct forwarding is loop-free by construction.  Between
+topology changes the shortest-path judge remembers what each router's walk reached
+(:mod:`netsim.analysis.walks`) and, after a FIB change, walks again only from the routers whose
+walks passed through a changed entry: a failure on a large network corrects a destination's
+wrong entries one router at a time, and each correction moves few walks.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -32,6 +37,7 @@ import numpy as np
 from netsim.analysis.oracle import CorrectnessModel, Tables
 from netsim.analysis.oracle.shortest_paths import Distances, below_ceiling, prefix_distances, prefix_origins
 from netsim.analysis.replay import World
+from netsim.analysis.walks import ReachFacts, walk_column
 from netsim.numeric import EPS
 from netsim.trace import Route
 
@@ -86,6 +92,10 @@ def walk_faults(targets: set[T] | frozenset[T], sources: Iterable[T], hops: Call
 class ShortestPathJudge:
     """The vectorised judge for shortest-path correctness (see the module docstring)."""
 
+    #: Walk forwarding the original way (roots from whole columns, :func:`walk_faults` with a call
+    #: per hop): the reference the tests hold :func:`walk_column` and the transposed verdicts to.
+    reference: bool = False
+
     def __init__(self, world: World, initial: Mapping[str, Mapping[str, Route]], graph: object,
                  ceiling: float = np.inf) -> None:
         """``ceiling``: the path cost from which a destination is unreachable (RIP's infinity)."""
@@ -102,17 +112,24 @@ class ShortestPathJudge:
         m = len(self.dests)
         self.cost = np.full((n, m), np.nan)
         self.choice = np.full((n, m), -1, dtype=np.int32)
+        #: ``choice`` as a memoryview: ``view[i, j]`` is a plain int, read hop by hop in walks.
+        self._choice_view = memoryview(self.choice)
         #: Per router: its distinct next-hop tuples as router indices (-1: not a router), and ids.
         self.hopsets: list[list[tuple[int, ...]]] = [[] for _ in range(n)]
         self.hopset_id: list[dict[tuple[str, ...], int]] = [{} for _ in range(n)]
         self.bad = np.zeros((n, m), dtype=bool)
+        #: ``bad`` transposed (destination-major), kept in step: a walk's roots are one
+        #: destination's wrong entries, a strided column of ``bad`` but a contiguous row here.
+        self.bad_t = np.zeros((m, n), dtype=bool)
         self.nbad = 0
         self.down = np.zeros(n, dtype=bool)
         self.loops: set[str] = set()
         self.holes: set[str] = set()
         self.track_forwarding = False
+        #: Per destination column: what each router's walk reached, until the topology changes.
+        self.reach_facts: dict[int, ReachFacts] = {}
         self.neighbours: list[np.ndarray] = self._static_neighbours()
-        positions: dict[int, tuple[object, np.ndarray | None]] = {}  # per shared destination list
+        positions: dict[int, tuple[object, np.ndarray | slice | None]] = {}  # per shared destination list
         for r in world.routers:
             table = initial.get(r)
             if table is not None:
@@ -124,7 +141,7 @@ class ShortestPathJudge:
         del hint
         self._refresh_dest_dist()
         self.downhill = self._downhill()
-        self._check_rows(range(n))
+        self._judge_all()
 
     # -- distances to every destination -----------------------------------------------------------
     def _refresh_dest_dist(self) -> None:
@@ -163,7 +180,7 @@ class ShortestPathJudge:
             self.hopsets[i].append(tuple(self.index.get(x, -1) for x in hops))
         return h
 
-    def _load(self, i: int, table: Mapping[str, Route], positions: dict[int, tuple[object, np.ndarray | None]]
+    def _load(self, i: int, table: Mapping[str, Route], positions: dict[int, tuple[object, np.ndarray | slice | None]]
               ) -> None:
         """Mirror router ``i``'s initial FIB; a column table (``FibTable``) without a Python loop
         (``positions`` caches where each shared destination list's names sit in the matrices)."""
@@ -172,9 +189,7 @@ class ShortestPathJudge:
         if dests is not None and choice is not None:
             hit = positions.get(id(dests))
             if hit is None or hit[0] is not dests:
-                known = all(d in self.dindex for d in dests)
-                hit = positions[id(dests)] = (dests, np.fromiter((self.dindex[d] for d in dests), dtype=np.intp,
-                                                                 count=len(dests)) if known else None)
+                hit = positions[id(dests)] = (dests, self._positions(dests))
             pos = hit[1]
         if pos is not None:
             local = np.array([self._hop_id(i, hops) for hops in table.choices] + [-1], dtype=np.int32)
@@ -183,6 +198,14 @@ class ShortestPathJudge:
             return
         for d, route in table.items():
             self._mirror(i, self.dindex[d], route)
+
+    def _positions(self, dests: Sequence[str]) -> np.ndarray | slice | None:
+        """Where the names ``dests`` sit among the matrices' columns (None: not all do); a slice
+        when they are the columns themselves, in order (a row is then written, not scattered)."""
+        if not all(d in self.dindex for d in dests):
+            return None
+        pos = np.fromiter((self.dindex[d] for d in dests), dtype=np.intp, count=len(dests))
+        return slice(None) if len(pos) == len(self.dests) and np.array_equal(pos, np.arange(len(pos))) else pos
 
     def _mirror(self, i: int, j: int, route: Route | None) -> None:
         if route is None:
@@ -236,43 +259,54 @@ class ShortestPathJudge:
         return bad
 
     def _entry_bad(self, i: int, j: int) -> bool:
-        """One entry: the scalar twin of :meth:`_row_bad` (same arithmetic as ``Oracle.entry_ok``)."""
-        if self.down[i] or i == j:
+        """One entry: the scalar twin of :meth:`_row_bad` (same arithmetic as ``Oracle.entry_ok``),
+        reading array elements as Python numbers (``item``): it runs once per changed entry."""
+        if i == j or self.down.item(i):
             return False
-        best = self.dest_dist[i, j]
-        h = int(self.choice[i, j])
-        local = self.local is not None and self.local[i, j]
-        if (j < self.n and self.down[j]) or local or not np.isfinite(best):
+        dist = self.dest_dist
+        best = dist.item(i, j)
+        h = self._choice_view[i, j]
+        local = self.local is not None and self.local.item(i, j)
+        if (j < self.n and self.down.item(j)) or local or not math.isfinite(best):
             return h >= 0
         if h < 0:
             return True
         hops = self.hopsets[i][h]
         tol = EPS * max(1.0, best)
-        if not hops or abs(self.cost[i, j] - best) > tol:
+        if not hops or abs(self.cost.item(i, j) - best) > tol:
             return True
         adj = self.dist.adj[i]
-        col = self.dest_dist[:, j]
         for x in hops:
             c = adj.get(x)
-            if c is None or abs(c + col[x] - best) > tol:
+            if c is None or abs(c + dist.item(x, j) - best) > tol:
                 return True
         return False
+
+    def _judge_all(self) -> None:
+        """Every row, then ``bad_t`` in one transpose (not element by element)."""
+        for i in range(self.n):
+            self.bad[i] = self._row_bad(i)
+        self.nbad = int(np.count_nonzero(self.bad))
+        self.bad_t = np.ascontiguousarray(self.bad.T)
 
     def _check_rows(self, rows: Iterable[int]) -> None:
         for i in rows:
             new = self._row_bad(i)
-            self.nbad += int(np.count_nonzero(new)) - int(np.count_nonzero(self.bad[i]))
-            self.bad[i] = new
+            flipped = np.flatnonzero(new != self.bad[i])
+            if len(flipped):
+                self.nbad += int(np.count_nonzero(new[flipped])) * 2 - len(flipped)
+                self.bad[i] = new
+                self.bad_t[flipped, i] = new[flipped]
 
     def _check_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
         for i, j in pairs:
             new = self._entry_bad(i, j)
             if new != self.bad[i, j]:
-                self.bad[i, j] = new
+                self.bad[i, j] = self.bad_t[j, i] = new
                 self.nbad += 1 if new else -1
 
     # -- replay steps -----------------------------------------------------------------------------
-    def routes_changed(self, pairs: set[tuple[str, str]]) -> None:
+    def routes_changed(self, pairs: Collection[tuple[str, str]]) -> None:
         """Entries changed (already applied to the world) with no topology change at this instant."""
         ij = self._sync(pairs)
         per_row = Counter(i for i, _ in ij)
@@ -280,13 +314,17 @@ class ShortestPathJudge:
         self._check_rows(sorted(busy))
         self._check_pairs(p for p in ij if p[0] not in busy)
         if self.track_forwarding:
-            for j in sorted({j for _, j in ij}):
-                self._forwarding(j)
+            per_dest: dict[int, list[int]] = {}
+            for i, j in ij:
+                per_dest.setdefault(j, []).append(i)
+            for j in sorted(per_dest):
+                self._forwarding(j, per_dest[j])
 
-    def topology_changed(self, pairs: set[tuple[str, str]]) -> None:
+    def topology_changed(self, pairs: Collection[tuple[str, str]]) -> None:
         """The world's topology changed (and maybe some entries, already applied): re-judge every
         router whose entries the change can affect, then every destination's forwarding."""
         w = self.world
+        self.reach_facts = {}  # links and walk ends may have changed: nothing remembered holds
         was_down = self.down.copy()
         self.down[:] = False
         for r in w.down:
@@ -318,13 +356,31 @@ class ShortestPathJudge:
         if self.track_forwarding:
             self.forwarding_all()
 
-    def _sync(self, pairs: set[tuple[str, str]]) -> list[tuple[int, int]]:
-        out = []
-        fibs = self.world.fibs
+    def _sync(self, pairs: Collection[tuple[str, str]]) -> list[tuple[int, int]]:
+        """Mirror the changed entries; their (router, destination) indices.
+
+        The arrays are written once for all pairs: a cold start installs every FIB at one
+        instant (160 k entries on a 400-router network), so the loop does only lookups."""
+        out: list[tuple[int, int]] = []
+        costs: list[float] = []
+        hop_ids: list[int] = []
+        fibs, down, index, dindex, ids_of = self.world.fibs, self.world.down, self.index, self.dindex, self.hopset_id
+        nan = float("nan")
         for r, d in pairs:
-            i, j = self.index[r], self.dindex[d]
-            self._mirror(i, j, None if r in self.world.down else fibs[r].get(d))
+            i, j = index[r], dindex[d]
             out.append((i, j))
+            route = None if r in down else fibs[r].get(d)
+            if route is None:
+                costs.append(nan)
+                hop_ids.append(-1)
+            else:
+                costs.append(route.cost)
+                h = ids_of[i].get(route.next_hops)
+                hop_ids.append(self._hop_id(i, route.next_hops) if h is None else h)
+        if out:
+            rows, cols = np.array(out, dtype=np.intp).T
+            self.cost[rows, cols] = costs
+            self.choice[rows, cols] = hop_ids
         return out
 
     # -- forwarding (loops and black holes) --------------------------------------------------------
@@ -332,13 +388,25 @@ class ShortestPathJudge:
         """Every destination's forwarding faults; only destinations with an incorrect entry can
         have any (see :meth:`_roots_idx`), which one vectorised pass finds."""
         self.loops, self.holes = set(), set()
-        cols = np.flatnonzero(self.bad.any(axis=0)) if self.downhill else range(len(self.dests))
+        self.reach_facts = {}
+        cols = np.flatnonzero(self.bad_t.any(axis=1)) if self.downhill else range(len(self.dests))
         for j in cols:
             self._forwarding(int(j))
 
     def _roots_idx(self, j: int) -> list[int]:
         """Sources whose walks towards ``j`` can reveal every loop and dead end (module docstring);
-        without ``downhill``, every router that can reach the destination."""
+        without ``downhill``, every router that can reach the destination.
+
+        With ``downhill`` only the routers holding a wrong entry for ``j`` are looked at (a row of
+        ``bad_t``), not the whole column of every matrix."""
+        if self.downhill and not self.reference:
+            if j < self.n and self.down[j]:
+                return []
+            cand = np.flatnonzero(self.bad_t[j])  # never j itself: a router's own column is never wrong
+            keep = np.isfinite(self.dest_dist[cand, j]) & ~self.down[cand]
+            if j >= self.n and self.local is not None:
+                keep &= ~self.local[cand, j]
+            return cand[keep].tolist()
         reach = np.isfinite(self.dest_dist[:, j]) & ~self.down
         if j < self.n:
             if self.down[j]:
@@ -349,17 +417,56 @@ class ShortestPathJudge:
         sel = reach & self.bad[:, j] if self.downhill else reach
         return np.flatnonzero(sel).tolist()
 
-    def _forwarding(self, j: int) -> None:
+    def _forwarding(self, j: int, changed: list[int] | None = None) -> None:
+        """Re-judge destination ``j``'s forwarding: afresh, or (``changed``: the routers whose
+        entries for it just changed, topology unchanged) walking again only where it can differ."""
         dest = self.dests[j]
+        if self.reference:
+            loop, hole = self._walk_reference(j)
+        elif changed is None:
+            loop, hole = walk_column(self.n, self._targets(j), self._roots_idx(j), self._choice_view, j,
+                                     self.hopsets, self.dist.adj)
+        else:
+            loop, hole = self._walk_known(j, changed)
+        (self.loops.add if loop else self.loops.discard)(dest)
+        (self.holes.add if hole else self.holes.discard)(dest)
+
+    def _walk_known(self, j: int, changed: list[int]) -> tuple[bool, bool]:
+        """The verdict of the walks from the roots, reusing what earlier walks towards ``j`` found
+        where no changed entry lies on the way (:class:`~netsim.analysis.walks.ReachFacts`).
+
+        Without a topology change, an entry's verdict, and so whether its router is a root,
+        changes only where the entry does: the roots are updated at the changed routers alone."""
+        known = self.reach_facts.get(j)
+        if known is None:
+            roots = self._roots_idx(j)
+            if not roots:
+                return False, False
+            known = self.reach_facts[j] = ReachFacts(roots)
+        else:
+            known.update(changed, lambda i: self._is_root(i, j))
+            if not known.roots:
+                del self.reach_facts[j]  # nothing to walk: no memory kept for it
+                return False, False
+        return known.verdict(self._targets(j), self._choice_view, j, self.hopsets, self.dist.adj)
+
+    def _is_root(self, i: int, j: int) -> bool:
+        """Whether router ``i`` is one of :meth:`_roots_idx` for ``j``."""
+        if (j < self.n and (self.down[j] or i == j)) or self.down[i] or not np.isfinite(self.dest_dist[i, j]):
+            return False
+        if j >= self.n and self.local is not None and self.local[i, j]:
+            return False
+        return bool(self.bad_t[j, i]) if self.downhill else True
+
+    def _walk_reference(self, j: int) -> tuple[bool, bool]:
+        """The original walk: the whole column as a list, a call per hop and per link."""
         col, hopsets, adj = self.choice[:, j].tolist(), self.hopsets, self.dist.adj
 
         def hops(i: int) -> list[int]:
             h = col[i]
             return list(hopsets[i][h]) if h >= 0 else []
 
-        loop, hole = walk_faults(self._targets(j), self._roots_idx(j), hops, lambda a, b: b in adj[a])
-        (self.loops.add if loop else self.loops.discard)(dest)
-        (self.holes.add if hole else self.holes.discard)(dest)
+        return walk_faults(self._targets(j), self._roots_idx(j), hops, lambda a, b: b in adj[a])
 
 
 class ModelJudge:
@@ -407,7 +514,7 @@ class ModelJudge:
         have = self.world.fibs[router].get(dest)
         return have is None if want is None else want.accepts(have)
 
-    def routes_changed(self, pairs: set[tuple[str, str]]) -> None:
+    def routes_changed(self, pairs: Collection[tuple[str, str]]) -> None:
         if self.model is not None:
             for r, d in pairs:
                 (self.bad.discard if self._ok(r, d) else self.bad.add)((r, d))
@@ -415,7 +522,7 @@ class ModelJudge:
             for d in sorted({d for _r, d in pairs}):
                 self._forwarding(d)
 
-    def topology_changed(self, pairs: set[tuple[str, str]]) -> None:
+    def topology_changed(self, pairs: Collection[tuple[str, str]]) -> None:
         self._reexpect()
         if self.track_forwarding:
             self.forwarding_all()

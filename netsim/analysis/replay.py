@@ -8,7 +8,7 @@ started with (``Trace.initial_fibs``, a warm start's checkpoint; empty otherwise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -38,16 +38,18 @@ class World:
     routers: tuple[str, ...]
     links: dict[tuple[str, str], LinkState]
     down: set[str] = field(default_factory=set)
-    fibs: dict[str, dict[str, Route]] = field(default_factory=dict)
+    fibs: dict[str, MutableMapping[str, Route]] = field(default_factory=dict)
 
     @classmethod
     def initial(cls, graph: nx.Graph, trace: Trace, *, lazy: bool = False) -> World:
         """The world at t=0 before any record: every link up, the initial FIBs loaded.
 
-        ``lazy``: copy a router's initial FIB only when it is first looked up (``fibs`` then holds
-        only the routers touched so far; a caller iterating ``fibs`` must not ask for this).  Why:
-        the metrics judge initial FIBs as arrays and read few of them as dicts, and copying 14.5 M
-        entries of a warm-started 3,800-router network would cost seconds and a gigabyte.
+        ``lazy``: never copy a router's initial FIB: when it is first looked up, ``fibs`` gets a
+        :class:`ChangedFib` over it, which keeps only the changes (``fibs`` then holds only the
+        routers touched so far; a caller iterating ``fibs`` must not ask for this).  Why: the
+        metrics judge initial FIBs as arrays and read few entries as Routes, and copying 14.5 M
+        entries of a warm-started 3,800-router network, or even the FIBs of the thousand routers
+        one failure changes, costs seconds and hundreds of megabytes.
         """
         links = initial_links(graph)
         tables = trace.initial_fibs or {}
@@ -93,18 +95,97 @@ def _copy(table: Mapping[str, Route] | None) -> dict[str, Route]:
     return to_dict() if to_dict is not None else dict(table)
 
 
-class _InitialFibs(dict[str, dict[str, Route]]):
-    """``World.fibs`` that copies a router's initial FIB on first lookup (see ``World.initial``)."""
+class ChangedFib(MutableMapping[str, Route]):
+    """A router's FIB as its initial table and the changes replayed since (copy on write, per entry).
+
+    It behaves as the plain dict copy of the table it stands for would, in iteration order too:
+    the table's order, an entry removed and set again moving to the end, new entries after the
+    table's, so replays and final tables do not depend on which form a FIB is in.
+    """
+
+    __slots__ = ("_base", "_over", "_gone", "_tail")
+
+    def __init__(self, base: Mapping[str, Route]) -> None:
+        self._base = base
+        self._over: dict[str, Route] = {}  # entries of the table with a new route, in place
+        self._gone: set[str] = set()  # entries of the table removed (or moved to the end)
+        self._tail: dict[str, Route] = {}  # entries added at the end
+
+    def get(self, dest: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        if dest in self._tail:
+            return self._tail[dest]
+        if dest in self._gone:
+            return default
+        route = self._over.get(dest)
+        return route if route is not None else self._base.get(dest, default)
+
+    def __getitem__(self, dest: str) -> Route:
+        route = self.get(dest)
+        if route is None:
+            raise KeyError(dest)
+        return route
+
+    def __contains__(self, dest: object) -> bool:
+        return self.get(dest) is not None  # type: ignore[arg-type]
+
+    def __setitem__(self, dest: str, route: Route) -> None:
+        if dest in self._tail or dest in self._gone or dest not in self._base:
+            self._tail[dest] = route
+        else:
+            self._over[dest] = route
+
+    def __delitem__(self, dest: str) -> None:
+        if dest in self._tail:
+            del self._tail[dest]
+        elif dest in self._base and dest not in self._gone:
+            self._gone.add(dest)
+            self._over.pop(dest, None)
+        else:
+            raise KeyError(dest)
+
+    def __iter__(self) -> Iterator[str]:
+        gone = self._gone
+        yield from (d for d in self._base if d not in gone) if gone else self._base
+        yield from self._tail
+
+    def __len__(self) -> int:
+        return len(self._base) - len(self._gone) + len(self._tail)
+
+    def items(self) -> ItemsView[str, Route]:
+        return _ChangedItems(self)
+
+    def _pairs(self) -> Iterator[tuple[str, Route]]:
+        """(dest, route) in order, from the table's own item order (fast for a column table)."""
+        over, gone = self._over, self._gone
+        for d, route in self._base.items():
+            if d not in gone:
+                yield d, over.get(d, route)
+        yield from self._tail.items()
+
+
+class _ChangedItems(ItemsView[str, Route]):
+    """Items of a :class:`ChangedFib` without a lookup per entry."""
+
+    _mapping: ChangedFib
+
+    def __iter__(self) -> Iterator[tuple[str, Route]]:
+        return self._mapping._pairs()
+
+
+class _InitialFibs(dict[str, MutableMapping[str, Route]]):
+    """``World.fibs`` that puts a :class:`ChangedFib` over a router's initial FIB on first lookup
+    (see ``World.initial``)."""
 
     def __init__(self, routers: tuple[str, ...], tables: Mapping[str, Mapping[str, Route]]) -> None:
         super().__init__()
         self._routers = set(routers)
         self._tables = tables
 
-    def __missing__(self, router: str) -> dict[str, Route]:
+    def __missing__(self, router: str) -> MutableMapping[str, Route]:
         if router not in self._routers:
             raise KeyError(router)
-        fib = self[router] = _copy(self._tables.get(router))
+        table = self._tables.get(router)
+        fib = self[router] = ChangedFib(table) if table else {}
         return fib
 
 
