@@ -33,6 +33,7 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, register
@@ -88,6 +89,7 @@ from netsim.protocols.linkstate.warm import SpfView, WarmState, warm_state
 from netsim.trace import CostChanged, InterfaceChanged
 
 START, REFRESH = Trigger("start"), Trigger("refresh")
+_KEY = attrgetter("key")
 
 
 @register
@@ -216,8 +218,7 @@ class LinkState(Protocol):
                 nb.got_dbd = True
                 nb.last_hello = 0.0
                 nb.dead_timer = self.port.call_later(nb.dead, self._check_dead, nb)
-        self.db.load(state.lsdb)
-        self.db.graph = dict(state.graph)
+        self.db.load(state.lsdb, state.graph, state.with_prefixes)
         self.db.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
         self.own.seq = self.db.entries[me].seq
         table = state.table(me)
@@ -319,7 +320,7 @@ class LinkState(Protocol):
 
     # ============================ database exchange =============================================
     def _send_dbd(self, nb: Neighbor) -> None:
-        headers = tuple((o, lsa.seq) for o, lsa in self.db.entries.items())
+        headers = tuple(map(_KEY, self.db.entries.values()))  # an LSA's key is its header (origin, seq)
         self.port.send(nb.name, DbDescription(headers, nb.got_dbd), dbd_size(len(headers)))
         if not nb.got_dbd and nb.dbd_timer is None:
             nb.dbd_timer = self.port.call_later(nb.rxmt_interval, self._dbd_rxmt, nb)
