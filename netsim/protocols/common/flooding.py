@@ -208,6 +208,7 @@ class Flooder:
         instances one update installs, only the first is flooded by :meth:`flood`; it starts every
         timer flooding needs, so the rest are simply stored in the same queues.
         """
+        now = self.port.now
         get = self.db.entries.get
         rxmt = nb.rxmt
         held_get = rxmt.get
@@ -232,9 +233,9 @@ class Flooder:
                 if nb.ack_timer is None:
                     nb.ack_timer = self.port.call_later(nb.ack_delay, self._send_acks, nb)
                 continue
-            if not self._newer(nb, lsa, mine):
+            if not self._newer(nb, lsa, mine, now):
                 continue
-            self.db.install(lsa, nb.name, self.port.now)
+            self.db.install(lsa, nb.name, now)
             if fanout is None:
                 self.flood(lsa, exclude=nb.name)
                 fanout = self._queues(nb.name)
@@ -246,7 +247,7 @@ class Flooder:
                 self.own_newer(nb, lsa)
         return fanout is not None
 
-    def _newer(self, nb: FloodPeer, lsa: Any, mine: Any) -> bool:
+    def _newer(self, nb: FloodPeer, lsa: Any, mine: Any, now: float) -> bool:
         """Should ``lsa``, not the instance we hold (``mine``, None if none), be installed?  An older
         one is answered with ours, one that comes too soon is dropped, a purge of what we never
         had is acknowledged only, a newer one of our own is reissued past (IS-IS)."""
@@ -256,7 +257,7 @@ class Flooder:
             if lsa.rank < mine.rank:
                 self.queue(nb, mine)  # the neighbour is behind: send it our newer copy
                 return False
-            since = self.port.now - self.db.installed_at.get(origin, -1e18)
+            since = now - self.db.installed_at.get(origin, -1e18)
             if origin != self.me and since < policy.min_arrival:
                 if self.dropped is not None:
                     self.dropped(nb, lsa, since)

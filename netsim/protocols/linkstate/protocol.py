@@ -33,7 +33,6 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter
 from typing import Any
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, register
@@ -89,7 +88,6 @@ from netsim.protocols.linkstate.warm import SpfView, WarmState, warm_state
 from netsim.trace import CostChanged, InterfaceChanged
 
 START, REFRESH = Trigger("start"), Trigger("refresh")
-_KEY = attrgetter("key")
 
 
 @register
@@ -320,7 +318,7 @@ class LinkState(Protocol):
 
     # ============================ database exchange =============================================
     def _send_dbd(self, nb: Neighbor) -> None:
-        headers = tuple(map(_KEY, self.db.entries.values()))  # an LSA's key is its header (origin, seq)
+        headers = tuple([lsa.key for lsa in self.db.entries.values()])  # an LSA's key is its header (origin, seq)
         self.port.send(nb.name, DbDescription(headers, nb.got_dbd), dbd_size(len(headers)))
         if not nb.got_dbd and nb.dbd_timer is None:
             nb.dbd_timer = self.port.call_later(nb.rxmt_interval, self._dbd_rxmt, nb)
