@@ -242,7 +242,9 @@ class Flooder:
             else:
                 for queue in fanout:
                     queue[origin] = lsa
-            self.ack(nb, lsa)
+            nb.out_acks.append(lsa.key)  # ack() inlined
+            if nb.ack_timer is None:
+                nb.ack_timer = self.port.call_later(nb.ack_delay, self._send_acks, nb)
             if origin == self.me:
                 self.own_newer(nb, lsa)
         return fanout is not None

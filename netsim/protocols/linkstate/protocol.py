@@ -373,7 +373,7 @@ class LinkState(Protocol):
                                     nb.rxmt_interval))
 
     def _lsa_resent(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
-        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
+        self.port.decide(LsaRetransmitted(nb.name, tuple([lsa.key for lsa in lsas]), nb.rxmt_interval))
 
     def _own_newer(self, nb: Neighbor, lsa: Lsa) -> None:
         """A newer instance of our own LSA survives from before a restart: jump past it."""
