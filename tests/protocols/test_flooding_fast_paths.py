@@ -189,3 +189,30 @@ def test_receive_matches_the_plain_rules(name: str, protocol: str, monkeypatch: 
     monkeypatch.setattr(Flooder, "receive", reference_receive)
     plain = report.dumps(run_protocols(sc, [protocol], check_work=False))
     assert fast == plain
+
+
+DENSE = """
+topology: {links: [%s]}
+duration: 90
+protocols:
+  %s: {}
+events:
+  - {at: 30, link_down: [a, b]}
+  - {at: 45, node_down: c}
+  - {at: 60, node_up: c}
+  - {at: 70, link_up: [a, b]}
+"""
+
+
+@pytest.mark.parametrize("protocol", ["linkstate", "isis"])
+def test_receive_matches_the_plain_rules_on_a_dense_network(protocol: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A complete graph: updates that install several instances at once, a restart that meets
+    its own newer LSA, and many more duplicates than installs."""
+    names = "abcdefg"
+    links = ", ".join(f"[{u}, {v}, {1 + (i * 7 + j * 3) % 5}]" for i, u in enumerate(names)
+                      for j, v in enumerate(names) if i < j)
+    sc = parse_scenario(DENSE % (links, protocol))
+    fast = report.dumps([simulate(sc, protocol, seed=5)])
+    monkeypatch.setattr(Flooder, "receive", reference_receive)
+    plain = report.dumps([simulate(sc, protocol, seed=5)])
+    assert fast == plain
