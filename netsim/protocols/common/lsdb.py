@@ -16,10 +16,11 @@ Instances are the protocols' own frozen records; this module needs only their ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, MutableMapping
 from typing import Any
 
 from netsim.protocols.base import RouterPort, Timer
+from netsim.protocols.common.cow import CowDict
 from netsim.trace import Note
 
 Links = Mapping[str, float]
@@ -31,8 +32,9 @@ class Lsdb:
     __slots__ = ("entries", "graph", "installed_at", "before", "prefixes_changed", "with_prefixes", "on_change")
 
     def __init__(self, on_change: Callable[[tuple[str, int, str | None]], None]) -> None:
-        self.entries: dict[str, Any] = {}
-        self.graph: dict[str, Links] = {}
+        #: Plain dicts, or after a warm start copy-on-write views of the shared converged ones.
+        self.entries: MutableMapping[str, Any] = {}
+        self.graph: MutableMapping[str, Links] = {}
         self.installed_at: dict[str, float] = {}
         #: Incremental SPF: links (as of the last SPF) of every origin whose instance changed since.
         self.before: dict[str, Links | None] = {}
@@ -43,10 +45,17 @@ class Lsdb:
         self.with_prefixes: set[str] = set()
         self.on_change = on_change
 
-    def load(self, entries: Mapping[str, Any]) -> None:
-        """Take ``entries`` as the whole database (a warm start); the graph is set by the caller."""
-        self.entries = dict(entries)
-        self.with_prefixes = {origin for origin, lsa in self.entries.items() if lsa.prefixes}
+    def load(self, entries: Mapping[str, Any], graph: Mapping[str, Links], with_prefixes: Collection[str]) -> None:
+        """Take ``entries`` as the whole database, ``graph`` as their links and ``with_prefixes`` as
+        the origins with stub prefixes (a warm start).
+
+        Every warm-started router is handed the same three, so they are shared, not copied: each
+        router's database keeps only what it changes itself (:class:`CowDict`).  Copies would be
+        N entries in each of N databases, gigabytes on a network of a few thousand routers.
+        """
+        self.entries = CowDict(entries)
+        self.graph = CowDict(graph)
+        self.with_prefixes = set(with_prefixes)
 
     def install(self, lsa: Any, source: str | None, now: float) -> None:
         """Store ``lsa`` (from neighbour ``source``; None = our own); ask for an SPF if its links or

@@ -50,11 +50,13 @@ def spf(lsdb: Mapping[str, Mapping[str, float]], root: str) -> SpfResult:
         for v, cost in links.items():
             if v in done:
                 continue
+            nd = d_u + cost
+            old = dist.get(v)
+            if old is not None and nd - old > EPS * (old if old > 1.0 else 1.0):
+                continue  # neither shorter nor equal: whatever the two-way check says, nothing to do
             back = get(v)
             if back is None or u not in back:  # two-way check
                 continue
-            nd = d_u + cost
-            old = dist.get(v)
             if old is None or nd < old - EPS * (old if old > 1.0 else 1.0):
                 dist[v] = nd
                 hops[v] = frozenset((v,)) if u == root else hops_u  # type: ignore[assignment]

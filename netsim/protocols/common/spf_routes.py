@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from netsim.protocols.base import RouterPort
+from netsim.protocols.common.cow import CowDict
 from netsim.protocols.common.lsdb import Lsdb
 from netsim.protocols.common.spf import prefix_routes, spf, spf_needed, spf_repair
 from netsim.trace import Note
@@ -45,7 +46,9 @@ class SpfRoutes:
             if repaired is not None:
                 result, changed = repaired
             else:
-                result = spf(db.graph, me)
+                graph = db.graph
+                # A warm start's copy-on-write graph: Dijkstra reads every entry, a plain dict is cheaper.
+                result = spf(graph.snapshot() if isinstance(graph, CowDict) else graph, me)
         db.before = {}
         self.last = result
         if db.prefixes_changed or db.with_prefixes:

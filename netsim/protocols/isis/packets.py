@@ -134,6 +134,8 @@ class Lsp:
     fragments: int = field(init=False, compare=False, repr=False)
     link_map: dict[str, float] = field(init=False, compare=False, repr=False)
     rank: int = field(init=False, compare=False, repr=False)
+    #: ``(origin, rank)``: the PSNP entry acknowledging this instance, built once (see Lsa).
+    key: tuple[str, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.purge:
@@ -148,6 +150,7 @@ class Lsp:
         object.__setattr__(self, "link_map", dict(self.links))
         # ISO 10589 §7.3.16: a higher sequence number is newer; at the same number a purge is.
         object.__setattr__(self, "rank", 2 * self.seq + (1 if self.purge else 0))
+        object.__setattr__(self, "key", (self.origin, self.rank))
 
     @property
     def expires(self) -> float:

@@ -29,15 +29,18 @@ class Lsa:
     purge: ClassVar[bool] = False
     #: Derived once at origination and shared by every router that installs this instance:
     #: flooding handles each LSA millions of times in a large network.  ``rank`` orders instances
-    #: of one origin for the shared flooding code: for OSPF, the sequence number.
+    #: of one origin for the shared flooding code: for OSPF, the sequence number; ``key`` is the
+    #: ``(origin, rank)`` an acknowledgement carries, built once rather than per acknowledgement.
     size: int = field(init=False, compare=False, repr=False)
     link_map: dict[str, float] = field(init=False, compare=False, repr=False)
     rank: int = field(init=False, compare=False, repr=False)
+    key: tuple[str, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "size", 24 + 12 * (len(self.links) + len(self.prefixes)))
         object.__setattr__(self, "link_map", dict(self.links))
         object.__setattr__(self, "rank", self.seq)
+        object.__setattr__(self, "key", (self.origin, self.seq))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,8 @@ def dbd_size(headers: int) -> int:
 
 
 def update_size(lsas: tuple[Lsa, ...]) -> int:
-    return OSPF_HDR + 4 + sum(lsa.size for lsa in lsas)
+    # A list rather than a generator: a large cold start sizes millions of LSA copies.
+    return OSPF_HDR + 4 + sum([lsa.size for lsa in lsas])
 
 
 def ack_size(keys: int) -> int:

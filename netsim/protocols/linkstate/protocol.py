@@ -241,8 +241,7 @@ class LinkState(Protocol):
                 self._arm_dead(nb, nb.dead)
                 if self._accept is not None:
                     self._accept(name, QUIET_HELLO)
-        self.db.load(state.lsdb)
-        self.db.graph = dict(state.graph)
+        self.db.load(state.lsdb, state.graph, state.with_prefixes)
         self.db.installed_at = {}  # as if installed long ago: MinLSArrival never holds back the first change
         self.own.seq = self.db.entries[me].seq
         table = state.table(me)
@@ -365,7 +364,7 @@ class LinkState(Protocol):
 
     # ============================ database exchange =============================================
     def _send_dbd(self, nb: Neighbor) -> None:
-        headers = tuple((o, lsa.seq) for o, lsa in self.db.entries.items())
+        headers = tuple([lsa.key for lsa in self.db.entries.values()])  # an LSA's key is its header (origin, seq)
         self.port.send(nb.name, DbDescription(headers, nb.got_dbd), dbd_size(len(headers)))
         if not nb.got_dbd and nb.dbd_timer is None:
             nb.dbd_timer = self.port.call_later(nb.rxmt_interval, self._dbd_rxmt, nb)
@@ -420,7 +419,7 @@ class LinkState(Protocol):
                                     nb.rxmt_interval))
 
     def _lsa_resent(self, nb: Neighbor, lsas: tuple[Lsa, ...]) -> None:
-        self.port.decide(LsaRetransmitted(nb.name, tuple((lsa.origin, lsa.seq) for lsa in lsas), nb.rxmt_interval))
+        self.port.decide(LsaRetransmitted(nb.name, tuple([lsa.key for lsa in lsas]), nb.rxmt_interval))
 
     def _own_newer(self, nb: Neighbor, lsa: Lsa) -> None:
         """A newer instance of our own LSA survives from before a restart: jump past it."""

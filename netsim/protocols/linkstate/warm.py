@@ -31,13 +31,19 @@ Routes = dict[str, tuple[float, tuple[str, ...]]]
 
 @dataclass
 class WarmState:
-    """Shared by every router: the LSDB (shared immutable LSAs) and routes computed on demand."""
+    """Shared by every router: the LSDB (shared immutable LSAs) and routes computed on demand.
+
+    ``lsdb``, ``graph`` (each origin's links, as SPF reads them) and ``with_prefixes`` (origins
+    whose LSA carries stub prefixes) are read-only: every router's database starts as a view of
+    them and keeps only its own changes (:meth:`netsim.protocols.common.lsdb.Lsdb.load`).
+    """
 
     names: list[str]
     index: dict[str, int]
     lsdb: dict[str, Any]
     graph: dict[str, dict[str, float]]
     dist: np.ndarray
+    with_prefixes: frozenset[str] = frozenset()
 
     def get(self, name: str, default: Any = None) -> Any:
         """``configure`` returns per-router configuration by name: every router shares this state."""
@@ -45,14 +51,21 @@ class WarmState:
 
     def _masks(self, me: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """``me``'s distance row, and per destination the bitmask of its equal-cost next hops
-        (bit k = k-th neighbour in sorted order), with the sorted neighbour names."""
+        (bit k = k-th neighbour in sorted order), with the sorted neighbour names.
+
+        All neighbours are tested in one array operation: this runs once per router at t=0."""
         row = self.dist[self.index[me]]
         nbrs = sorted(self.graph[me].items())
-        masks = np.zeros(len(self.names), dtype=object if len(nbrs) > 62 else np.int64)
-        tol = EPS * np.maximum(1.0, row)
-        for k, (n, c) in enumerate(nbrs):
-            tight = np.abs(c + self.dist[self.index[n]] - row) <= tol
-            masks[tight] += 1 << k
+        if not nbrs:
+            return row, np.zeros(len(self.names), dtype=np.int64), []
+        costs = np.array([c for _n, c in nbrs], dtype=np.float64)
+        via = self.dist[[self.index[n] for n, _c in nbrs]]
+        tight = np.abs(costs[:, None] + via - row) <= EPS * np.maximum(1.0, row)
+        if len(nbrs) > 62:  # beyond an int64: Python integers
+            bits = np.array([1 << k for k in range(len(nbrs))], dtype=object)
+            masks = (tight.astype(object) * bits[:, None]).sum(axis=0)
+        else:
+            masks = (tight.astype(np.int64) << np.arange(len(nbrs), dtype=np.int64)[:, None]).sum(axis=0)
         return row, masks, [n for n, _c in nbrs]
 
     def _entries(self, me: str) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
@@ -63,9 +76,9 @@ class WarmState:
         finite = np.isfinite(row)
         finite[i] = False
         cols = np.flatnonzero(finite)
-        uniq, inv = np.unique(masks[cols], return_inverse=True)
+        uniq, inv = _distinct(masks[cols], len(nbrs))
         choices = [tuple(n for k, n in enumerate(nbrs) if int(m) >> k & 1) for m in uniq.tolist()]
-        return cols, inv.astype(np.int32).reshape(-1), choices
+        return cols, inv, choices
 
     def routes(self, me: str) -> Routes:
         """``me``'s SPF result: ``{dest: (cost, sorted next hops)}`` for every reachable dest.
@@ -87,12 +100,24 @@ class WarmState:
         """``me``'s converged FIB as a column table (the same routes as :meth:`routes`), for
         ``RouterPort.preload``: loaded at t=0 without one trace record per entry."""
         cols, inv, choices = self._entries(me)
-        n = len(self.names)
-        costs = np.full(n, np.nan)
-        choice = np.full(n, -1, dtype=np.int32)
-        costs[cols] = self.dist[self.index[me]][cols]
+        choice = np.full(len(self.names), -1, dtype=np.int32)
         choice[cols] = inv
-        return FibTable(self.names, self.index, costs, choice, choices)
+        # The costs are the distance row itself, not a copy: a table reads a cost only where
+        # ``choice`` has a route (the row's 0 to ``me`` and inf to the unreachable are never read).
+        return FibTable(self.names, self.index, self.dist[self.index[me]], choice, choices)
+
+
+def _distinct(masks: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(masks, return_inverse=True)`` (inverse as int32), without the sort when the
+    masks are small integers: a table of the 2**bits possible masks says which occur."""
+    if bits > 16 or masks.dtype == object:
+        uniq, inv = np.unique(masks, return_inverse=True)
+        return uniq, inv.astype(np.int32).reshape(-1)
+    seen = np.zeros(1 << bits, dtype=bool)
+    seen[masks] = True
+    uniq = np.flatnonzero(seen).astype(masks.dtype)
+    rank = np.cumsum(seen, dtype=np.int32) - 1
+    return uniq, rank[masks]
 
 
 class SpfView(Mapping[str, tuple[float, tuple[str, ...]]]):
@@ -133,7 +158,7 @@ def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
     # neighbour, once its adjacencies were Full), so a router that restarts and originates seq 1
     # meets a newer copy of its own LSA, exactly as after a real cold start.
     lsdb = {n: lsa_cls(n, WARM_SEQ, tuple(sorted(links[n].items())), 0.0) for n in names}
-    view = {n: dict(lsdb[n].links) for n in names}
+    view = {n: lsdb[n].link_map for n in names}  # what Lsdb.install stores: shared, never changed
     rows, cols, vals = [], [], []
     for u, nb in view.items():
         for v, c in nb.items():
@@ -143,4 +168,4 @@ def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
     n = len(names)
     matrix = csr_matrix((vals, (rows, cols)), shape=(n, n))
     dist = dijkstra(matrix, directed=True) if n else np.zeros((0, 0))
-    return WarmState(names, index, lsdb, view, dist)
+    return WarmState(names, index, lsdb, view, dist, frozenset(n for n, lsa in lsdb.items() if lsa.prefixes))
