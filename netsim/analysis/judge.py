@@ -301,7 +301,7 @@ class ShortestPathJudge:
     def _check_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
         for i, j in pairs:
             new = self._entry_bad(i, j)
-            if new != self.bad[i, j]:
+            if new != self.bad.item(i, j):
                 self.bad[i, j] = self.bad_t[j, i] = new
                 self.nbad += 1 if new else -1
 
