@@ -469,7 +469,7 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
 
     ``jobs`` (default: every core) local worker processes, 1 = in this process; ``scheduler`` (a
     Dask address) or ``client`` (a ``dask.distributed.Client``) sends the runs to a cluster instead.
-    ``on_result`` is called after each line is safely on disk; ``notice`` with each repair of a
+    ``on_result`` is called after each line is written to the log; ``notice`` with each repair of a
     damaged log (default: a Python warning).  ``check_work=False`` runs large runs (the work of
     each is estimated by :func:`netsim.runner.simulate`; see :func:`check_work` for the sweep's).
     """
@@ -487,6 +487,7 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
                 shown.update()
                 if on_result is not None:
                     on_result(run)
+            log.sync()
         finally:
             shown.close()
     finally:

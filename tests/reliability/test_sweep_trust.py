@@ -201,6 +201,38 @@ def test_append_takes_whole_run_lines_only(tmp_path: Path) -> None:
     assert runlog.read_runs(tmp_path / sw.RUNS_FILE) == [{"run": {"key": "k"}}]
 
 
+def test_lines_are_written_at_once_and_synced_in_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line is in the file as soon as it is appended (a killed sweep keeps it); fsyncs
+    come at most one per SYNC_EVERY of a fast stream of lines, at once after a pause, and at the
+    end: a line never stays unsynced past the sweep."""
+    clock = [100.0]
+    synced: list[int] = []
+    monkeypatch.setattr(runlog.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(runlog.os, "fsync", lambda fd: synced.append(len(read_lines(tmp_path))))
+
+    def read_lines(d: Path) -> list[str]:
+        return (d / sw.RUNS_FILE).read_text().splitlines()
+
+    log = runlog.RunLog(tmp_path)
+    try:
+        for i in range(5):  # a fast stream of lines 0.125 s apart (exact in binary)
+            clock[0] += 0.125
+            log.append(f'{{"run": {{"key": "k{i}"}}}}\n')
+            assert len(read_lines(tmp_path)) == i + 1
+        assert synced == [4]  # the first line 0.5 s after opening the log
+        clock[0] += 10  # a long run: its line is synced as it is written
+        log.append('{"run": {"key": "slow"}}\n')
+        assert synced == [4, 6]
+        clock[0] += 0.01
+        log.append('{"run": {"key": "last"}}\n')
+        assert synced == [4, 6]
+        log.close()
+        assert synced == [4, 6, 7]  # closing syncs what waits
+    finally:
+        log.close()
+    assert synced == [4, 6, 7]
+
+
 # -- what the lines and the summary say -------------------------------------------------------------------
 def test_sweep_lines_name_the_scenario_as_run_does(tmp_path: Path) -> None:
     (tmp_path / "ring-study.yaml").write_text(BASE)
