@@ -132,16 +132,17 @@ class Network:
         now = env.now
         src = sender.name
         link = self.adj[src].get(dst)
-        arrival = math.nan
         if link is not None and link.up and not ((link.loss_ab or link.loss_ba) and link.drops(src)):
             arrival = link.arrival_time(src, now)
             Timer(env, arrival - now, self._deliver, (link, link.epoch, src, dst, msg))
+        else:
+            arrival = math.nan
         kind = self._kind_ids.get(type(msg))
-        log = self.trace.messages
         if kind is None:
-            kind = self._kind_ids[type(msg)] = log.kind_id(getattr(msg, "kind", type(msg).__name__))
+            kind = self._kind(msg)
         receiver = self.routers.get(dst)
-        log.add(now, size, packets, sender.index, receiver.index if receiver is not None else -1, kind, arrival)
+        self.trace.messages.add(now, size, packets, sender.index, receiver.index if receiver is not None else -1,
+                                kind, arrival)
         if self.taps:
             for tap in self.taps:
                 tap(now, src, dst, msg, size, None if math.isnan(arrival) else arrival)
