@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from netsim.records import quick_init
+
 
 class DvRoute:
     """A routing-table entry: metric, next hop, when it expires, and garbage-collection time."""
@@ -28,6 +30,7 @@ class DvRoute:
         return f"DvRoute({self.metric}, {self.next_hop!r}, expires={self.expires}, gc_at={self.gc_at})"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DvChange:
     """One entry changed: old and new (metric, next hop); ``None`` for no entry."""
