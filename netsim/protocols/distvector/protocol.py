@@ -266,9 +266,11 @@ class DistanceVector(Protocol):
                 self.port.decide(HolddownIgnored(tuple(ignored), iface))
         if self.suppressed:  # damped routes from this neighbour are not used until reused
             entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
-        changes = apply_response(self._table, self.local, iface, info.cost, entries, now, self.timeout, self.inf)
+        refreshed: list[DvRoute] | None = [] if plain else None
+        changes = apply_response(self._table, self.local, iface, info.cost, entries, now, self.timeout, self.inf,
+                                 refreshed)
         if plain and not changes:
-            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(entries, iface))
+            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(refreshed))
             self._fresh[iface] = now + self.timeout  # what apply_response just wrote into each of them
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
@@ -276,17 +278,10 @@ class DistanceVector(Protocol):
             self._ensure_sweep(now + self.timeout)
             self._trigger()
 
-    def _refreshed_by(self, entries: Any, iface: str) -> list[DvRoute]:
-        """The routes a vector from ``iface`` that changed nothing refreshed: those through
-        ``iface`` that it carries (at their current, finite metric), each once (the quiet sweep
-        counts them)."""
-        table, inf = self._table, self.inf
-        out: dict[str, DvRoute] = {}
-        for dest, _adv in entries:
-            route = table.get(dest)
-            if route is not None and route.next_hop == iface and route.metric < inf:
-                out[dest] = route
-        return list(out.values())
+    def _refreshed_by(self, refreshed: list[DvRoute] | None) -> list[DvRoute]:
+        """The routes a vector that changed nothing refreshed (those through its sender that it
+        carries, at their finite metric), each once: the quiet sweep counts them."""
+        return list(dict.fromkeys(refreshed or ()))
 
     def _write_refreshes(self) -> None:
         """Write the recorded refreshes into their routes, as the eager path would have.
