@@ -4,6 +4,7 @@ sign of life on stderr, checking output paths before any work is done."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -181,6 +182,10 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
     from netsim.api import run_protocols
 
     confirm_work(scenario, names, yes)
+    # What is alive now (the imported modules, the loaded scenario) lives as long as the command:
+    # frozen, it is no longer walked by the collector's passes during and after the runs, which
+    # then visit only what the runs allocate (a tenth of a second on a 100-router RIP run).
+    gc.freeze()
     progress = SimProgress(quiet)
     recorders: list[tuple[str, Any]] = []
 
