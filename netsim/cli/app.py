@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from netsim.cli import common
 from netsim.errors import NetsimError
 from netsim.inputs import short
 from netsim.version import __version__
@@ -163,6 +164,7 @@ def main() -> None:
     again; on a 100-router RIP run those passes took about a tenth of the command's time.  A
     larger threshold still collects every reference cycle, only in fewer, larger batches.
     """
+    common.WHOLE_PROCESS = True
     _threshold, older1, older2 = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, older1, older2)
     try:
