@@ -28,8 +28,10 @@ from typing import ClassVar
 import numpy as np
 
 from netsim.numeric import fmt_num
+from netsim.records import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Route:
     """One FIB entry: the set of equal-cost next hops and the path cost."""
@@ -69,6 +71,7 @@ class Note:
         return f"{self.text()}: {why}" if why else self.text()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RouteChange:
     """A FIB entry of ``router`` for ``dest`` changed from ``old`` to ``new`` (None = no entry)."""
@@ -81,6 +84,7 @@ class RouteChange:
     cause: Note
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A note recorded by ``router`` at ``time``."""

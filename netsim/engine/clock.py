@@ -31,13 +31,18 @@ class Life:
 class Timer(Timeout):
     """``fn(*args)`` after ``delay`` simulated seconds, unless cancelled or its owner died first."""
 
+    #: Class-level defaults, written per instance only when they differ: a timer is made for
+    #: every message on the wire, and most are never cancelled nor tied to an incarnation.
+    cancelled: bool = False
+    life: Life | None = None
+
     def __init__(self, env: simpy.Environment, delay: float, fn: Callable[..., None], args: tuple[Any, ...],
                  life: Life | None = None) -> None:
-        super().__init__(env, delay)
+        Timeout.__init__(self, env, delay)
         self.fn = fn
         self.args = args
-        self.life = life
-        self.cancelled = False
+        if life is not None:
+            self.life = life
         self.callbacks.append(_fire)
 
     def cancel(self) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 from netsim.protocols.distvector.rules import (
     BETTER,
     NEW_ROUTE,
     SAME_HOP,
     SAME_HOP_UNREACHABLE,
+    DvChange,
     DvRoute,
     advertise,
     apply_response,
@@ -53,3 +56,76 @@ def test_split_horizon_modes():
     assert advertise(table, [("me", 0)], "n1", "simple", INF) == [("me", 0), ("b", 3)]
     assert advertise(table, [("me", 0)], "n1", "poison", INF) == [("me", 0), ("a", 16), ("b", 3)]
     assert advertise(table, [("me", 0)], "n1", "poison", INF, only=["b"]) == [("b", 3)]
+
+
+def _reference_apply(table, local, neighbor, link_cost, entries, now, timeout, infinity):
+    """The rules as first written, one test after another, kept to pin the faster version."""
+    changes = []
+    expires = now + timeout
+    for dest, adv in entries:
+        metric = min(adv + link_cost, infinity)
+        cur = table.get(dest)
+        if cur is not None and cur.next_hop == neighbor and metric == cur.metric:
+            if metric < infinity:
+                cur.expires = expires
+            continue
+        if dest in local:
+            continue
+        if cur is None:
+            if metric < infinity:
+                table[dest] = DvRoute(metric, neighbor, expires)
+                changes.append(DvChange(dest, None, (metric, neighbor), NEW_ROUTE, adv))
+            continue
+        if cur.next_hop == neighbor:
+            if metric < infinity:
+                cur.expires = expires
+            if metric != cur.metric:
+                old = (cur.metric, cur.next_hop)
+                cur.metric = metric
+                if metric >= infinity:
+                    rule = SAME_HOP_UNREACHABLE
+                else:
+                    rule = SAME_HOP
+                    cur.gc_at = None
+                changes.append(DvChange(dest, old, (metric, neighbor), rule, adv))
+        elif metric < cur.metric:
+            old = (cur.metric, cur.next_hop)
+            cur.metric, cur.next_hop, cur.expires, cur.gc_at = metric, neighbor, expires, None
+            changes.append(DvChange(dest, old, (metric, neighbor), BETTER, adv))
+    return changes
+
+
+def _state(table):
+    return {d: (r.metric, r.next_hop, r.expires, r.gc_at) for d, r in table.items()}
+
+
+def test_apply_response_equals_the_reference_rules_and_reports_the_refreshed_routes() -> None:
+    """Random tables and vectors (duplicates, infinity, local destinations even in the table):
+    the same changes and table as the reference, and ``refreshed`` holds exactly the routes a
+    refresh at an unchanged finite metric touched."""
+    rng = random.Random(2453)
+    dests = [f"d{i}" for i in range(8)]
+    checked = 0
+    for _ in range(400):
+        table = {}
+        for d in rng.sample(dests, rng.randint(0, 8)):
+            metric = float(rng.choice([1, 2, 3, 5, INF]))
+            table[d] = DvRoute(metric, rng.choice(["n1", "n2", "n3"]), rng.uniform(0, 50),
+                               rng.uniform(50, 60) if metric >= INF else None)
+        local = frozenset(rng.sample(dests, rng.randint(0, 2)))
+        entries = [(rng.choice(dests), float(rng.choice([0, 1, 2, 4, 15, INF]))) for _ in range(rng.randint(0, 10))]
+        cost = float(rng.choice([1, 2, 3]))
+        ref_table = {d: DvRoute(r.metric, r.next_hop, r.expires, r.gc_at) for d, r in table.items()}
+        before = {d: (r.metric, r.next_hop) for d, r in table.items()}
+        refreshed: list[DvRoute] = []
+        got = apply_response(table, local, "n1", cost, entries, 100.0, 30.0, INF, refreshed)
+        want = _reference_apply(ref_table, local, "n1", cost, entries, 100.0, 30.0, INF)
+        assert got == want
+        assert _state(table) == _state(ref_table)
+        if not got:  # what the protocol remembers: every route through n1 the vector carries
+            checked += 1
+            assert all(r.next_hop == "n1" and r.metric < INF and r.expires == 130.0 for r in refreshed)
+            expected = [table[d] for d, adv in entries
+                        if d in before and before[d] == (min(adv + cost, INF), "n1") and before[d][0] < INF]
+            assert refreshed == expected
+    assert checked > 50

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.numeric import fmt_num
+from netsim.records import quick_init
 from netsim.trace import Note
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DvUpdate(Note):
     """A received vector changed the route to ``dest`` under RFC 2453 §3.9.2 ``rule``."""

@@ -90,11 +90,13 @@ class DistanceVector(Protocol):
                                        positive=True),
     }
 
-    #: Steady-state shortcuts: a router whose table has not changed re-sends the very vector it
+    #: Steady-state shortcuts: a router whose table has not changed re-sends the very message it
     #: built last time, and a receiver that gets the same vector object again, with its own table
     #: unchanged since that vector last changed nothing, only refreshes the routes it refreshed
-    #: then.  Results are identical either way (a test runs both); periodic updates of a quiet
-    #: network are most of RIP's work, and this makes them cost a few attribute writes.
+    #: then -- and even that lazily (:meth:`_write_refreshes`), while a sweep that finds nothing
+    #: due is answered from the per-interface refresh times (:meth:`_quiet_deadline`).  Results
+    #: are identical either way (a test runs both); periodic updates of a quiet network are most
+    #: of RIP's work, and this makes each cost a few dictionary writes.
     steady_state_shortcuts: ClassVar[bool] = True
 
     @classmethod
@@ -125,11 +127,13 @@ class DistanceVector(Protocol):
         #: What this router originates: its loopback (metric 0) and its prefixes.
         self.own = [(self.me, 0.0), *((p.dest, float(p.metric)) for p in config.prefixes)]
         self.local = frozenset(d for d, _m in self.own)
-        self.table: dict[str, DvRoute] = {}
+        self._table: dict[str, DvRoute] = {}
         self.inf = float(o["infinity"])
         self.timeout = float(o["timeout"])
         self.garbage = float(o["garbage"])
         self.mode = str(o["split_horizon"])
+        self._interval = float(o["update_interval"])
+        self._jitter = float(o["update_jitter"])
         self._changed: dict[str, None] = {}
         self._trig_timer: Timer | None = None
         #: When each interface last came up (its wake-up is for that instance only).
@@ -147,11 +151,23 @@ class DistanceVector(Protocol):
         self.suppressed: set[tuple[str, str]] = set()
         #: Bumped by every change of an entry's metric or next hop, and by every deletion.
         self._version = 0
-        #: Interface -> (table version, vector) of the last full vector sent there.
-        self._tx_cache: dict[str, tuple[int, tuple[tuple[str, float], ...]]] = {}
+        #: Interface -> (table version, message or None when empty, size, packets) of the last
+        #: full vector sent there.
+        self._tx_cache: dict[str, tuple[int, RipResponse | None, int, int]] = {}
         #: Interface -> (vector, link cost, table version, routes it refreshed) for the last full
         #: vector received there that changed nothing.
         self._rx_cache: dict[str, tuple[Any, float, int, list[DvRoute]]] = {}
+        #: Interface -> the ``expires`` that every route of its ``_rx_cache`` list holds (written
+        #: or still pending); meaningful while that cache entry's table version is current.
+        self._fresh: dict[str, float] = {}
+        #: Interface -> (expires, routes): refreshes recorded but not yet written into the routes.
+        self._unwritten: dict[str, tuple[float, list[DvRoute]]] = {}
+
+    @property
+    def table(self) -> dict[str, DvRoute]:
+        """The routing table, every pending refresh written (for readers outside this class)."""
+        self._write_refreshes()
+        return self._table
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -164,9 +180,8 @@ class DistanceVector(Protocol):
             self.port.call_later(random_phase(self.rng, float(self.opts["update_interval"])), self._periodic)
 
     def _schedule_periodic(self) -> None:
-        o = self.opts
-        j = float(o["update_jitter"])
-        delay = float(o["update_interval"]) * (1.0 + (self.rng.uniform(-j, j) if j else 0.0))
+        j = self._jitter
+        delay = self._interval * (1.0 + (self.rng.uniform(-j, j) if j else 0.0))
         self.port.call_later(max(delay, 1e-6), self._periodic)
 
     def _periodic(self) -> None:
@@ -188,13 +203,15 @@ class DistanceVector(Protocol):
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
         if only is None and self.steady_state_shortcuts:
             cached = self._tx_cache.get(iface)
-            if cached is not None and cached[0] == self._version:
-                entries = cached[1]
-            else:
-                entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf))
-                self._tx_cache[iface] = (self._version, entries)
-        else:
-            entries = tuple(advertise(self.table, self.own, iface, self.mode, self.inf, only))
+            if cached is None or cached[0] != self._version:
+                entries = tuple(advertise(self._table, self.own, iface, self.mode, self.inf))
+                n = len(entries)
+                msg = RipResponse(entries, triggered) if n else None
+                cached = self._tx_cache[iface] = (self._version, msg, response_size(n), response_packets(n))
+            if cached[1] is not None:
+                self.port.send(iface, cached[1], cached[2], cached[3])
+            return
+        entries = tuple(advertise(self._table, self.own, iface, self.mode, self.inf, only))
         if not entries:
             return
         n = len(entries)
@@ -235,42 +252,57 @@ class DistanceVector(Protocol):
         if plain:
             seen = self._rx_cache.get(iface)
             if seen is not None and seen[0] is entries and seen[1] == info.cost and seen[2] == self._version:
-                expires = now + self.timeout  # what apply_response would do: refresh, nothing else
-                for route in seen[3]:
-                    route.expires = expires
+                # What apply_response would do: write now + timeout into each route of seen[3] and
+                # nothing else.  Recorded instead; a later refresh from here supersedes this one.
+                expires = now + self.timeout
+                self._unwritten[iface] = (expires, seen[3])
+                self._fresh[iface] = expires
                 return
+        self._write_refreshes()  # apply_response below writes ``expires``: earlier writes first
+        self._fresh.pop(iface, None)  # its routes' refresh time is no longer one known value
         if self.hold.until:
             entries, ignored = self.hold.filter(entries, iface, now)
             if ignored:
                 self.port.decide(HolddownIgnored(tuple(ignored), iface))
         if self.suppressed:  # damped routes from this neighbour are not used until reused
             entries = [(d, m) for d, m in entries if (d, iface) not in self.suppressed]
-        changes = apply_response(self.table, self.local, iface, info.cost, entries, now, self.timeout, self.inf)
+        refreshed: list[DvRoute] | None = [] if plain else None
+        changes = apply_response(self._table, self.local, iface, info.cost, entries, now, self.timeout, self.inf,
+                                 refreshed)
         if plain and not changes:
-            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(entries, iface))
+            self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(refreshed))
+            self._fresh[iface] = now + self.timeout  # what apply_response just wrote into each of them
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
             self._ensure_sweep(now + self.timeout)
             self._trigger()
 
-    def _refreshed_by(self, entries: Any, iface: str) -> list[DvRoute]:
-        """The routes a vector from ``iface`` that changed nothing refreshed: those through
-        ``iface`` that it carries (at their current, finite metric)."""
-        table, inf = self.table, self.inf
-        out = []
-        for dest, _adv in entries:
-            route = table.get(dest)
-            if route is not None and route.next_hop == iface and route.metric < inf:
-                out.append(route)
-        return out
+    def _refreshed_by(self, refreshed: list[DvRoute] | None) -> list[DvRoute]:
+        """The routes a vector that changed nothing refreshed (those through its sender that it
+        carries, at their finite metric), each once: the quiet sweep counts them."""
+        return list(dict.fromkeys(refreshed or ()))
+
+    def _write_refreshes(self) -> None:
+        """Write the recorded refreshes into their routes, as the eager path would have.
+
+        Why lazily: in a quiet network every received vector refreshes the ~N/degree routes
+        through its sender, and nothing looks at those times until a sweep finds one due.  Each
+        recorded refresh was the latest write to its routes' ``expires`` (every other writer,
+        :func:`apply_response`, and every reader calls this first), so writing it now leaves the
+        very values the eager path left."""
+        if self._unwritten:
+            for expires, routes in self._unwritten.values():
+                for route in routes:
+                    route.expires = expires
+            self._unwritten.clear()
 
     def _apply_change(self, ch: DvChange, cause: Note) -> None:
         metric, hop = ch.new
         self._version += 1
         self._changed[ch.dest] = None
         if metric >= self.inf:
-            route = self.table[ch.dest]
+            route = self._table[ch.dest]
             route.gc_at = self.port.now + self.garbage
             self._ensure_sweep(route.gc_at)
             self.port.decide(DvUnreachable(ch.dest, cause, self.garbage))
@@ -323,32 +355,66 @@ class DistanceVector(Protocol):
             self._sweep_at = at
             self._sweep_timer = self.port.call_later(max(0.0, at - self.port.now), self._sweep)
 
+    def _quiet_deadline(self, now: float) -> float | None:
+        """The earliest deadline of the table when every route is one a vector that changed
+        nothing last refreshed, and none is due yet: what a full sweep would find, from one
+        value per interface.  None when that does not hold (the sweep then scans the table).
+
+        Why exact: the cached lists are disjoint (each route has one next hop, and every list
+        is of the current table version), hold only finite routes without a garbage timer, and
+        all routes of one list share the ``expires`` in :attr:`_fresh`; so when their sizes add
+        up to the table's, the table's earliest deadline is the smallest of those values."""
+        version, rx = self._version, self._rx_cache
+        covered = 0
+        nxt = math.inf
+        for iface, expires in self._fresh.items():
+            cached = rx[iface]
+            if cached[2] != version:
+                return None
+            n = len(cached[3])
+            if n:
+                covered += n
+                if expires < nxt:
+                    nxt = expires
+        if covered != len(self._table) or nxt <= now:
+            return None
+        return nxt
+
     def _sweep(self) -> None:
         now = self.port.now
         self._sweep_timer = None
         self._sweep_at = math.inf
+        quiet = self._quiet_deadline(now) if self._fresh else None
+        if quiet is not None:  # nothing due: only the next sweep to arrange
+            if quiet < math.inf:
+                self._ensure_sweep(quiet)
+            return
+        self._write_refreshes()
+        table, inf = self._table, self.inf
         nxt = math.inf
         expired = False
-        for dest in list(self.table):
-            route = self.table[dest]
-            if route.gc_at is not None:
-                if route.gc_at <= now:
-                    del self.table[dest]
+        for dest, route in list(table.items()):
+            gc_at = route.gc_at
+            if gc_at is not None:
+                if gc_at <= now:
+                    del table[dest]
                     self._version += 1
                     self._changed.pop(dest, None)
                     self.port.decide(DvGarbage(dest, self.garbage))
                     continue
-                nxt = min(nxt, route.gc_at)
+                if gc_at < nxt:
+                    nxt = gc_at
             elif route.expires <= now:
                 old = (route.metric, route.next_hop)
-                route.metric = self.inf
+                route.metric = inf
                 route.gc_at = now + self.garbage
-                nxt = min(nxt, route.gc_at)
+                if route.gc_at < nxt:
+                    nxt = route.gc_at
                 expired = True
-                self._apply_change(DvChange(dest, old, (self.inf, route.next_hop), "timeout", self.inf),
+                self._apply_change(DvChange(dest, old, (inf, route.next_hop), "timeout", inf),
                                    DvTimeout(dest, route.next_hop, self.timeout))
-            else:
-                nxt = min(nxt, route.expires)
+            elif route.expires < nxt:
+                nxt = route.expires
         if nxt < math.inf:
             self._ensure_sweep(nxt)
         if expired:
@@ -367,7 +433,7 @@ class DistanceVector(Protocol):
             return
         note = InterfaceChanged(iface, False, f"routes via {iface} unreachable")
         self.port.decide(note)
-        for dest, route in list(self.table.items()):
+        for dest, route in list(self._table.items()):
             if route.next_hop == iface and route.metric < self.inf:
                 old = (route.metric, route.next_hop)
                 route.metric = self.inf

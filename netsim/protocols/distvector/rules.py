@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from netsim.records import quick_init
+
 
 class DvRoute:
     """A routing-table entry: metric, next hop, when it expires, and garbage-collection time."""
@@ -28,6 +30,7 @@ class DvRoute:
         return f"DvRoute({self.metric}, {self.next_hop!r}, expires={self.expires}, gc_at={self.gc_at})"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DvChange:
     """One entry changed: old and new (metric, next hop); ``None`` for no entry."""
@@ -48,7 +51,7 @@ SAME_HOP_UNREACHABLE = "same next hop now advertises infinity"
 
 def apply_response(table: dict[str, DvRoute], local: Container[str], neighbor: str, link_cost: float,
                    entries: Iterable[tuple[str, float]], now: float, timeout: float,
-                   infinity: float) -> list[DvChange]:
+                   infinity: float, refreshed: list[DvRoute] | None = None) -> list[DvChange]:
     """Apply one received vector to ``table`` in place (RFC 2453 §3.9.2).
 
     * A new destination with a finite metric is adopted.
@@ -57,6 +60,9 @@ def apply_response(table: dict[str, DvRoute], local: Container[str], neighbor: s
     * From another neighbour, only a strictly better metric replaces the route.
     * A route that becomes unreachable keeps its entry (metric = infinity) for garbage
       collection; the caller starts that timer.
+
+    ``refreshed``, when given, receives each route refreshed at its unchanged metric (once per
+    entry that refreshed it): the caller's steady-state shortcut remembers them.
     """
     changes: list[DvChange] = []
     expires = now + timeout
@@ -66,30 +72,31 @@ def apply_response(table: dict[str, DvRoute], local: Container[str], neighbor: s
         if metric > infinity:
             metric = infinity
         cur = lookup(dest)
-        if cur is not None and cur.next_hop == neighbor and metric == cur.metric:
-            if metric < infinity:  # the common case: a refresh from the current next hop
-                cur.expires = expires
-            continue
-        if dest in local:  # our own loopback or a prefix we originate
-            continue
         if cur is None:
-            if metric < infinity:
+            if metric < infinity and dest not in local:  # not our own loopback or prefix
                 table[dest] = DvRoute(metric, neighbor, expires)
                 changes.append(DvChange(dest, None, (metric, neighbor), NEW_ROUTE, adv))
             continue
         if cur.next_hop == neighbor:
+            if metric == cur.metric:  # the common case: a refresh from the current next hop
+                if metric < infinity:
+                    cur.expires = expires
+                    if refreshed is not None:
+                        refreshed.append(cur)
+                continue
+            if dest in local:
+                continue
             if metric < infinity:
                 cur.expires = expires
-            if metric != cur.metric:
-                old = (cur.metric, cur.next_hop)
-                cur.metric = metric
-                if metric >= infinity:
-                    rule = SAME_HOP_UNREACHABLE
-                else:
-                    rule = SAME_HOP
-                    cur.gc_at = None
-                changes.append(DvChange(dest, old, (metric, neighbor), rule, adv))
-        elif metric < cur.metric:
+            old = (cur.metric, cur.next_hop)
+            cur.metric = metric
+            if metric >= infinity:
+                rule = SAME_HOP_UNREACHABLE
+            else:
+                rule = SAME_HOP
+                cur.gc_at = None
+            changes.append(DvChange(dest, old, (metric, neighbor), rule, adv))
+        elif metric < cur.metric and dest not in local:
             old = (cur.metric, cur.next_hop)
             cur.metric, cur.next_hop, cur.expires, cur.gc_at = metric, neighbor, expires, None
             changes.append(DvChange(dest, old, (metric, neighbor), BETTER, adv))
