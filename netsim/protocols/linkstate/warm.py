@@ -14,7 +14,7 @@ trace's initial FIBs instead of one route change per entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from netsim.errors import NetsimError
 from netsim.numeric import EPS
+from netsim.paths import derive_rows, exact_sums, independent_set
 from netsim.topology.common import link_costs
 from netsim.trace import FibTable
 
@@ -175,7 +176,7 @@ def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
     n = len(names)
     dist = all_pairs(csr_matrix((vals, (rows, cols)), shape=(n, n))) if n else np.zeros((0, 0))
     return WarmState(names, index, lsdb, view, dist, frozenset(n for n, lsa in lsdb.items() if lsa.prefixes),
-                     _integral(np.asarray(vals, dtype=np.float64), 1.0 / EPS))
+                     exact_sums(np.asarray(vals, dtype=np.float64), 1.0 / EPS))
 
 
 #: Sources per scipy call: the rows come back as a fresh array, copied into the matrix in slices.
@@ -187,55 +188,27 @@ def all_pairs(matrix: Any) -> np.ndarray:
 
     Bitwise what ``scipy.sparse.csgraph.dijkstra(matrix, directed=True)`` returns, in less time
     when every cost is a positive integer (the usual hop-count networks): then Dijkstra runs only
-    from the routers outside an independent set, and each router in the set gets its row from its
-    neighbours' by the Bellman equation ``d(v, x) = min over links v→w of c(v, w) + d(w, x)``
-    (``x != v``).  Why it is exact: every path cost is then an integer below 2**53, which float
-    sums and minima reach in any order.  A 3,815-router backbone has routers of degree 2 in
-    majority: the set holds over 40 % of them.
+    from the routers outside an independent set, and the set's rows follow from their neighbours'
+    (:func:`netsim.paths.derive_rows`, exact by :func:`netsim.paths.exact_sums`).  A 3,815-router
+    backbone has routers of degree 2 in majority: the set holds 1,789 of them.
     """
     from scipy.sparse.csgraph import dijkstra
 
     n = matrix.shape[0]
     costs = np.asarray(matrix.data, dtype=np.float64)
-    if not _integral(costs, 2.0 ** 53):
+    if not exact_sums(costs):
         return dijkstra(matrix, directed=True)
     indptr, indices = matrix.indptr, matrix.indices
-    derived = _independent(n, indptr, indices)
+    derived = independent_set(n, range(n), lambda v: indices[indptr[v]:indptr[v + 1]])
     dist = np.empty((n, n), dtype=np.float64)
     sources = np.flatnonzero(~derived)
     for k in range(0, len(sources), _CHUNK):
         chunk = sources[k:k + _CHUNK]
         dist[chunk] = dijkstra(matrix, directed=True, indices=chunk)
-    for v in np.flatnonzero(derived).tolist():
+
+    def links(v: int) -> Iterable[tuple[int, float]]:
         lo, hi = int(indptr[v]), int(indptr[v + 1])
-        row = dist[v]
-        np.add(dist[indices[lo]], costs[lo], out=row)
-        for e in range(lo + 1, hi):
-            np.minimum(row, dist[indices[e]] + costs[e], out=row)
-        row[v] = 0.0
+        return zip(indices[lo:hi].tolist(), costs[lo:hi].tolist(), strict=True)
+
+    derive_rows(np.flatnonzero(derived).tolist(), links, dist.__getitem__, dist.__getitem__)
     return dist
-
-
-def _integral(costs: np.ndarray, bound: float) -> bool:
-    """Whether every link cost is a positive integer and every path cost is below ``bound``
-    (a path uses a link at most once, so its cost is at most their sum)."""
-    return bool(len(costs) and np.all(costs >= 1.0) and np.all(costs == np.floor(costs))
-                and float(costs.sum()) < bound)
-
-
-def _independent(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
-    """Routers whose rows :func:`all_pairs` derives: none is a neighbour of another (every
-    neighbour's row comes from Dijkstra), none is isolated or has a link to itself.  Greedy, the
-    fewest links first: a derived row costs one vector operation per link."""
-    degree = np.diff(indptr)
-    derived = np.zeros(n, dtype=bool)
-    blocked = degree == 0
-    for v in np.argsort(degree, kind="stable").tolist():
-        if blocked[v]:
-            continue
-        nbrs = indices[indptr[v]:indptr[v + 1]]
-        if (nbrs == v).any() or derived[nbrs].any():
-            continue
-        derived[v] = True
-        blocked[nbrs] = True
-    return derived
