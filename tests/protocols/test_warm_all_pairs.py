@@ -46,14 +46,26 @@ def test_all_pairs_is_bitwise_scipys_dijkstra() -> None:
         assert all_pairs(matrix).tobytes() == dijkstra(matrix, directed=True).tobytes()
 
 
+def _hub() -> nx.Graph:
+    """A router with more links than a 64-bit mask holds, among ordinary ones."""
+    g = nx.cycle_graph([f"r{k:02d}" for k in range(12)])
+    g.add_edges_from(("r03", f"h{k:02d}") for k in range(70))
+    g.add_edges_from((f"h{k:02d}", f"h{k + 1:02d}") for k in range(0, 70, 7))
+    nx.set_edge_attributes(g, 1, "cost")
+    return g
+
+
 def test_warm_tables_with_the_exact_tie_test_are_those_of_the_eps_test() -> None:
-    for seed in range(60):
-        g = _graph(seed)
+    """Exact: masks of blocks of routers at once; EPS: router by router (the reference)."""
+    grid = nx.relabel_nodes(nx.grid_2d_graph(12, 12), lambda p: f"g{p[0]:02d}{p[1]:02d}")  # several blocks
+    nx.set_edge_attributes(grid, 1, "cost")
+    for seed in [*range(60), -1, -2]:
+        g = _graph(seed) if seed >= 0 else _hub() if seed == -1 else grid
         if not g.number_of_edges():
             continue
         state = warm_state(g, Lsa)
         plain = dataclasses.replace(state, exact=False)
-        assert state.exact == (seed % 3 != 2)
+        assert state.exact == (seed % 3 != 2 or seed < 0)
         for me in state.names:
             with np.errstate(invalid="ignore"):  # the EPS test subtracts inf from inf (unreachable)
                 a, b = state.table(me), plain.table(me)

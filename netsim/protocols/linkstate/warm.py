@@ -15,7 +15,7 @@ trace's initial FIBs instead of one route change per entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,11 @@ class WarmState:
     #: Every path cost is an integer below 1/EPS (see :func:`all_pairs`): two costs are then equal
     #: within EPS exactly when they are equal, and :meth:`_masks` compares them as such.
     exact: bool = False
+    #: Masks computed ahead for a block of routers (:meth:`_block_masks`), each taken once.
+    _ahead: dict[int, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Every router's links in :meth:`_masks` order (origin, neighbour, cost, bit) and where each
+    #: origin's start, built on first use.
+    _links: tuple[np.ndarray, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         """``configure`` returns per-router configuration by name: every router shares this state."""
@@ -58,10 +63,17 @@ class WarmState:
         (bit k = k-th neighbour in sorted order), with the sorted neighbour names.
 
         All neighbours are tested in one array operation: this runs once per router at t=0."""
-        row = self.dist[self.index[me]]
+        i = self.index[me]
+        row = self.dist[i]
         nbrs = sorted(self.graph[me].items())
         if not nbrs:
             return row, np.zeros(len(self.names), dtype=np.int64), []
+        if self.exact and len(nbrs) <= 62:
+            masks = self._ahead.pop(i, None)
+            if masks is None:
+                self._block_masks(i)
+                masks = self._ahead.pop(i)
+            return row, masks, [n for n, _c in nbrs]
         costs = np.array([c for _n, c in nbrs], dtype=np.float64)
         via = self.dist[[self.index[n] for n, _c in nbrs]]
         if self.exact:  # the same test: |a - b| is 0 or at least 1, and EPS * max(1, b) < 1
@@ -76,6 +88,35 @@ class WarmState:
             for k in range(1, len(nbrs)):
                 masks |= tight[k].astype(np.int64) << k
         return row, masks, [n for n, _c in nbrs]
+
+    def _block_masks(self, first: int) -> None:
+        """:meth:`_masks` of routers ``first`` .. ``first + _BLOCK - 1`` (those with 1 to 62 links)
+        into ``_ahead``, with array operations over all their links at once rather than a few per
+        router: the same exact test (``c + d(w, x) == d(me, x)``), the same bits."""
+        if self._links is None:
+            src, dst, cost, bit = [], [], [], []
+            for me in self.names:
+                for k, (n, c) in enumerate(sorted(self.graph[me].items())):
+                    src.append(self.index[me])
+                    dst.append(self.index[n])
+                    cost.append(c)
+                    bit.append(k)
+            start = np.searchsorted(np.asarray(src, dtype=np.intp), np.arange(len(self.names) + 1))
+            self._links = (np.asarray(src, dtype=np.intp), np.asarray(dst, dtype=np.intp),
+                           np.asarray(cost, dtype=np.float64), np.asarray(bit, dtype=np.int64), start)
+        src, dst, cost, bit, start = self._links
+        last = min(first + _BLOCK, len(self.names))
+        degree = np.diff(start[first:last + 1])
+        lo, hi = int(start[first]), int(start[last])
+        keep = np.flatnonzero(degree[src[lo:hi] - first] <= 62) + lo
+        tight = self.dist[dst[keep]] + cost[keep, None] == self.dist[src[keep]]
+        masks = np.zeros((last - first, len(self.names)), dtype=np.int64)
+        at, kbit = src[keep] - first, bit[keep]
+        for k in range(int(kbit.max()) + 1 if len(kbit) else 0):
+            sel = np.flatnonzero(kbit == k)  # one link per router: no router twice
+            masks[at[sel]] |= tight[sel].astype(np.int64) << k
+        for r in np.flatnonzero((degree >= 1) & (degree <= 62)).tolist():
+            self._ahead[first + r] = masks[r]
 
     def _entries(self, me: str) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
         """Destinations ``me`` has a route to (sorted positions), each one's index into the list of
@@ -181,6 +222,8 @@ def warm_state(graph: Any, lsa_cls: Callable[..., Any]) -> WarmState:
 
 #: Sources per scipy call: the rows come back as a fresh array, copied into the matrix in slices.
 _CHUNK = 256
+#: Routers whose next-hop masks are computed together (a few tens of MB of temporaries).
+_BLOCK = 128
 
 
 def all_pairs(matrix: Any) -> np.ndarray:
