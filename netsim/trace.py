@@ -435,7 +435,7 @@ class FibTable(Mapping[str, Route]):
         """(dest, route) in destination order.
 
         Built with one Python step per distinct (next hops, cost) rather than per destination:
-        routers copy their tables when their FIB first changes, and results list every table.
+        replays of a non-lazy world copy every table, and results list every table (sorted).
         """
         cols = np.flatnonzero(self.choice >= 0)
         if not len(cols):

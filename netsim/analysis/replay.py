@@ -8,12 +8,13 @@ started with (``Trace.initial_fibs``, a warm start's checkpoint; empty otherwise
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from netsim.analysis.oracle import LinkState, NetworkState
+from netsim.fibs import ChangedFib
 from netsim.topology.common import link_costs, link_key
 from netsim.trace import InitialFib, Route, RouteChange, TopologyChange, Trace
 
@@ -93,83 +94,6 @@ def _copy(table: Mapping[str, Route] | None) -> dict[str, Route]:
         return {}
     to_dict = getattr(table, "to_dict", None)
     return to_dict() if to_dict is not None else dict(table)
-
-
-class ChangedFib(MutableMapping[str, Route]):
-    """A router's FIB as its initial table and the changes replayed since (copy on write, per entry).
-
-    It behaves as the plain dict copy of the table it stands for would, in iteration order too:
-    the table's order, an entry removed and set again moving to the end, new entries after the
-    table's, so replays and final tables do not depend on which form a FIB is in.
-    """
-
-    __slots__ = ("_base", "_over", "_gone", "_tail")
-
-    def __init__(self, base: Mapping[str, Route]) -> None:
-        self._base = base
-        self._over: dict[str, Route] = {}  # entries of the table with a new route, in place
-        self._gone: set[str] = set()  # entries of the table removed (or moved to the end)
-        self._tail: dict[str, Route] = {}  # entries added at the end
-
-    def get(self, dest: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
-        if dest in self._tail:
-            return self._tail[dest]
-        if dest in self._gone:
-            return default
-        route = self._over.get(dest)
-        return route if route is not None else self._base.get(dest, default)
-
-    def __getitem__(self, dest: str) -> Route:
-        route = self.get(dest)
-        if route is None:
-            raise KeyError(dest)
-        return route
-
-    def __contains__(self, dest: object) -> bool:
-        return self.get(dest) is not None  # type: ignore[arg-type]
-
-    def __setitem__(self, dest: str, route: Route) -> None:
-        if dest in self._tail or dest in self._gone or dest not in self._base:
-            self._tail[dest] = route
-        else:
-            self._over[dest] = route
-
-    def __delitem__(self, dest: str) -> None:
-        if dest in self._tail:
-            del self._tail[dest]
-        elif dest in self._base and dest not in self._gone:
-            self._gone.add(dest)
-            self._over.pop(dest, None)
-        else:
-            raise KeyError(dest)
-
-    def __iter__(self) -> Iterator[str]:
-        gone = self._gone
-        yield from (d for d in self._base if d not in gone) if gone else self._base
-        yield from self._tail
-
-    def __len__(self) -> int:
-        return len(self._base) - len(self._gone) + len(self._tail)
-
-    def items(self) -> ItemsView[str, Route]:
-        return _ChangedItems(self)
-
-    def _pairs(self) -> Iterator[tuple[str, Route]]:
-        """(dest, route) in order, from the table's own item order (fast for a column table)."""
-        over, gone = self._over, self._gone
-        for d, route in self._base.items():
-            if d not in gone:
-                yield d, over.get(d, route)
-        yield from self._tail.items()
-
-
-class _ChangedItems(ItemsView[str, Route]):
-    """Items of a :class:`ChangedFib` without a lookup per entry."""
-
-    _mapping: ChangedFib
-
-    def __iter__(self) -> Iterator[tuple[str, Route]]:
-        return self._mapping._pairs()
 
 
 class _InitialFibs(dict[str, MutableMapping[str, Route]]):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from netsim.engine.clock import Life, Timer
 from netsim.engine.periodic import Resume
+from netsim.fibs import ChangedFib
 from netsim.protocols.base import Interface, Protocol
 from netsim.trace import Note, Route, RouteChange, Trace
 
@@ -31,7 +32,7 @@ class Router:
         self.up = True
         self.life = Life()
         self.ifaces: dict[str, Interface] = {}
-        self._fib: Any = {}  # a dict, or a preloaded read-only table until its first change
+        self._fib: Any = {}  # a dict, or a preloaded read-only table and its changes (ChangedFib)
         self.protocol: Protocol | None = None
         #: Per neighbour, the message this incarnation's protocol accepts as quiet (accept_quiet).
         self.quiet: dict[str, Any] = {}
@@ -81,16 +82,12 @@ class Router:
         old = fib.get(dest)
         if old == new:
             return
-        if type(fib) is not dict:  # a preloaded read-only table: copy on first write
-            fib = self._fib = fib.to_dict()
         fib[dest] = new
         self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))
 
     def withdraw(self, dest: str, cause: Note) -> None:
         if dest not in self._fib:
             return
-        if type(self._fib) is not dict:
-            self._fib = self._fib.to_dict()
         old = self._fib.pop(dest, None)
         if old is not None:
             self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, None, cause))
@@ -111,9 +108,10 @@ class Router:
         if self._env.now != 0 or self._fib:
             raise RuntimeError(f"router {self.name}: preload needs an empty FIB at t=0")
         to_dict = getattr(table, "to_dict", None)
-        # A read-only table is kept as it is and copied only if this router's FIB ever changes:
-        # after one failure in a large network most routers never copy their N entries.
-        self._fib = table if to_dict is not None else dict(table)
+        # A read-only table is kept as it is, under the entries that change (copy on write, per
+        # entry): after one failure in a large network a third of the routers change a few of
+        # their N entries each, and copying the N would cost seconds.
+        self._fib = ChangedFib(table) if to_dict is not None else dict(table)
         if self._trace.initial_fibs is None:
             self._trace.initial_fibs = {}
         self._trace.initial_fibs[self.name] = table if to_dict is not None else dict(self._fib)

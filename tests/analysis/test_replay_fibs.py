@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netsim.analysis.metrics import _final_table
-from netsim.analysis.replay import ChangedFib, World, steps
+from netsim.analysis.replay import World, steps
+from netsim.fibs import ChangedFib
 from netsim.trace import FibTable, Route, RouteChange, TopologyChange, Trace
 
 DESTS = ("a", "b", "c", "d", "e", "f")
