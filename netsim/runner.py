@@ -17,6 +17,7 @@ from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle import ModelUnavailable, get_model
 from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
+from netsim.engine.collector import collector_paused
 from netsim.engine.network import Network
 from netsim.errors import NetsimError
 from netsim.inputs import short
@@ -102,13 +103,14 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
         end = max(end, min_end)
     if until is not None:
         end = min(end, until)
-    _run_chunks(net, end, progress)
-    if scenario.duration is None and until is None:
-        while net.trace.route_changes:
-            target = min(net.trace.route_changes[-1].time + quiet, last + MAX_SETTLE)
-            if target <= net.env.now:
-                break
-            _run_chunks(net, target, progress)
+    with collector_paused():  # see netsim.engine.collector: the collector's passes free nothing here
+        _run_chunks(net, end, progress)
+        if scenario.duration is None and until is None:
+            while net.trace.route_changes:
+                target = min(net.trace.route_changes[-1].time + quiet, last + MAX_SETTLE)
+                if target <= net.env.now:
+                    break
+                _run_chunks(net, target, progress)
     net.trace.end_time = float(net.env.now)
     plane = None
     if scenario.flows is not None and until is None:
