@@ -89,21 +89,21 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
                    confirm_hint="call with check_work=False to run it anyway")
     cls, opts, configs = protocol_setup(scenario, canon, options)
     seed = scenario.seed if seed is None else seed
-    net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
-    if on_network is not None:
-        on_network(net)
-    install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
-    net.start()
-    for ev in scenario.events:
-        ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
-    last = max((ev.end_time for ev in scenario.events), default=0.0)
-    quiet = cls.quiet_period(opts)
-    end = scenario.duration if scenario.duration is not None else last + quiet
-    if min_end is not None and scenario.duration is None:
-        end = max(end, min_end)
-    if until is not None:
-        end = min(end, until)
     with collector_paused():  # see netsim.engine.collector: the collector's passes free nothing here
+        net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
+        if on_network is not None:
+            on_network(net)
+        install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
+        net.start()
+        for ev in scenario.events:
+            ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
+        last = max((ev.end_time for ev in scenario.events), default=0.0)
+        quiet = cls.quiet_period(opts)
+        end = scenario.duration if scenario.duration is not None else last + quiet
+        if min_end is not None and scenario.duration is None:
+            end = max(end, min_end)
+        if until is not None:
+            end = min(end, until)
         _run_chunks(net, end, progress)
         if scenario.duration is None and until is None:
             while net.trace.route_changes:
