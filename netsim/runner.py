@@ -17,7 +17,6 @@ from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle import ModelUnavailable, get_model
 from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
-from netsim.engine.collector import collector_paused
 from netsim.engine.network import Network
 from netsim.errors import NetsimError
 from netsim.inputs import short
@@ -89,28 +88,27 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
                    confirm_hint="call with check_work=False to run it anyway")
     cls, opts, configs = protocol_setup(scenario, canon, options)
     seed = scenario.seed if seed is None else seed
-    with collector_paused():  # see netsim.engine.collector: the collector's passes free nothing here
-        net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
-        if on_network is not None:
-            on_network(net)
-        install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
-        net.start()
-        for ev in scenario.events:
-            ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
-        last = max((ev.end_time for ev in scenario.events), default=0.0)
-        quiet = cls.quiet_period(opts)
-        end = scenario.duration if scenario.duration is not None else last + quiet
-        if min_end is not None and scenario.duration is None:
-            end = max(end, min_end)
-        if until is not None:
-            end = min(end, until)
-        _run_chunks(net, end, progress)
-        if scenario.duration is None and until is None:
-            while net.trace.route_changes:
-                target = min(net.trace.route_changes[-1].time + quiet, last + MAX_SETTLE)
-                if target <= net.env.now:
-                    break
-                _run_chunks(net, target, progress)
+    net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
+    if on_network is not None:
+        on_network(net)
+    install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
+    net.start()
+    for ev in scenario.events:
+        ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
+    last = max((ev.end_time for ev in scenario.events), default=0.0)
+    quiet = cls.quiet_period(opts)
+    end = scenario.duration if scenario.duration is not None else last + quiet
+    if min_end is not None and scenario.duration is None:
+        end = max(end, min_end)
+    if until is not None:
+        end = min(end, until)
+    _run_chunks(net, end, progress)
+    if scenario.duration is None and until is None:
+        while net.trace.route_changes:
+            target = min(net.trace.route_changes[-1].time + quiet, last + MAX_SETTLE)
+            if target <= net.env.now:
+                break
+            _run_chunks(net, target, progress)
     net.trace.end_time = float(net.env.now)
     plane = None
     if scenario.flows is not None and until is None:

@@ -35,7 +35,6 @@ from netsim.cli.common import (
 def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: bool, out: Path | None,
         pcap: Path | None, yes: bool) -> None:
     """Run SCENARIO with one or more protocols and report convergence per event."""
-    from netsim.engine.collector import collector_paused
     from netsim.output import report
 
     if out is not None:
@@ -44,15 +43,12 @@ def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: b
         check_output_dir(pcap, "--pcap")
     sc, names = load(scenario, protocols)
     results = run_all(sc, names, seed, quiet=as_json, pcap=pcap, yes=yes)
-    # Writing the results allocates much and frees little; after a large run each full pass of
-    # the cycle collector would walk the whole run again for nothing (netsim.engine.collector).
-    with collector_paused():
-        if as_json:
-            click.echo(report.dumps(results), nl=False)
-        else:
-            click.echo(report.compare_text(results))
-        if out is not None:
-            write_outputs(results, out, quiet=as_json)
+    if as_json:
+        click.echo(report.dumps(results), nl=False)
+    else:
+        click.echo(report.compare_text(results))
+    if out is not None:
+        write_outputs(results, out, quiet=as_json)
     if pcap is not None and not as_json:
         click.echo(f"wrote packet captures under {pcap}/ (one file per link and protocol; links.tsv maps them)")
 
