@@ -81,6 +81,11 @@ class FakePort:
                 fn(*args)
         self.now = until
 
+    def pending_timers(self) -> list[tuple[float, Callable[..., None], tuple[Any, ...]]]:
+        """Timers not yet fired or cancelled, in creation order: (due, fn, args)."""
+        return [(t, fn, args) for t, _n, timer, fn, args in sorted(self._timers, key=lambda x: x[1])
+                if not timer.cancelled]
+
     def take_sent(self, kind: type | None = None) -> list[tuple[float, str, Any]]:
         """The messages sent since the last call (of one class, if given), forgetting them."""
         out = [s for s in self.sent if kind is None or type(s[2]) is kind]

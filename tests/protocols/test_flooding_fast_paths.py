@@ -10,17 +10,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fakeport import FakePort
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsim.api import load_scenario, run_protocols
 from netsim.output import report
 from netsim.protocols.common.cow import CowDict
-from netsim.protocols.common.flooding import Flooder, FloodPeer
+from netsim.protocols.common.flooding import Flooder, FloodPeer, FloodPolicy
 from netsim.protocols.common.lsdb import Lsdb
 from netsim.protocols.linkstate.packets import Lsa
 from netsim.protocols.linkstate.warm import warm_state
@@ -216,3 +218,93 @@ def test_receive_matches_the_plain_rules_on_a_dense_network(protocol: str, monke
     monkeypatch.setattr(Flooder, "receive", reference_receive)
     plain = report.dumps([simulate(sc, protocol, seed=5)])
     assert fast == plain
+
+
+# -- one update, in detail: queues, acknowledgements, timers -------------------------------------------
+@dataclass(frozen=True)
+class _Inst:
+    """An instance as the shared code sees it (IS-IS-like: a purge ranks above its number)."""
+
+    origin: str
+    seq: int
+    purge: bool = False
+    prefixes: tuple[tuple[str, float], ...] = ()
+    link_map: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def rank(self) -> int:
+        return 2 * self.seq + self.purge
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.origin, self.rank)
+
+
+ORIGINS = ["me", "a", "b", "c", "d", "e", "f"]
+PEERS = ["n1", "n2", "n3", "n4"]
+#: An instance of an origin by (seq, purge); "same" picks the very object the database holds.
+INSTANCE = st.tuples(st.sampled_from(ORIGINS), st.one_of(st.just("same"), st.tuples(st.integers(1, 4), st.booleans())))
+
+
+def _flooder_state(policy: FloodPolicy, held: dict[str, tuple[int, bool]], queued: list[tuple[str, str, str]],
+                   update: list[tuple[str, Any]]) -> tuple[Flooder, FloodPeer, tuple[Any, ...], list[str]]:
+    port = FakePort("me", {p: 1.0 for p in PEERS})
+    port.now = 10.0
+    db = Lsdb(lambda reason: None)
+    for origin, (seq, purge) in held.items():
+        db.install(_Inst(origin, seq, purge), None, 0.0)
+    peers = {p: FloodPeer(p, "Full" if p != "n4" else "Down", 5.0, 1.0) for p in PEERS}
+    events: list[str] = []
+    flooder: Flooder
+
+    def own_newer(nb: FloodPeer, lsa: Any) -> None:  # reissue ours past it and flood it (as both protocols do)
+        events.append(f"own_newer {nb.name} {lsa.key}")
+        ours = _Inst("me", lsa.seq + 1)
+        db.install(ours, None, port.now)
+        flooder.flood(ours, exclude=None)
+
+    flooder = Flooder(port, peers, db, {"Full"}, pacing=0.033, send_lsas=lambda nb, lsas: None,
+                      send_acks=lambda nb, keys: None, own_newer=own_newer, policy=policy,
+                      dropped=lambda nb, lsa, since: events.append(f"dropped {nb.name} {lsa.key}"))
+    for peer, origin, which in queued:  # some instances already waiting to be sent or acknowledged
+        lsa = db.entries.get(origin)
+        if lsa is not None:
+            (peers[peer].rxmt if which == "rxmt" else peers[peer].out_lsas)[origin] = lsa
+    lsas = []
+    for origin, spec in update:
+        mine = db.entries.get(origin)
+        if spec == "same":
+            lsas.append(mine if mine is not None else _Inst(origin, 1))
+        else:
+            lsas.append(_Inst(origin, spec[0], spec[1]))
+    return flooder, peers["n1"], tuple(lsas), events
+
+
+def _observed(flooder: Flooder, events: list[str], installed: bool) -> Any:
+    port: FakePort = flooder.port  # type: ignore[assignment]
+    timers = [(t, fn.__name__, tuple(getattr(a, "name", a) for a in args)) for t, fn, args in port.pending_timers()]
+    peers = {name: (list(nb.out_lsas.items()), list(nb.rxmt.items()), list(nb.out_acks))
+             for name, nb in flooder.peers.items()}
+    return installed, dict(flooder.db.entries), peers, timers, events
+
+
+@settings(max_examples=200, deadline=None)
+@given(ospf=st.booleans(), held=st.dictionaries(st.sampled_from(ORIGINS), st.tuples(st.integers(1, 3), st.booleans())),
+       queued=st.lists(st.tuples(st.sampled_from(PEERS), st.sampled_from(ORIGINS), st.sampled_from(["rxmt", "out"])),
+                       max_size=12),
+       update=st.lists(INSTANCE, max_size=10))
+def test_one_update_matches_the_plain_rules(ospf: bool, held: dict[str, tuple[int, bool]],
+                                             queued: list[tuple[str, str, str]], update: list[tuple[str, Any]]) -> None:
+    """Queues (contents and order), acknowledgements, timers (in creation order), the database
+    and the callbacks after one update: duplicates, equal copies, older and newer instances, our
+    own (flooded anew in the middle of the update), purges, an origin named twice."""
+    policy = (FloodPolicy(min_arrival=1.0) if ospf else
+              FloodPolicy(cancel_on_receipt=True, ack_duplicates=True, reissue_own=True))
+    if ospf:
+        held = {o: (seq, False) for o, (seq, _p) in held.items()}
+        update = [(o, s if s == "same" else (s[0], False)) for o, s in update]
+    fast, nb, lsas, fast_events = _flooder_state(policy, held, queued, update)
+    got = _observed(fast, fast_events, fast.receive(nb, lsas))
+    plain, nb, lsas, plain_events = _flooder_state(policy, held, queued, update)
+    want = _observed(plain, plain_events, reference_receive(plain, nb, lsas))
+    assert got == want

@@ -133,15 +133,26 @@ class Flooder:
 
     def flood(self, lsa: Any, exclude: str | None) -> None:
         """Queue ``lsa`` for every flooding neighbour but ``exclude`` (where it came from)."""
+        self._flood(lsa, exclude)
+
+    def _flood(self, lsa: Any, exclude: str | None) -> list[dict[str, Any]]:
+        """:meth:`flood`, returning the out-queues and retransmission lists it wrote to (for the
+        other instances of the same update: see :meth:`receive`).  Arming timers replaces no
+        queue, so the list is still every queue flooding writes to when the loop ends."""
         # queue() inlined: a large cold start floods millions of (instance, neighbour) pairs.
         origin = lsa.origin
         states = self.states
+        queues: list[dict[str, Any]] = []
         for name, nb in self.peers.items():
             if nb.state in states and name != exclude:
-                nb.out_lsas[origin] = lsa
-                nb.rxmt[origin] = lsa
+                out, rxmt = nb.out_lsas, nb.rxmt
+                out[origin] = lsa
+                rxmt[origin] = lsa
+                queues.append(out)
+                queues.append(rxmt)
                 if nb.flush_timer is None or nb.rxmt_timer is None:
                     self.arm(nb)
+        return queues
 
     def arm(self, nb: FloodPeer) -> None:
         """Start the flush and retransmission timers of ``nb`` that are not running."""
@@ -205,8 +216,14 @@ class Flooder:
         instance we hold -- mostly the very object, since every router installs the instance its
         originator built -- so identity is tried before ranks, the acknowledgement key is the
         instance's own ``key``, and the duplicate path touches two dicts and one list.  Of the
-        instances one update installs, only the first is flooded by :meth:`flood`; it starts every
-        timer flooding needs, so the rest are simply stored in the same queues.
+        instances one update installs, only the first is flooded (:meth:`_flood`, which also returns
+        the queues it wrote to); it starts every timer flooding needs, so the rest are simply
+        stored in the same queues -- all together at
+        the end (:func:`_store`): one ``dict.update`` per queue rather than a store per queue and
+        instance, each landing in another neighbour's queue (on a dense cold start those scattered
+        stores cost about as much as the installs themselves; together, a fifth less).  The queues
+        end the same: only flooding our own instance could write to them meanwhile, and they are
+        brought up to date before that.
         """
         now = self.port.now
         get = self.db.entries.get
@@ -216,6 +233,7 @@ class Flooder:
         cancel = policy.cancel_on_receipt
         ack_duplicates = policy.ack_duplicates
         fanout: list[dict[str, Any]] | None = None  # out-queues and retransmission lists to flood to
+        later: dict[str, Any] = {}  # installed after the first, for the queues in `fanout`
         for lsa in lsas:
             origin = lsa.origin
             mine = get(origin)
@@ -233,20 +251,23 @@ class Flooder:
                 if nb.ack_timer is None:
                     nb.ack_timer = self.port.call_later(nb.ack_delay, self._send_acks, nb)
                 continue
+            if origin == self.me and later:
+                later = _store(fanout, later)  # our own instance may be flooded: queues up to date first
             if not self._newer(nb, lsa, mine, now):
                 continue
             self.db.install(lsa, nb.name, now)
             if fanout is None:
-                self.flood(lsa, exclude=nb.name)
-                fanout = self._queues(nb.name)
+                fanout = self._flood(lsa, nb.name)
             else:
-                for queue in fanout:
-                    queue[origin] = lsa
+                later[origin] = lsa
             nb.out_acks.append(lsa.key)  # ack() inlined
             if nb.ack_timer is None:
                 nb.ack_timer = self.port.call_later(nb.ack_delay, self._send_acks, nb)
             if origin == self.me:
+                later = _store(fanout, later)
                 self.own_newer(nb, lsa)
+        if later:
+            _store(fanout, later)
         return fanout is not None
 
     def _newer(self, nb: FloodPeer, lsa: Any, mine: Any, now: float) -> bool:
@@ -275,8 +296,11 @@ class Flooder:
             return False
         return True
 
-    def _queues(self, exclude: str) -> list[dict[str, Any]]:
-        """The out-queue and retransmission list of every neighbour :meth:`flood` floods to."""
-        states = self.states
-        return [queue for name, nb in self.peers.items() if nb.state in states and name != exclude
-                for queue in (nb.out_lsas, nb.rxmt)]
+
+def _store(queues: list[dict[str, Any]] | None, instances: dict[str, Any]) -> dict[str, Any]:
+    """Put ``instances`` (origin -> instance, in installation order) in every queue, as one store
+    each would have: a new origin goes last, a queued one keeps its place.  Returns an empty dict
+    for the instances installed next."""
+    for queue in queues or ():
+        queue.update(instances)
+    return {}
