@@ -9,16 +9,15 @@ protocol is never cut off before it could have converged.
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle import ModelUnavailable, get_model
 from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
+from netsim.engine.collector import collector_paused
 from netsim.engine.network import Network
 from netsim.errors import NetsimError
 from netsim.inputs import short
@@ -88,7 +87,7 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
     # Before the setup: a warm start's checkpoint alone is real work on a large network.
     workload.check([workload.estimate(scenario, canon, options, until=until)], confirmed=not check_work,
                    confirm_hint="call with check_work=False to run it anyway")
-    with _no_collection():
+    with collector_paused():  # set-up and run: see netsim.engine.collector
         cls, opts, configs = protocol_setup(scenario, canon, options)
         seed = scenario.seed if seed is None else seed
         net = Network(scenario.graph, cls, configs, seed, narrate=narrate)
@@ -96,16 +95,15 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
             on_network(net)
         install_bfd(net, bfd_for_links(scenario.graph, scenario.bfd))
         net.start()
-    for ev in scenario.events:
-        ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
-    last = max((ev.end_time for ev in scenario.events), default=0.0)
-    quiet = cls.quiet_period(opts)
-    end = scenario.duration if scenario.duration is not None else last + quiet
-    if min_end is not None and scenario.duration is None:
-        end = max(end, min_end)
-    if until is not None:
-        end = min(end, until)
-    with _frozen():
+        for ev in scenario.events:
+            ev.schedule(net, ScriptedEvent(ev.index, ev.time, ev.kind, ev.target, ev.describe()))
+        last = max((ev.end_time for ev in scenario.events), default=0.0)
+        quiet = cls.quiet_period(opts)
+        end = scenario.duration if scenario.duration is not None else last + quiet
+        if min_end is not None and scenario.duration is None:
+            end = max(end, min_end)
+        if until is not None:
+            end = min(end, until)
         _run_chunks(net, end, progress)
         if scenario.duration is None and until is None:
             while net.trace.route_changes:
@@ -128,40 +126,6 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
     metrics = analyze(net.trace, scenario.graph, model=model, options=opts, protocol=canon, dataplane=plane,
                       unjudged=unjudged)
     return RunResult(scenario, canon, seed, opts, net.trace, metrics, plane, cls.correctness)
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector off while a run is set up.
-
-    Why: the setup makes the run's long-lived objects (configurations, a warm start's LSDB,
-    routers, protocol state: millions on a 3,800-router network) and hardly any garbage, and each
-    full collection while they pile up walks all of them again (over a second in all there).
-    The analysis turns it off in the same way.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """The objects alive when the simulation starts kept out of collections until it ends.
-
-    Why: they are the network itself and live as long as the run, yet each full collection the
-    run's own allocations trigger (route changes, timers, messages) would walk them all again:
-    over a second on a 3,800-router network.  Unfrozen afterwards, so that they can be collected
-    once the run is dropped.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 #: Run a little past ``--at`` so that changes at exactly that instant are in the trace

@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, settings
 # Test helpers (``fakeport``) live next to this file; tests are grouped in one folder per part.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None, print_blob=True,
+# CI: the same examples on every machine, whatever a local example database holds.
+settings.register_profile("ci", derandomize=True, database=None, max_examples=25, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

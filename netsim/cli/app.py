@@ -21,7 +21,6 @@ from typing import Any
 
 import click
 
-from netsim.cli import common
 from netsim.errors import NetsimError
 from netsim.inputs import short
 from netsim.version import __version__
@@ -164,7 +163,6 @@ def main() -> None:
     again; on a 100-router RIP run those passes took about a tenth of the command's time.  A
     larger threshold still collects every reference cycle, only in fewer, larger batches.
     """
-    common.WHOLE_PROCESS = True
     _threshold, older1, older2 = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, older1, older2)
     try:

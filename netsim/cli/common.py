@@ -4,7 +4,6 @@ sign of life on stderr, checking output paths before any work is done."""
 from __future__ import annotations
 
 import dataclasses
-import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -175,20 +174,6 @@ class SimProgress:
             bar.close()
 
 
-#: True once the console script's ``main`` runs: the process is then this one command's, and
-#: collector settings for the whole heap are its to make (never inside a test or another program).
-WHOLE_PROCESS = False
-
-
-def freeze_heap() -> None:
-    """In a command that owns its process, freeze what is alive now (imported modules, the loaded
-    scenario): it lives as long as the command, and frozen it is no longer walked by the
-    collector's passes during and after the runs, which then visit only what the runs allocate
-    (a tenth of a second on a 100-router RIP run)."""
-    if WHOLE_PROCESS:
-        gc.freeze()
-
-
 def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False,
             pcap: Path | None = None, yes: bool = False) -> list[Any]:
     """Run each protocol, showing progress on stderr, once the work estimate allows it; with
@@ -196,7 +181,6 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
     from netsim.api import run_protocols
 
     confirm_work(scenario, names, yes)
-    freeze_heap()
     progress = SimProgress(quiet)
     recorders: list[tuple[str, Any]] = []
 

@@ -9,7 +9,6 @@ scheduling path of :mod:`netsim.engine.clock`.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 import simpy
 
 from netsim.engine.clock import Timer
+from netsim.engine.collector import collector_paused
 from netsim.engine.link import Link
 from netsim.engine.periodic import PeriodicStream, Resume, exact_delay
 from netsim.engine.router import Router
@@ -117,22 +117,15 @@ class Network:
         visits every stream, which after each of a hundred progress steps costs more than the
         copies it logs.
 
-        The cyclic garbage collector is paused meanwhile, as during the analysis: the engine and
-        the protocols make almost no reference cycles (a crashed router's timers, a few dozen
-        objects), while a run allocates a timer, a message and records per event, so each of the
-        collector's periodic passes would walk the live objects -- imported modules, topology,
-        the growing trace -- for nothing: about a tenth of a 100-router RIP run.
+        The cyclic garbage collector is paused meanwhile (:mod:`netsim.engine.collector`), the
+        flush included: its passes would walk the live objects -- imported modules, topology, the
+        growing trace -- for nothing.
         """
-        if until > self.env.now:
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
+        with collector_paused():
+            if until > self.env.now:
                 self.env.run(until=until)
-            finally:
-                if enabled:
-                    gc.enable()
-        if flush:
-            self.flush()
+            if flush:
+                self.flush()
 
     def at(self, time: float, fn: Callable[..., None], *args: Any) -> Timer:
         """Schedule a network-level action (never tied to a router's life)."""
