@@ -37,10 +37,15 @@ def small_graphs(draw) -> nx.Graph:
     return nx.relabel_nodes(g, {i: f"r{i}" for i in range(n)})
 
 
-def _lossy_text(g: nx.Graph, seed: int) -> str:
+def _lossy_text(g: nx.Graph, seed: int, clean_from: float | None = None) -> str:
+    """Every link loses 20 % of messages (until ``clean_from``, when given); one link that does not
+    cut the network goes down at 40 s."""
     links = ", ".join(f"[{a}, {b}]" for a, b in sorted(g.edges))
     cut = next((e for e in sorted(g.edges) if nx.is_connected(nx.restricted_view(g, [], [e]))), None)
-    event = f"events: [{{at: 40, link_down: [{cut[0]}, {cut[1]}]}}]" if cut else ""
+    events = [f"{{at: 40, link_down: [{cut[0]}, {cut[1]}]}}"] if cut else []
+    if clean_from is not None:
+        events += [f"{{at: {clean_from}, set_loss: [{a}, {b}], loss: 0}}" for a, b in sorted(g.edges)]
+    event = f"events: [{', '.join(events)}]" if events else ""
     return f"""
 seed: {seed}
 duration: 120
@@ -64,7 +69,14 @@ protocols:
 @given(g=small_graphs(), seed=st.integers(0, 1000))
 @pytest.mark.parametrize("proto", ["linkstate", "distvector"])
 def test_protocols_end_correct_on_20_percent_lossy_links(proto: str, g: nx.Graph, seed: int) -> None:
-    res = simulate(parse_scenario(_lossy_text(g, seed)), proto)
+    """Loss must never wedge a protocol.  Link state must be correct at the end with the loss still
+    on.  RIP may legitimately not be: a route times out when six updates in a row from its next
+    hop are lost (0.2**6 per update interval and neighbour), and such a lapse near the end is
+    still healing when the run stops (path r0-r4, seed 16: r2's route to r1 times out at 118.9 s
+    and r4 has it back only after 120 s).  So for RIP the links are clean for the last 20 s,
+    longer than a timeout plus the time a route needs to cross the network again."""
+    clean_from = 100.0 if proto == "distvector" else None
+    res = simulate(parse_scenario(_lossy_text(g, seed, clean_from)), proto)
     assert _all_correct(res), proto
 
 
