@@ -14,6 +14,7 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from judge_replay import judged_steps
 
 from netsim.analysis import judge as judge_module
 from netsim.analysis.judge import ShortestPathJudge, forwarding_faults
@@ -155,17 +156,7 @@ events:{GRID_EVENTS}""")
     judge.track_forwarding = True
     judge.forwarding_all()
     faults_seen = 0
-    for step in steps(trace, initial=False):
-        for tc in step.topology:
-            world.apply_topology(tc)
-        changed = set()
-        for rc in step.routes:
-            world.apply_route(rc)
-            changed.add((rc.router, rc.dest))
-        if step.topology:
-            judge.topology_changed(changed)
-        elif changed:
-            judge.routes_changed(changed)
+    for step in judged_steps(world, judge, trace):
         oracle = Oracle(world.routers, world.links, world.down, prefix_origins(sc.graph))
         dests = oracle.destinations
         want_bad = {(r, d) for r in world.routers if r not in world.down for d in dests

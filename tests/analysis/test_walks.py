@@ -17,12 +17,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from judge_replay import judged_steps
 from netgraphs import draw_network
 
 from netsim.analysis.judge import ShortestPathJudge, forwarding_faults, walk_faults
 from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle.shortest_paths import Oracle, prefix_origins
-from netsim.analysis.replay import World, initial_links, steps
+from netsim.analysis.replay import World, initial_links
 from netsim.analysis.walks import HOLE, LOOP, ReachFacts, walk_column
 from netsim.runner import simulate
 from netsim.scenario.loader import parse_scenario
@@ -180,17 +181,7 @@ def _verdicts(g: Any, trace: Trace, reference: bool) -> list[tuple[Any, ...]]:
     judge.track_forwarding = True
     judge.forwarding_all()
     out = [(0.0, judge.nbad, sorted(judge.loops), sorted(judge.holes))]
-    for step in steps(trace, initial=False):
-        for tc in step.topology:
-            world.apply_topology(tc)
-        changed = set()
-        for rc in step.routes:
-            world.apply_route(rc)
-            changed.add((rc.router, rc.dest))
-        if step.topology:
-            judge.topology_changed(changed)
-        elif changed:
-            judge.routes_changed(changed)
+    for step in judged_steps(world, judge, trace):
         got_bad = {(i, j) for i, j in zip(*np.nonzero(judge.bad), strict=True)}
         assert got_bad == {(i, j) for j, i in zip(*np.nonzero(judge.bad_t), strict=True)}
         if not reference:
