@@ -44,6 +44,7 @@ class Timer(Timeout):
         if life is not None:
             self.life = life
         self.callbacks.append(_fire)
+        env.newest_timer = self  # type: ignore[attr-defined]  # see newest_timer()
 
     def cancel(self) -> None:
         """Make the timer a no-op (it stays in SimPy's queue until its time)."""
@@ -57,6 +58,19 @@ def _fire(timer: Timer) -> None:
     if life is not None and not life.alive:
         return
     timer.fn(*timer.args)
+
+
+def newest_timer(env: simpy.Environment) -> Timer | None:
+    """The timer scheduled last on ``env`` (None before the first).
+
+    Why: every event of a run is a :class:`Timer` (the one scheduling path), so a timer that is
+    still the newest has nothing scheduled after it: another callback at exactly its time would
+    run right after it, in the same order as if it were added to it.  The wire uses this to
+    carry messages sent at one instant that arrive together (a router's update to each of its
+    neighbours) in one event instead of one each.  (SimPy's own stop event for ``run(until=...)``
+    is not a timer, but it is urgent: it never falls between two timers of the same time.)
+    """
+    return getattr(env, "newest_timer", None)
 
 
 def call_later(env: simpy.Environment, delay: float, fn: Callable[..., None], *args: Any,
