@@ -227,14 +227,15 @@ class Network:
 
     # -- periodic streams (netsim.engine.periodic) -------------------------------------------------
     def start_periodic(self, sender: Router, dst: str, msg: Any, size: int, packets: int, interval: float,
-                       resume: Resume) -> bool:
+                       resume: Resume, *, own_phase: bool = False) -> bool:
         """Send ``msg`` now and stand for its repetitions every ``interval`` without a timer,
         when nothing could make a copy matter: False (nothing sent) otherwise.
 
         Conditions: the link is up, loses nothing in this direction and has no jitter (those draw
         from the link's generator per message), no tap watches the wire, and the receiver accepts
         ``msg`` as quiet (:meth:`Router.accept_quiet`).  Any change to any of them breaks the
-        stream (:meth:`break_link`).
+        stream (:meth:`break_link`).  ``own_phase``: the sender's timer ticks at a phase no other
+        timer shares, so the receiver may park a timer on the stream (:meth:`watch`).
         """
         src = sender.name
         link = self.adj[src].get(dst)
@@ -248,18 +249,34 @@ class Network:
             return False
         self.transmit(sender, dst, msg, size, packets)
         self.streams[(src, dst)] = PeriodicStream(link, sender, receiver, msg, size, packets, self._kind(msg),
-                                                  interval, now + interval, resume)
+                                                  interval, now + interval, resume, start=now, own_phase=own_phase)
         return True
 
-    def heard(self, receiver: Router, src: str, armed: float) -> float:
+    def heard(self, receiver: Router, src: str, armed: float, at: float | None = None) -> float:
         """The delivery time of the latest quiet copy from ``src`` that ``receiver`` has handled by
-        now, as seen by a timer set at ``armed`` (-inf if none since it booted)."""
+        now (or by ``at``, an earlier time a parked timer walks through: see :meth:`watch`), as
+        seen by a timer set at ``armed`` (-inf if none since it booted)."""
         stream = self.streams.get((src, receiver.name))
         if stream is not None:
-            last = stream.hear(self.env.now, armed)
+            last = stream.hear(self.env.now if at is None else at, armed)
             if last is not None:
                 receiver.heard[src] = last
         return receiver.heard.get(src, -math.inf)
+
+    def watch(self, receiver: Router, src: str, heard: float, within: float, wake: Callable[[], None]) -> bool:
+        """Park a timer of ``receiver`` on the stream from ``src``: ``wake()`` is called at the
+        instant the stream breaks, before anything of the break happens (see
+        :mod:`netsim.engine.periodic`).  True only if the stream promises what a timer that
+        just re-arms itself needs: a copy heard at least every ``within`` seconds from now on
+        (its interval is shorter and ``heard``, the latest copy the receiver has handled,
+        is the stream's first copy or a later one), and a sender phase of its own.
+        """
+        stream = self.streams.get((src, receiver.name))
+        if (stream is None or not stream.own_phase or not stream.interval < within
+                or heard < stream.delivery(stream.start)):
+            return False
+        stream.watch = wake
+        return True
 
     def break_link(self, link: Link) -> None:
         """Something changed on ``link`` or at one of its ends: both directions go back to one
@@ -270,10 +287,16 @@ class Network:
     def _break(self, src: str, dst: str, *, resume: bool = True) -> None:
         """End the stream ``src`` -> ``dst``, if any, at this instant, as if it had never been:
         log its sends, credit the receiver with what it handled, deliver what is still in flight,
-        and hand the next send back to the sender's timer (unless the sender is crashing)."""
-        stream = self.streams.pop((src, dst), None)
+        and hand the next send back to the sender's timer (unless the sender is crashing).  A timer
+        parked on the stream is woken first, while the stream still stands for the copies."""
+        stream = self.streams.get((src, dst))
         if stream is None:
             return
+        wake = stream.watch
+        if wake is not None:
+            stream.watch = None
+            wake()
+        del self.streams[(src, dst)]
         now = self.env.now
         self._log_stream(stream, now)
         link = stream.link

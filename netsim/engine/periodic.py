@@ -35,6 +35,23 @@ Other coincidences are assumed away.  With random timer phases they need equal f
 unrelated sums; phases re-aligned on round times (an interface restarts its hello timer at a
 scripted repair) make them possible, and the equality tests, which compare every message row in
 order, cover such scenarios.  Aligned timer phases never use streams.
+
+Watched streams: a receiver's timer that only re-arms itself while copies keep coming (the
+link-state dead check, every few seconds per neighbour) can be *parked* on the stream
+(:meth:`Network.watch`): the receiver schedules nothing, and the stream calls ``watch()`` at the
+instant it breaks, before anything of the break happens (the copies are still credited by
+:meth:`hear`); the receiver then replays the steps its timer would have taken up to now, with the
+same floats, and arms a real timer for the next one.  That timer is made later than the real one
+would have been, which adds one assumption on same-instant order: no event scheduled between a
+parked step's arming and the break falls at exactly its time, and a step due at the very instant
+of the break has not run yet (the break comes first, as above).  The steps fall at the latest copy heard plus a fixed
+interval, so a stream is watched only when its sender's timer has a phase of its own
+(``own_phase``: drawn at random, never re-aligned at a repair, where both ends of a link, or all
+the links of a shared risk group, tick in step, their receivers' steps meet at equal times and
+only the real timers know their order), and only once the receiver has heard the stream's first
+copy: from then on the steps follow that phase alone.  The ties that remain are the copies' own
+deliveries at a step's time, which :meth:`hear` orders, and the deliveries and the sender's timer
+that the break makes: made after the replayed timer, as after the real one, made before the break.
 """
 
 from __future__ import annotations
@@ -73,10 +90,11 @@ class PeriodicStream:
     """
 
     __slots__ = ("link", "src", "dst", "msg", "size", "packets", "kind", "interval", "delay", "resume",
-                 "next_send", "next_heard", "last_arrival")
+                 "next_send", "next_heard", "last_arrival", "start", "own_phase", "watch")
 
     def __init__(self, link: Any, src: Any, dst: Any, msg: Any, size: int, packets: int, kind: int,
-                 interval: float, first: float, resume: Resume) -> None:
+                 interval: float, first: float, resume: Resume, *, start: float = -math.inf,
+                 own_phase: bool = False) -> None:
         self.link = link
         self.src = src
         self.dst = dst
@@ -91,6 +109,12 @@ class PeriodicStream:
         self.next_heard = first
         #: Arrival of the latest logged send (``Link.last_arrival`` catches up at a break).
         self.last_arrival = -math.inf
+        #: The real send that began the stream (its copies follow it every ``interval``).
+        self.start = start
+        #: The sender's timer has a phase no other timer shares (see the module docstring).
+        self.own_phase = own_phase
+        #: The receiver's parked timer: called at the break, before anything else happens.
+        self.watch: Callable[[], None] | None = None
 
     def sends_before(self, until: float) -> tuple[list[float], list[float]]:
         """Take the sends before ``until`` that are not logged yet: (send times, arrivals)."""

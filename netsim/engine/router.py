@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from netsim.engine.clock import Life, Timer
-from netsim.engine.periodic import Resume
+from netsim.engine.periodic import Resume, exact_delay
 from netsim.fibs import ChangedFib
 from netsim.protocols.base import Interface, Protocol
 from netsim.trace import Note, Route, RouteChange, Trace
@@ -70,11 +70,21 @@ class Router:
         if link is not None:
             self._net.break_link(link)
 
-    def send_periodic(self, iface: str, msg: Any, size: int, interval: float, resume: Resume) -> bool:
-        return self.up and self._net.start_periodic(self, iface, msg, size, 1, interval, resume)
+    def send_periodic(self, iface: str, msg: Any, size: int, interval: float, resume: Resume, *,
+                      own_phase: bool = False) -> bool:
+        return self.up and self._net.start_periodic(self, iface, msg, size, 1, interval, resume,
+                                                    own_phase=own_phase)
 
-    def quiet_heard(self, iface: str, armed: float) -> float:
-        return self._net.heard(self, iface, armed)
+    def quiet_heard(self, iface: str, armed: float, at: float | None = None) -> float:
+        return self._net.heard(self, iface, armed, at)
+
+    def quiet_watch(self, iface: str, heard: float, within: float, wake: Callable[[], None]) -> bool:
+        return self.up and self._net.watch(self, iface, heard, within, wake)
+
+    def call_at(self, time: float, fn: Callable[..., None], *args: Any) -> Timer:
+        """``fn(*args)`` at exactly ``time`` (>= now): a parked timer lands on the float its chain
+        would have reached (``now + (time - now)`` can be one unit in the last place off)."""
+        return Timer(self._env, exact_delay(self._env.now, time), fn, args, self.life)
 
     def install(self, dest: str, next_hops: tuple[str, ...], cost: float, cause: Note) -> None:
         new = Route(tuple(next_hops), cost)

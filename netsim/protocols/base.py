@@ -128,15 +128,29 @@ class QuietPort(TypingProtocol):
         that would make such a message matter takes effect (a state change of the neighbour)."""
 
     def send_periodic(self, iface: str, msg: Any, size: int, interval: float,
-                      resume: Callable[[str, float], None]) -> bool:
+                      resume: Callable[[str, float], None], *, own_phase: bool = False) -> bool:
         """Send ``msg`` on ``iface`` now and every ``interval`` from now on without a timer, if the
         port can (else False, and nothing sent).  ``resume(iface, delay)`` is called when the
-        repetition stops: the sender's own timer must fire ``delay`` from then."""
+        repetition stops: the sender's own timer must fire ``delay`` from then.  ``own_phase``:
+        the timer's phase is its own (drawn at random, not re-aligned at an instant other timers
+        share), which lets the receiver park a timer on the repetitions (:meth:`quiet_watch`)."""
 
-    def quiet_heard(self, iface: str, armed: float) -> float:
+    def quiet_heard(self, iface: str, armed: float, at: float | None = None) -> float:
         """When the latest quiet copy from ``iface`` was handled here (-inf: none), as seen by a timer
         set at time ``armed`` that fires now (a copy arriving at this very instant counts if it was
-        sent before the timer was set: that is the order the events would have run in)."""
+        sent before the timer was set: that is the order the events would have run in).  ``at``:
+        as seen at that earlier time instead of now (a parked timer catching up, in time order)."""
+
+    def quiet_watch(self, iface: str, heard: float, within: float, wake: Callable[[], None]) -> bool:
+        """Park a timer that would only re-arm itself while quiet copies from ``iface`` keep coming:
+        True if the port promises one is heard at least every ``within`` seconds from now on (the
+        latest handled here, ``heard``, is one of the repetitions), and will call ``wake()`` the
+        moment that stops being sure, before anything else changes; the protocol then replays its
+        timer's steps up to now (``quiet_heard(..., at=step)``) and arms the next one
+        (:meth:`call_at`).  False: nothing promised, keep the timer."""
+
+    def call_at(self, time: float, fn: Callable[..., None], *args: Any) -> Timer:
+        """``fn(*args)`` at exactly ``time`` (>= now), the float a parked timer's chain reaches."""
 
 
 @dataclass(frozen=True, slots=True)
