@@ -55,6 +55,10 @@ class InterfaceTicker:
     stream, :class:`netsim.protocols.base.QuietPort`): the interface then has no timer until the
     port calls :meth:`resume`.  The port breaks the stream before any change of the interface
     reaches the protocol, so :meth:`restart` always finds the timer back.
+
+    :meth:`own_phase` tells whether an interface still ticks at the phase drawn for it: after a
+    restart it ticks in step with whatever restarted at the same instant (the other end of the
+    link, the other links of a repaired group), and the port must not assume its ticks unique.
     """
 
     def __init__(self, port: Any, rng: Any, fire: Callable[[str], None], interval: Callable[[str], float],
@@ -65,13 +69,20 @@ class InterfaceTicker:
         self.interval = interval
         self.repeat = repeat
         self._timers: dict[str, Timer] = {}
+        #: Interfaces whose timer was restarted (re-aligned on the instant it came up).
+        self._restarted: set[str] = set()
 
     def start(self, ifaces: Iterable[str]) -> None:
         for name in sorted(ifaces):
             self._arm(name, random_phase(self.rng, self.interval(name)))
 
     def restart(self, iface: str) -> None:
+        self._restarted.add(iface)
         self._arm(iface, self.interval(iface))
+
+    def own_phase(self, iface: str) -> bool:
+        """True while ``iface`` ticks at its seeded random phase (never restarted)."""
+        return iface not in self._restarted
 
     def _arm(self, iface: str, delay: float) -> None:
         old = self._timers.get(iface)
