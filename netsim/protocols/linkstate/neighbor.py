@@ -6,6 +6,8 @@ every transition on one screen; the protocol looks the table up and carries out 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from netsim.protocols.base import Timer
 from netsim.protocols.common.flooding import FloodPeer
 
@@ -50,8 +52,8 @@ class Neighbor(FloodPeer):
     """Per-neighbour protocol state (RFC 2328 §10), with this interface's own timers; the flooding
     state (queues, retransmission list, acknowledgements) comes from :class:`FloodPeer`."""
 
-    __slots__ = ("hello_interval", "dead", "last_hello", "dead_timer", "dead_armed", "got_dbd", "pending",
-                 "dbd_timer")
+    __slots__ = ("hello_interval", "dead", "last_hello", "dead_timer", "dead_armed", "dead_due", "wake", "got_dbd",
+                 "pending", "dbd_timer")
 
     def __init__(self, name: str, hello_interval: float, dead: float, rxmt_interval: float, ack_delay: float) -> None:
         self.hello_interval = hello_interval
@@ -60,6 +62,11 @@ class Neighbor(FloodPeer):
         self.dead_timer: Timer | None = None
         #: When the dead timer was set (the port's quiet hellos are ordered against it).
         self.dead_armed = 0.0
+        #: When the parked dead timer is due (None: not parked).  Parked, the chain of dead checks
+        #: is virtual: ``dead_armed`` and ``last_hello`` are as its latest step left them, and the
+        #: port wakes it (``wake``, made once) before the hellos that keep it alive change.
+        self.dead_due: float | None = None
+        self.wake: Callable[[], None] | None = None
         self.dbd_timer: Timer | None = None
         super().__init__(name, DOWN, rxmt_interval, ack_delay)
         self.clear()

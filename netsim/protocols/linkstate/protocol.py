@@ -35,6 +35,7 @@ flushing (a crashed router's stale LSA stays but fails the two-way check), no ch
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from netsim.protocols.base import Option, Protocol, RouterConfig, register
@@ -91,9 +92,13 @@ from netsim.trace import CostChanged, InterfaceChanged
 
 START, REFRESH = Trigger("start"), Trigger("refresh")
 #: The hello a Full neighbour ignores but for its arrival time: NEIGHBOR_FSM has no (Full, 2-WayReceived),
-#: and a Full neighbour's dead timer is always armed (only ``_check_dead`` unsets it, and re-arms it
-#: unless the neighbour goes Down), so ``_on_hello`` only sets ``last_hello``.
+#: and a Full neighbour's dead timer is always armed or parked (only ``_check_dead`` unsets it, and
+#: re-arms or parks it unless the neighbour goes Down), so ``_on_hello`` only sets ``last_hello``.
 QUIET_HELLO = Hello(True)
+#: A dead check parks only on hellos that come more often than this fraction of its dead interval:
+#: every parked step then finds a hello well within ``dead - 1e-12``, whatever the rounding of the
+#: copies' times (a setting that close to the limit keeps its events).
+PARK_MARGIN = 0.99
 
 
 @register
@@ -141,6 +146,13 @@ class LinkState(Protocol):
     #: most of the events, and this makes them cost a few float additions each.  Aligned timer
     #: phases keep one event per hello (their ticks coincide on purpose).
     quiet_hellos: ClassVar[bool] = True
+    #: While a Full neighbour's hellos are a stream, its dead check only re-arms itself every
+    #: ``dead - silence`` seconds: the check parks on the stream instead (``quiet_watch``), and
+    #: when the stream breaks the chain of checks it would have run is replayed with the same
+    #: floats and a real timer armed for its next step (:meth:`_wake`).  Results are identical
+    #: either way (a test runs both); on a large quiet network these checks are most of the
+    #: events left once the hellos are streams.
+    parked_dead_checks: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -201,9 +213,15 @@ class LinkState(Protocol):
         quiet = self.quiet_hellos and o.get("timer_phase") != ALIGNED
         self._accept: Callable[[str, Any], None] | None = getattr(port, "accept_quiet", None) if quiet else None
         self._send_periodic: Callable[..., bool] | None = getattr(port, "send_periodic", None) if quiet else None
-        self._quiet_heard: Callable[[str, float], float] | None = getattr(port, "quiet_heard", None) if quiet else None
+        self._quiet_heard: Callable[..., float] | None = getattr(port, "quiet_heard", None) if quiet else None
         if self._accept is None or self._send_periodic is None or self._quiet_heard is None:
             self._accept = self._send_periodic = self._quiet_heard = None
+        #: The port's parking of dead checks on hello streams (None: every check is an event).
+        park = quiet and self._quiet_heard is not None and self.parked_dead_checks
+        self._watch: Callable[..., bool] | None = getattr(port, "quiet_watch", None) if park else None
+        self._call_at: Callable[..., Any] | None = getattr(port, "call_at", None) if park else None
+        if self._watch is None or self._call_at is None:
+            self._watch = self._call_at = None
 
     # ============================ lifecycle ====================================================
     def start(self) -> None:
@@ -275,10 +293,11 @@ class LinkState(Protocol):
     def _hello_repeat(self, iface: str, interval: float, resume: Callable[[str, float], None]) -> bool:
         """A hello tick that may hand its repetitions to the port: only a hello that says "I see
         you" can be quiet (the neighbour's FSM ignores it when Full); the port checks the rest."""
-        assert self._send_periodic is not None
+        assert self._send_periodic is not None and self._hellos is not None
         if self.nbrs[iface].state == DOWN or not self.port.interfaces()[iface].up:
             return False
-        return self._send_periodic(iface, QUIET_HELLO, hello_size(), interval, resume)
+        return self._send_periodic(iface, QUIET_HELLO, hello_size(), interval, resume,
+                                   own_phase=self._hellos.own_phase(iface))
 
     def on_message(self, iface: str, msg: Any) -> None:
         nb = self.nbrs.get(iface)
@@ -295,6 +314,8 @@ class LinkState(Protocol):
             self._on_dbd(nb, msg)
 
     def _on_hello(self, nb: Neighbor, msg: Hello) -> None:
+        if nb.dead_due is not None:  # not expected: a check parks once the stream's real copies are heard
+            self._wake(nb)
         nb.last_hello = self.port.now
         if nb.dead_timer is None:
             self._arm_dead(nb, nb.dead)
@@ -311,7 +332,9 @@ class LinkState(Protocol):
 
     def _check_dead(self, nb: Neighbor) -> None:
         """RouterDeadInterval: the last hello is the later of the last one delivered and the last
-        quiet one the port stood for (a steady neighbour's hellos cost no event here)."""
+        quiet one the port stood for (a steady neighbour's hellos cost no event here).  When the
+        hellos are a stream that promises a copy well within the dead interval, the next check is
+        parked on it rather than scheduled (see ``parked_dead_checks``)."""
         nb.dead_timer = None
         if nb.state == DOWN:
             return
@@ -319,11 +342,49 @@ class LinkState(Protocol):
             heard = self._quiet_heard(nb.name, nb.dead_armed)
             if heard > nb.last_hello:
                 nb.last_hello = heard
-        silent_for = self.port.now - nb.last_hello
+        now = self.port.now
+        silent_for = now - nb.last_hello
         if silent_for >= nb.dead - 1e-12:
             self._fsm(nb, INACTIVITY, silent_for=silent_for)
-        else:
-            self._arm_dead(nb, nb.dead - silent_for)
+            return
+        if self._watch is not None:
+            wake = nb.wake
+            if wake is None:
+                wake = nb.wake = partial(self._wake, nb)
+            if self._watch(nb.name, nb.last_hello, PARK_MARGIN * nb.dead, wake):
+                nb.dead_armed = now
+                nb.dead_due = now + (nb.dead - silent_for)  # the clock's now + delay
+                return
+        self._arm_dead(nb, nb.dead - silent_for)
+
+    def _wake(self, nb: Neighbor) -> None:
+        """The stream a parked dead check rests on is about to break (or a hello arrived): replay
+        the checks it stood for, each exactly as :meth:`_check_dead` computes it -- the hellos
+        heard by then, as seen by a timer set at the previous step -- and arm a real timer for
+        the first step still to come.  A step due right now has not run yet: the event that
+        wakes the chain goes first (the same-instant assumption of :mod:`netsim.engine.periodic`).
+        The port promised a hello well within the dead interval at every step, so none of them
+        finds the neighbour dead; if one did, the promise was broken, and the run stops rather
+        than differ silently.
+        """
+        due = nb.dead_due
+        if due is None:
+            return
+        assert self._quiet_heard is not None and self._call_at is not None
+        nb.dead_due = None
+        now = self.port.now
+        armed, last, dead, name, heard_at = nb.dead_armed, nb.last_hello, nb.dead, nb.name, self._quiet_heard
+        while due < now:
+            heard = heard_at(name, armed, due)
+            if heard > last:
+                last = heard
+            silent_for = due - last
+            if silent_for >= dead - 1e-12:
+                raise AssertionError(f"{self.me}: parked dead check of {name} at {due!r} found it dead")
+            armed, due = due, due + (dead - silent_for)
+        nb.dead_armed = armed
+        nb.last_hello = last
+        nb.dead_timer = self._call_at(due, self._check_dead, nb)
 
     def on_link_change(self, iface: str, up: bool) -> None:
         nb = self.nbrs[iface]
