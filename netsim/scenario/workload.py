@@ -183,6 +183,18 @@ def _message_rate(scenario: Scenario, cls: type[Protocol], opts: Mapping[str, An
     interface's own options (a fast hello on one interface counts on that interface only)."""
     if _finite_positive(cls.smallest_interval(opts)) is None:
         return 0.0
+    graph = scenario.graph
+    if not any(spec.options.get(cls.name) or any(cls.name in by for by in spec.interfaces.values())
+               for spec in scenario.router_config.values()):
+        # Nothing configured per router or interface: every link end has the network-wide
+        # interval.  The same additions in the same order as below, without building every
+        # router's configuration (on 3,800 routers that was most of the estimate).
+        own = _finite_positive(cls.smallest_interval(opts))
+        rate = 0.0
+        for name in sorted(str(n) for n in graph.nodes):
+            for _nb in graph[name]:
+                rate += 1.0 / own
+        return rate
     configs = router_configs(scenario, cls, opts)
     rate = 0.0
     for name, cfg in configs.items():

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from netsim.errors import NetsimError
+from netsim.protocols import PROTOCOLS
 from netsim.runner import simulate
 from netsim.scenario import load_scenario, parse_scenario, workload
+from netsim.scenario.config import router_configs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +40,31 @@ def test_per_router_and_per_interface_intervals_count_where_they_apply() -> None
     assert per_iface.timers == pytest.approx(5 * 100 / 1 + 1 * 100 / 0.1)
     per_router = est(triangle("duration: 100\nrouters:\n  r1: {linkstate: {hello_interval: 0.5, dead_interval: 2}}\n"))
     assert per_router.timers == pytest.approx(4 * 100 / 1 + 2 * 100 / 0.5)
+
+
+@pytest.mark.parametrize("text", [
+    "topology: {generator: {kind: grid, rows: 7, cols: 9}}\nprotocols: {linkstate: {hello_interval: 0.3}}\n",
+    "topology: {generator: {kind: ring, n: 11}}\nprotocols: {distvector: {update_interval: 7}}\n"
+    "routers: {r3: {eigrp: {hello_interval: 1}}}\n",  # configured, but for another protocol
+])
+def test_without_per_router_options_the_rate_needs_no_router_configurations(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut adds the same terms in the same order as the per-router path: equal floats."""
+    sc = parse_scenario(text)
+    name = next(iter(sc.protocols))
+    cls = PROTOCOLS[name]
+    opts = dict(sc.protocols[name] or cls.defaults())
+    want = 0.0
+    for router, cfg in router_configs(sc, cls, opts).items():
+        for nb in sc.graph[router]:
+            per = cfg.interface_options.get(str(nb))
+            want += 1.0 / cls.smallest_interval({**cfg.options, **per} if per else cfg.options)
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("router configurations built")
+
+    monkeypatch.setattr(workload, "router_configs", refuse)
+    assert workload._message_rate(sc, cls, opts) == want  # noqa: SLF001
 
 
 def test_span_is_the_duration_or_the_last_event_plus_the_quiet_period() -> None:
