@@ -27,6 +27,14 @@ def resolve_options(cls: type[Protocol], base: Mapping[str, Any], overrides: Map
     return opts
 
 
+def configured_per_router(scenario: Scenario, protocol: str) -> bool:
+    """Whether any router or interface of ``scenario`` sets options of ``protocol`` (otherwise
+    every router runs the network-wide options, and callers that only need those can skip
+    building 3,800 configurations on a large network)."""
+    return any(spec.options.get(protocol) or any(by.get(protocol) for by in spec.interfaces.values())
+               for spec in scenario.router_config.values())
+
+
 def router_configs(scenario: Scenario, cls: type[Protocol], options: Mapping[str, Any], *,
                    extra: Mapping[str, Any] | None = None, where: str = "") -> dict[str, RouterConfig]:
     """Every router's :class:`RouterConfig` for protocol ``cls``: ``options`` (network-wide,

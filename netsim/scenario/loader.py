@@ -18,7 +18,7 @@ import networkx as nx
 from netsim.errors import NetsimError, ScenarioError
 from netsim.names import hint
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
-from netsim.scenario.config import router_configs
+from netsim.scenario.config import configured_per_router, router_configs
 from netsim.scenario.events import EVENT_KINDS, Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp
 from netsim.scenario.faults import BfdSpec, FlowSpec, loss_map
 from netsim.scenario.infinity import infinity_warning
@@ -525,7 +525,8 @@ class _Validator:
         protocol must accept the scenario's configuration for it (AS numbers, policies ...)."""
         for name in sc.protocols:
             try:
-                router_configs(sc, PROTOCOLS[name], sc.protocols[name])
+                if configured_per_router(sc, name):  # else nothing per router to check
+                    router_configs(sc, PROTOCOLS[name], sc.protocols[name])
                 PROTOCOLS[name].check(sc.graph, sc.protocols[name])
             except NetsimError as exc:
                 line = doc.line_of("routers") if "routers" in doc else doc.line_of("topology")

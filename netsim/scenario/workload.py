@@ -43,7 +43,7 @@ from typing import Any
 
 from netsim.errors import NetsimError
 from netsim.protocols.base import PROTOCOLS, Protocol
-from netsim.scenario.config import resolve_options, router_configs
+from netsim.scenario.config import configured_per_router, resolve_options, router_configs
 from netsim.scenario.events import Event, Flap, SetLoss
 from netsim.scenario.model import Scenario
 
@@ -184,8 +184,7 @@ def _message_rate(scenario: Scenario, cls: type[Protocol], opts: Mapping[str, An
     if _finite_positive(cls.smallest_interval(opts)) is None:
         return 0.0
     graph = scenario.graph
-    if not any(spec.options.get(cls.name) or any(cls.name in by for by in spec.interfaces.values())
-               for spec in scenario.router_config.values()):
+    if not configured_per_router(scenario, cls.name):
         # Nothing configured per router or interface: every link end has the network-wide
         # interval.  The same additions in the same order as below, without building every
         # router's configuration (on 3,800 routers that was most of the estimate).
