@@ -14,7 +14,7 @@ networks with fractional costs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -273,30 +273,33 @@ class Chains:
         m = len(self.kept)
         return csr_matrix((c, (u, v)), shape=(m, m))
 
-    def expand(self, d: np.ndarray) -> np.ndarray:
-        """Whole rows from rows over the junctions (``d[:, pos]``): a chain router's column is the
-        cheaper way in, through a or through b (its only ways in)."""
-        out = np.empty((len(d), self.n), dtype=np.float64)
-        out[:, self.kept] = d
+    def expand(self, d: np.ndarray, into: np.ndarray) -> np.ndarray:
+        """Whole rows (in ``into``, returned) from rows over the junctions (``d[:, pos]``): a chain
+        router's column is the cheaper way in, through a or through b (its only ways in)."""
+        into[:, self.kept] = d
         if len(self.inner):
-            out[:, self.inner] = np.minimum(d[:, self.pos[self.a]] + self.from_a, d[:, self.pos[self.b]] + self.from_b)
-        return out
+            through_a = d[:, self.pos[self.a]]
+            through_a += self.from_a
+            through_b = d[:, self.pos[self.b]]
+            through_b += self.from_b
+            into[:, self.inner] = np.minimum(through_a, through_b, out=through_a)
+        return into
 
-    def chain_rows(self, sources: np.ndarray, rows_of: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-        """The distance rows of chain routers ``sources``: the cheaper way out, through a or through
-        b, then inside the chain the direct way where it is cheaper still (0 to itself).
-        ``rows_of(junctions)`` gives the junctions' (final) rows, stacked."""
+    def chain_rows(self, sources: np.ndarray, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """The distance rows of chain routers ``sources`` (in ``rows_a``, returned), from the rows
+        of their ends a and b (``rows_a``, ``rows_b``: final, overwritten): the cheaper way out,
+        through a or through b, then inside the chain the direct way where it is cheaper still."""
         at = self.at[sources]
-        out = rows_of(self.a[at])
-        out += self.to_a[at, None]
-        np.minimum(out, rows_of(self.b[at]) + self.to_b[at, None], out=out)
+        rows_a += self.to_a[at, None]
+        rows_b += self.to_b[at, None]
+        out = np.minimum(rows_a, rows_b, out=rows_a)
         chain = np.searchsorted(self.first, at, side="right") - 1
         lo, size = self.first[chain], np.diff(self.first)[chain]
         row = np.repeat(np.arange(len(at)), size)
         j = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size - lo, size)  # lo .. lo + size - 1
         i = at[row]
         fa, ta = self.from_a, self.to_a
-        direct = np.where(j > i, fa[j] - fa[i], ta[i] - ta[j])  # exact: integer differences
+        direct = np.where(j > i, fa[j] - fa[i], ta[i] - ta[j])  # exact: integer differences (0 to itself)
         cols = self.inner[j]
         out[row, cols] = np.minimum(out[row, cols], direct)
         return out
@@ -340,9 +343,10 @@ def _chain_routers(n: int, indptr: np.ndarray, indices: np.ndarray, costs: np.nd
     return nb, out_c, in_c, inner
 
 
-#: Rows per Dijkstra call and per vector operation over rows: a few MB at a time (on the world
-#: backbone 128 was measurably faster than 256 or 512, and no slower than 64).
-CHUNK = 128
+#: Sources per Dijkstra call, and rows per vector operation: the vector operations over whole rows
+#: are several times faster on blocks that stay in a core's cache (32 rows of the 3,815-router
+#: world are 1 MB: 40-55 ms for its 2,294 chain rows, against 50-250 ms in blocks of 128).
+CHUNK, ROWS = 128, 32
 
 
 def chain_distances(chains: Chains, sources: np.ndarray | Sequence[int],
@@ -380,12 +384,22 @@ def chain_distances(chains: Chains, sources: np.ndarray | Sequence[int],
             extra[v] = row
         return row is not None
 
-    def rows_of(idx: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
-        """The rows of routers ``idx`` (all final by then), stacked; only columns ``cols``."""
+    block = np.empty((2, ROWS, n), dtype=np.float64)  # reused: no page faults per step
+
+    def rows_of(idx: np.ndarray, k: int = 0) -> np.ndarray:
+        """The rows of routers ``idx`` (final by then, at most ROWS), copied into ``block[k]``."""
+        rows = block[k, :len(idx)]
         if not extra:
-            return out[where[idx]] if cols is None else out[np.ix_(where[idx], cols)]
-        rows = [out[where[v]] if where[v] >= 0 else extra[v] for v in idx.tolist()]
-        return np.stack(rows) if cols is None else np.stack([r[cols] for r in rows])
+            return np.take(out, where[idx], axis=0, out=rows)
+        for r, v in enumerate(idx.tolist()):
+            rows[r] = out[where[v]] if where[v] >= 0 else extra[v]
+        return rows
+
+    def junction_rows(part: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Dijkstra on the contracted graph from junctions ``part``: (routers, whole rows) by blocks."""
+        d = dijkstra(matrix, directed=True, indices=pos[part])
+        for j in range(0, len(part), ROWS):
+            yield part[j:j + ROWS], chains.expand(d[j:j + ROWS], block[0, :len(part[j:j + ROWS])])
 
     matrix = chains.matrix
     ptr, nbr, cost = matrix.indptr, matrix.indices, matrix.data
@@ -400,20 +414,22 @@ def chain_distances(chains: Chains, sources: np.ndarray | Sequence[int],
     derived = independent_set(n, ready, links)
     computed = junctions[~derived[junctions]]
     for k in range(0, len(computed), CHUNK):
-        part = computed[k:k + CHUNK]
-        out[where[part]] = chains.expand(dijkstra(matrix, directed=True, indices=pos[part]))
+        for part, rows in junction_rows(computed[k:k + CHUNK]):
+            out[where[part]] = rows
     rest = np.flatnonzero(derived)
-    for k in range(0, len(rest), CHUNK):
-        part = rest[k:k + CHUNK]
+    for k in range(0, len(rest), ROWS):
+        part = rest[k:k + ROWS]
         first, degree = ptr[pos[part]], np.diff(ptr)[pos[part]]
-        d = rows_of(kept[nbr[first]], kept)
+        d = rows_of(kept[nbr[first]])[:, kept]
         d += cost[first, None]
         for j in range(1, int(degree.max())):  # the j-th link of those that have one
             more = np.flatnonzero(degree > j)
             link = first[more] + j
-            d[more] = np.minimum(d[more], rows_of(kept[nbr[link]], kept) + cost[link, None])
+            via = rows_of(kept[nbr[link]])[:, kept]
+            via += cost[link, None]
+            d[more] = np.minimum(d[more], via)
         d[np.arange(len(part)), pos[part]] = 0.0
-        out[where[part]] = chains.expand(d)
+        out[where[part]] = chains.expand(d, block[0, :len(part)])
     inner = np.flatnonzero(pos[src] < 0)
     if not len(inner):
         return out
@@ -422,10 +438,10 @@ def chain_distances(chains: Chains, sources: np.ndarray | Sequence[int],
     todo = np.asarray([e for e in np.unique(np.r_[chains.a[at], chains.b[at]]).tolist() if not have(e)],
                       dtype=np.intp)
     for k in range(0, len(todo), CHUNK):
-        part = todo[k:k + CHUNK]
-        extra.update(zip(part.tolist(), chains.expand(dijkstra(matrix, directed=True, indices=pos[part])),
-                         strict=True))
-    for k in range(0, len(inner), CHUNK):
-        part = inner[k:k + CHUNK]
-        out[part] = chains.chain_rows(src[part], rows_of)
+        for part, rows in junction_rows(todo[k:k + CHUNK]):
+            extra.update(zip(part.tolist(), rows.copy(), strict=True))
+    for k in range(0, len(inner), ROWS):
+        part = src[inner[k:k + ROWS]]
+        here = chains.at[part]
+        out[inner[k:k + ROWS]] = chains.chain_rows(part, rows_of(chains.a[here], 0), rows_of(chains.b[here], 1))
     return out

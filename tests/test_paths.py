@@ -160,10 +160,15 @@ def test_chain_distances_from_some_sources_with_some_rows_known(network: tuple, 
         calls.append(v)
         return want[v].copy() if v in given_rows else None
 
-    for contract in (True, False):
-        chains = _chains(n, rows, cols, costs, contract)
-        got = paths.chain_distances(chains, sources, known if data.draw(st.booleans()) else None)
-        assert np.array_equal(got, want[sources])
+    chunk, block = paths.CHUNK, paths.ROWS
+    paths.CHUNK, paths.ROWS = data.draw(st.sampled_from([(chunk, block), (3, 2), (1, 1), (5, 64)]))
+    try:  # small steps: many Dijkstra calls and blocks of rows, some partly filled
+        for contract in (True, False):
+            chains = _chains(n, rows, cols, costs, contract)
+            got = paths.chain_distances(chains, sources, known if data.draw(st.booleans()) else None)
+            assert np.array_equal(got, want[sources])
+    finally:
+        paths.CHUNK, paths.ROWS = chunk, block
     assert not set(calls) & set(sources)  # a source's own row is never taken as known
 
 
