@@ -252,17 +252,17 @@ class Chains:
         #: Where each router sits in ``inner`` (-1: a junction).
         self.at = np.full(n, -1, dtype=np.intp)
         self.at[self.inner] = np.arange(len(self.inner))
-        heads = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
-        direct = ~inner[heads] & ~inner[indices]
-        u = np.concatenate([self.pos[heads[direct]], self.pos[np.asarray(e_u, dtype=np.intp)]])
+        tails = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
+        direct = ~inner[tails] & ~inner[indices] & (tails != indices)  # links between junctions
+        u = np.concatenate([self.pos[tails[direct]], self.pos[np.asarray(e_u, dtype=np.intp)]])
         v = np.concatenate([self.pos[indices[direct]], self.pos[np.asarray(e_v, dtype=np.intp)]])
         c = np.concatenate([costs[direct], np.asarray(e_c, dtype=np.float64)])
         order = np.lexsort((v, u))
         u, v, c = u[order], v[order], c[order]
         starts = np.flatnonzero(np.r_[True, (u[1:] != u[:-1]) | (v[1:] != v[:-1])]) if len(u) else np.zeros(0, np.intp)
-        #: The contracted graph over junction positions (CSR arrays): the cheapest per pair.
+        #: The contracted graph over junction positions, (tails, heads, costs) sorted: the cheapest
+        #: link or chain per ordered pair.
         self.graph = (u[starts], v[starts], np.minimum.reduceat(c, starts) if len(c) else c)
-
 
     @property
     def matrix(self) -> Any:
