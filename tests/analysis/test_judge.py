@@ -237,3 +237,39 @@ def test_router_preload_records_the_table_once_and_only_at_t0() -> None:
     assert not net.trace.route_changes
     with pytest.raises(RuntimeError):
         router.preload(table)
+
+
+def test_the_world_backbones_distances_after_a_failure_are_bitwise_scipys(monkeypatch) -> None:
+    """On the network chains are contracted for (3,815 routers, most with two links), the judge's
+    matrix at the start and its rows recomputed after the failure of the world scenario (the
+    unchanged rows handed over as known) are scipy's Dijkstra on the usable links, bit for bit."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from netsim import paths
+    from netsim.analysis.replay import initial_links
+
+    g = parse_scenario("topology: {topohub: backbone/world}\nduration: 1\nprotocols:\n  linkstate: {}\n").graph
+    routers = tuple(sorted(str(r) for r in g.nodes))
+    links = initial_links(g)
+    n = len(routers)
+
+    def scipy_matrix() -> np.ndarray:
+        usable = dist.usable
+        rows, cols = [a for a, _b in usable], [b for _a, b in usable]
+        return dijkstra(csr_matrix((list(usable.values()), (rows, cols)), shape=(n, n)), directed=True)
+
+    calls: list[tuple[int, bool]] = []
+    real = paths.chain_distances
+    monkeypatch.setattr(paths, "chain_distances",
+                        lambda chains, src, known=None, out=None: calls.append((len(src), known is not None))
+                        or real(chains, src, known, out))
+    dist = Distances(routers, links)
+    assert dist.dist.tobytes() == scipy_matrix().tobytes()
+    before = dist.dist.copy()
+    links[("1878", "1880")] = dataclasses.replace(links[("1878", "1880")], up=False)
+    changed = dist.update(links, set())
+    want = scipy_matrix()
+    assert dist.dist.tobytes() == want.tobytes()
+    assert np.array_equal(changed, np.flatnonzero(np.any(before != want, axis=1)))
+    assert calls[0] == (n, False) and calls[1][1] and 0 < calls[1][0] < n  # chains both times

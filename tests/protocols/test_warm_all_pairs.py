@@ -1,6 +1,7 @@
 """The warm start's shortcuts give bitwise the plain computation's checkpoint: all-pairs costs
-derived for an independent set of routers (``all_pairs``) are scipy's Dijkstra matrix, and
-tables built with the exact-integer tie test are those of the EPS test."""
+with chains of two-link routers contracted and rows derived for an independent set of routers
+(``all_pairs``) are scipy's Dijkstra matrix, and tables built with the exact-integer tie test are
+those of the EPS test.  ``tests/test_paths.py`` tries the chains on random networks."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from netsim.protocols.linkstate.protocol import Lsa
 from netsim.protocols.linkstate.warm import all_pairs, warm_state
+from netsim.scenario.loader import parse_scenario
 
 
 def _graph(seed: int) -> nx.Graph:
@@ -72,3 +74,21 @@ def test_warm_tables_with_the_exact_tie_test_are_those_of_the_eps_test() -> None
             assert list(a.items()) == list(b.items())
             assert a.costs.tobytes() == b.costs.tobytes() and a.choice.tobytes() == b.choice.tobytes()
             assert a.choices == b.choices
+
+
+def world_backbone() -> nx.Graph:
+    """topohub's backbone/world: 3,815 routers, 2,294 of them in chains of two-link routers."""
+    return parse_scenario("topology: {topohub: backbone/world}\nduration: 1\nprotocols:\n  linkstate: {}\n").graph
+
+
+def test_the_world_backbones_checkpoint_is_bitwise_scipys_dijkstra() -> None:
+    """The network the chain contraction is for, once: the warm start's matrix, built from the
+    LSDB exactly as ``warm_state`` builds it, against scipy's Dijkstra from every router."""
+    state = warm_state(world_backbone(), Lsa)
+    rows = [state.index[u] for u, nb in state.graph.items() for _v in nb]
+    cols = [state.index[v] for nb in state.graph.values() for v in nb]
+    vals = [float(c) for nb in state.graph.values() for c in nb.values()]
+    n = len(state.names)
+    want = dijkstra(csr_matrix((vals, (rows, cols)), shape=(n, n)), directed=True)
+    assert n == 3815 and state.exact
+    assert state.dist.tobytes() == want.tobytes()

@@ -15,14 +15,14 @@ from the sources whose shortest-path DAG the change can touch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from netsim.analysis.oracle import CorrectnessModel, Expected, LinkState, NetworkState, Tables, register_model
 from netsim.numeric import EPS, SLACK
-from netsim.paths import derive_rows, distances, exact_sums, independent_set
+from netsim.paths import distances
 from netsim.trace import Route
 
 Origins = Mapping[str, tuple[tuple[str, float], ...]]
@@ -40,12 +40,14 @@ def prefix_origins(graph: Any) -> dict[str, tuple[tuple[str, float], ...]]:
     return {d: tuple(sorted(v)) for d, v in sorted(out.items())}
 
 
-def edge_distances(n: int, usable: Mapping[tuple[int, int], float], sources: Any = None) -> np.ndarray:
-    """Distances over the usable directed edges (index pairs -> cost), from ``sources`` (default all)."""
+def edge_distances(n: int, usable: Mapping[tuple[int, int], float], sources: Any = None,
+                   known: Callable[[int], np.ndarray | None] | None = None) -> np.ndarray:
+    """Distances over the usable directed edges (index pairs -> cost), from ``sources`` (default
+    all); ``known(v)``: v's current row if known (see :func:`netsim.paths.distances`)."""
     rows = [a for a, _b in usable]
     cols = [b for _a, b in usable]
     vals = [float(c) for c in usable.values()]
-    return distances(n, rows, cols, vals, sources)
+    return distances(n, rows, cols, vals, sources, known)
 
 
 def usable_edges(index: Mapping[str, int], links: Mapping[tuple[str, str], LinkState], down: set[str] | frozenset[str]
@@ -217,8 +219,9 @@ class Distances:
     seconds, while one link failure changes the distances of only the sources whose shortest-path
     DAG uses that link.  :meth:`update` finds those sources from the old matrix (with a generous
     tolerance, so the set is a superset) and re-runs Dijkstra from them alone.  A source's row is
-    computed by the same scipy routine either way, so the matrix is bitwise the one
-    ``Oracle(routers, links, down).dist`` would hold.  For observers only, like :class:`Oracle`.
+    computed by the same routine either way (:func:`netsim.paths.distances`, bitwise scipy's
+    Dijkstra), so the matrix is bitwise the one ``Oracle(routers, links, down).dist`` would hold.
+    For observers only, like :class:`Oracle`.
     """
 
     def __init__(self, routers: Iterable[str], links: Mapping[tuple[str, str], LinkState],
@@ -290,26 +293,18 @@ class Distances:
     def _fresh_rows(self, rows: np.ndarray, old: np.ndarray) -> np.ndarray:
         """The new distances from ``rows`` (every other row is unchanged: ``old``).
 
-        With positive integer costs, Dijkstra runs only from the rows outside an independent set
-        of them; the set's rows follow from their neighbours' new rows (computed, or unchanged),
-        bit for bit (:func:`netsim.paths.exact_sums`).  Why: one failure in a large network can
-        touch a third of the sources."""
-        if not exact_sums(np.fromiter(self.usable.values(), dtype=np.float64, count=len(self.usable))):
-            return edge_distances(self.n, self.usable, rows)
-        adj = self.adj
-        at = {int(r): k for k, r in enumerate(rows.tolist())}
-        derived = independent_set(self.n, at, lambda v: list(adj[v]))
-        computed = rows[~derived[rows]]
-        fresh = np.empty((len(rows), self.n), dtype=np.float64)
-        if len(computed):
-            fresh[~derived[rows]] = edge_distances(self.n, self.usable, computed)
+        With positive integer costs the unchanged rows are handed to :func:`netsim.paths.distances`
+        as known: Dijkstra then runs only between junctions (chains of two-link routers
+        contracted) and not from all of them -- a router's row follows from its neighbours' new
+        rows, computed or unchanged, bit for bit (:func:`netsim.paths.exact_sums`).  Why: one
+        failure in a large network can touch a third of the sources."""
+        touched = np.zeros(self.n, dtype=bool)
+        touched[rows] = True
 
-        def row_of(w: int) -> np.ndarray:
-            k = at.get(w)
-            return old[w] if k is None else fresh[k]
+        def known(v: int) -> np.ndarray | None:
+            return None if touched[v] else old[v]
 
-        derive_rows(np.flatnonzero(derived).tolist(), lambda v: adj[v].items(), row_of, lambda v: fresh[at[v]])
-        return fresh
+        return edge_distances(self.n, self.usable, rows, known)
 
     def reachable(self, i: int, j: int) -> bool:
         return bool(np.isfinite(self.dist[i, j]))
