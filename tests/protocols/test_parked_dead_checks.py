@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from call_counts import count_calls
 
 from netsim.api import Scenario, parse_scenario, simulate
 from netsim.engine.network import Network
@@ -260,18 +261,8 @@ def _counts(parked: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, in
 
     monkeypatch.setattr(LinkState, "parked_dead_checks", parked)
     counts = {"events": 0, "checks": 0}
-
-    def counted(cls: type, name: str, key: str) -> None:
-        original = getattr(cls, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counts[key] += 1
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(cls, name, wrapper)
-
-    counted(clock.Timer, "__init__", "events")
-    counted(LinkState, "_check_dead", "checks")
+    count_calls(monkeypatch, counts, clock.Timer, "__init__", "events")
+    count_calls(monkeypatch, counts, LinkState, "_check_dead", "checks")
     sc = parse_scenario(QUIET_GRID)
     simulate(sc, "linkstate", check_work=False)
     return counts["events"], counts["checks"], 2 * sc.graph.number_of_edges()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from call_counts import count_calls
 
 from netsim.api import Scenario, load_scenario, parse_scenario, run_protocols, simulate
 from netsim.output import report
@@ -169,19 +170,9 @@ def _events_and_hellos(quiet: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[in
 
     monkeypatch.setattr(LinkState, "quiet_hellos", quiet)
     counts = {"events": 0, "hello events": 0}
-
-    def counted(cls: type, name: str, key: str) -> None:
-        original = getattr(cls, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counts[key] += 1
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(cls, name, wrapper)
-
-    counted(clock.Timer, "__init__", "events")
-    counted(InterfaceTicker, "_tick", "hello events")
-    counted(LinkState, "_on_hello", "hello events")
+    count_calls(monkeypatch, counts, clock.Timer, "__init__", "events")
+    count_calls(monkeypatch, counts, InterfaceTicker, "_tick", "hello events")
+    count_calls(monkeypatch, counts, LinkState, "_on_hello", "hello events")
     trace = simulate(parse_scenario(QUIET), "linkstate", check_work=False).trace
     hello = trace.messages.kind_names.index("hello")
     return counts["events"], counts["hello events"], sum(1 for k in trace.messages.kinds if k == hello)
