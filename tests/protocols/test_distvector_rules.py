@@ -11,6 +11,7 @@ from netsim.protocols.distvector.rules import (
     SAME_HOP_UNREACHABLE,
     DvChange,
     DvRoute,
+    VectorBase,
     advertise,
     apply_response,
 )
@@ -56,6 +57,21 @@ def test_split_horizon_modes():
     assert advertise(table, [("me", 0)], "n1", "simple", INF) == [("me", 0), ("b", 3)]
     assert advertise(table, [("me", 0)], "n1", "poison", INF) == [("me", 0), ("a", 16), ("b", 3)]
     assert advertise(table, [("me", 0)], "n1", "poison", INF, only=["b"]) == [("b", 3)]
+
+
+def test_a_shared_vector_base_gives_each_neighbour_what_advertise_gives() -> None:
+    """One pass over the table serves every neighbour: each mode, random tables (routes through
+    the neighbour itself, others, unreachable ones, an empty table)."""
+    rng = random.Random(2080)
+    for _ in range(300):
+        hops = ["n1", "n2", "n3", "n4"][: rng.randint(1, 4)]
+        table = {f"d{i}": DvRoute(float(rng.choice([1, 2, 7, INF])), rng.choice(hops), 0.0)
+                 for i in rng.sample(range(30), rng.randint(0, 30))}
+        own = [("me", 0.0)] + [(f"10.{k}.0.0/24", float(k)) for k in range(rng.randint(0, 2))]
+        base = VectorBase(table, own)
+        for mode in ("none", "simple", "poison"):
+            for neighbor in [*hops, "n9"]:
+                assert base.vector(neighbor, mode, INF) == tuple(advertise(table, own, neighbor, mode, INF))
 
 
 def _reference_apply(table, local, neighbor, link_cost, entries, now, timeout, infinity):

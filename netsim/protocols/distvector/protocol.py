@@ -49,7 +49,7 @@ from netsim.protocols.distvector.packets import (
     response_packets,
     response_size,
 )
-from netsim.protocols.distvector.rules import DvChange, DvRoute, advertise, apply_response
+from netsim.protocols.distvector.rules import DvChange, DvRoute, VectorBase, advertise, apply_response
 from netsim.trace import CostChanged, InterfaceChanged, Note, RouteFlapped, RouteReused, RouteSuppressed
 
 
@@ -154,6 +154,8 @@ class DistanceVector(Protocol):
         #: Interface -> (table version, message or None when empty, size, packets) of the last
         #: full vector sent there.
         self._tx_cache: dict[str, tuple[int, RipResponse | None, int, int]] = {}
+        #: The table version and what every neighbour's vector of it shares (built on first use).
+        self._vector_base: tuple[int, VectorBase] | None = None
         #: Interface -> (vector, link cost, table version, routes it refreshed) for the last full
         #: vector received there that changed nothing.
         self._rx_cache: dict[str, tuple[Any, float, int, list[DvRoute]]] = {}
@@ -204,7 +206,10 @@ class DistanceVector(Protocol):
         if only is None and self.steady_state_shortcuts:
             cached = self._tx_cache.get(iface)
             if cached is None or cached[0] != self._version:
-                entries = tuple(advertise(self._table, self.own, iface, self.mode, self.inf))
+                base = self._vector_base
+                if base is None or base[0] != self._version:
+                    base = self._vector_base = (self._version, VectorBase(self._table, self.own))
+                entries = base[1].vector(iface, self.mode, self.inf)
                 n = len(entries)
                 msg = RipResponse(entries, triggered) if n else None
                 cached = self._tx_cache[iface] = (self._version, msg, response_size(n), response_packets(n))

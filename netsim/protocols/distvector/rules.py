@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from netsim.records import quick_init
 
@@ -125,3 +126,30 @@ def advertise(table: Mapping[str, DvRoute], own: Sequence[tuple[str, float]], ne
     if mode == "simple":
         return head + [(dest, route.metric) for dest, route in items if route.next_hop != neighbor]
     return head + [(dest, infinity if route.next_hop == neighbor else route.metric) for dest, route in items]
+
+
+class VectorBase:
+    """What :func:`advertise` reads of a router's table, taken once per table version and shared
+    by the vectors to each of its neighbours.
+
+    Why: a periodic update sends the whole table to every neighbour, and while the table changes
+    often (the first seconds of a run, a failure) each version's vectors are built anew.  One
+    pass over the table then serves every neighbour: with simple split horizon a neighbour's
+    vector is the same entries with those through it left out, selected without a Python loop.
+    :meth:`vector` returns exactly ``tuple(advertise(table, own, neighbor, mode, infinity))``.
+    """
+
+    __slots__ = ("head", "pairs", "hops")
+
+    def __init__(self, table: Mapping[str, DvRoute], own: Sequence[tuple[str, float]]) -> None:
+        self.head = tuple(own)
+        self.pairs = [(dest, route.metric) for dest, route in table.items()]
+        self.hops = [route.next_hop for route in table.values()]
+
+    def vector(self, neighbor: str, mode: str, infinity: float) -> tuple[tuple[str, float], ...]:
+        if mode == "none":
+            return self.head + tuple(self.pairs)
+        if mode == "simple":
+            return self.head + tuple(compress(self.pairs, map(neighbor.__ne__, self.hops)))
+        return self.head + tuple([(dest, infinity if hop == neighbor else metric)
+                                  for (dest, metric), hop in zip(self.pairs, self.hops, strict=True)])
