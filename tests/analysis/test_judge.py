@@ -20,6 +20,7 @@ from netsim.analysis import judge as judge_module
 from netsim.analysis.judge import ShortestPathJudge, forwarding_faults
 from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle import LinkState
+from netsim.analysis.oracle import shortest_paths as sp_module
 from netsim.analysis.oracle.shortest_paths import Distances, Oracle, bellman_certified, prefix_origins
 from netsim.analysis.replay import World, steps, world_at
 from netsim.engine.network import Network
@@ -74,6 +75,22 @@ def test_incremental_distances_equal_a_fresh_oracle_bit_for_bit(seed: int, integ
         want = Oracle(routers, links, down).dist
         assert dist.dist.tobytes() == want.tobytes()
         assert set(changed.tolist()) == set(np.flatnonzero(np.any(before != want, axis=1)).tolist())
+
+
+@pytest.mark.parametrize("block", [1, 3, 256])
+def test_rows_that_changed_are_found_a_block_at_a_time(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison in blocks of rows (memory) finds exactly the rows a whole comparison finds."""
+    monkeypatch.setattr(sp_module, "_COMPARE_ROWS", block)
+    rng = np.random.default_rng(block)
+    old = rng.integers(0, 4, size=(11, 7)).astype(float)
+    old[2, 3] = np.inf
+    new = old.copy()
+    new[[1, 5, 10], [0, 6, 2]] += 1.0
+    new[7, 3] = np.inf
+    assert np.array_equal(sp_module._rows_differ(new, old), np.any(new != old, axis=1))  # noqa: SLF001
+    rows = np.array([10, 2, 5, 7])
+    assert np.array_equal(sp_module._rows_differ(new[rows], old, rows),  # noqa: SLF001
+                          np.any(new[rows] != old[rows], axis=1))
 
 
 def test_a_peripheral_failure_recomputes_few_sources() -> None:

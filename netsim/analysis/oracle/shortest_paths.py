@@ -281,12 +281,12 @@ class Distances:
         if len(rows) > FULL_FRACTION * self.n:
             self.dist = self._all_pairs()
             self.full_runs += 1
-            return np.flatnonzero(np.any(self.dist != old, axis=1))
+            return np.flatnonzero(_rows_differ(self.dist, old))
         if not len(rows):
             return rows
         fresh = self._fresh_rows(rows, old)
         self.source_runs += len(rows)
-        changed = rows[np.any(fresh != old[rows], axis=1)]
+        changed = rows[_rows_differ(fresh, old, rows)]
         old[rows] = fresh
         return changed
 
@@ -308,6 +308,24 @@ class Distances:
 
     def reachable(self, i: int, j: int) -> bool:
         return bool(np.isfinite(self.dist[i, j]))
+
+
+def _rows_differ(new: np.ndarray, old: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Which rows of ``new`` differ from the same rows of ``old`` (``old[rows]`` when given).
+
+    Compared a block of rows at a time: at once, the copy of ``old[rows]`` and the comparison
+    would be two more matrices of that size at the moment memory peaks (after a failure on a
+    10,000-router network, hundreds of MB)."""
+    out = np.empty(len(new), dtype=bool)
+    for lo in range(0, len(new), _COMPARE_ROWS):
+        hi = lo + _COMPARE_ROWS
+        theirs = old[lo:hi] if rows is None else old[rows[lo:hi]]
+        out[lo:hi] = np.any(new[lo:hi] != theirs, axis=1)
+    return out
+
+
+#: Rows compared at once by :func:`_rows_differ`.
+_COMPARE_ROWS = 256
 
 
 def bellman_certified(cand: np.ndarray, adj: list[dict[int, float]]) -> bool:
