@@ -181,18 +181,18 @@ def _span(scenario: Scenario, cls: type[Protocol], opts: Mapping[str, Any], unti
 def _message_rate(scenario: Scenario, cls: type[Protocol], opts: Mapping[str, Any]) -> float:
     """Periodic messages per simulated second over every link end, with each router's and each
     interface's own options (a fast hello on one interface counts on that interface only)."""
-    if _finite_positive(cls.smallest_interval(opts)) is None:
+    network_wide = _finite_positive(cls.smallest_interval(opts))
+    if network_wide is None:
         return 0.0
     graph = scenario.graph
     if not configured_per_router(scenario, cls.name):
         # Nothing configured per router or interface: every link end has the network-wide
         # interval.  The same additions in the same order as below, without building every
         # router's configuration (on 3,800 routers that was most of the estimate).
-        own = _finite_positive(cls.smallest_interval(opts))
         rate = 0.0
         for name in sorted(str(n) for n in graph.nodes):
             for _nb in graph[name]:
-                rate += 1.0 / own
+                rate += 1.0 / network_wide
         return rate
     configs = router_configs(scenario, cls, opts)
     rate = 0.0
