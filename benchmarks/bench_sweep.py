@@ -6,9 +6,11 @@ is shared, so a single pair of timings can be off by a lot, and absolute seconds
 only):
 
 * **48 short runs**: an 8x8 grid, link-state and distance-vector, 4 seeds x 6 random link
-  failures, 70 simulated seconds (about half a second of work each);
+  failures, 70 simulated seconds (about 80 ms of work each on a quiet machine);
+* **200 runs of about 50 ms**: a 7x7 grid, both protocols, 10 seeds x 10 random link failures,
+  70 simulated seconds;
 * **200 tiny runs**: a ring of 10, both protocols, 10 seeds x every link, 90 simulated seconds
-  (about 50 ms each): here per-run overhead and the serial start-up count most.
+  (about 6 ms each): here per-run overhead and the serial start-up count most.
 
 A sweep has a part that two workers do not share: starting Python, importing netsim and its
 scientific stack, planning the grid, writing the log and the summary.  The "rest" column is that
@@ -19,7 +21,7 @@ sweep far below its bound pays per-run overhead.
 Both sweeps of a pair must write the same results (every field but the wall time of each run).
 Python byte-compiles netsim on a first, unmeasured sweep of two runs, as an installed netsim is.
 
-Run: .venv/bin/python benchmarks/bench_sweep.py [--repeat N] [--case short|tiny]
+Run: .venv/bin/python benchmarks/bench_sweep.py [--repeat N] [--case short|small|tiny]
 """
 
 from __future__ import annotations
@@ -61,6 +63,14 @@ protocols:
   linkstate: {hello_interval: 1, dead_interval: 4}
   distvector: {update_interval: 5, timeout: 15, garbage: 10}
 """, ("--seeds", "0-3", "--failures", "random-links:6", "--fail-at", "60"), 48),
+    Case("small", """\
+name: bench-grid7
+topology: {generator: {kind: grid, rows: 7, cols: 7}}
+duration: 70
+protocols:
+  linkstate: {hello_interval: 1, dead_interval: 4}
+  distvector: {update_interval: 5, timeout: 15, garbage: 10}
+""", ("--seeds", "0-9", "--failures", "random-links:10", "--fail-at", "60"), 200),
     Case("tiny", """\
 name: bench-ring10
 topology: {generator: {kind: ring, n: 10}}

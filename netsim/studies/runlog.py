@@ -43,6 +43,8 @@ DAMAGED_FILE = "runs.damaged.jsonl"
 LOCK_FILE = ".runs.lock"
 #: Lines written less than this many wall seconds after an ``fsync`` wait for the next one.
 SYNC_EVERY = 0.5
+#: The part of a run the log does not keep in memory (see :func:`without_tables`).
+TABLES = "final_tables"
 
 
 @dataclass
@@ -90,6 +92,14 @@ def read_runs(path: str | Path) -> list[dict[str, Any]]:
     return parse_log(_read_regular(p)).runs
 
 
+def without_tables(run: dict[str, Any]) -> dict[str, Any]:
+    """``run`` without its final tables: what a sweep keeps of each run in memory.  The summary
+    reads metrics, never tables; the tables stay in the log, and :func:`read_runs` reads them."""
+    if TABLES not in run:
+        return run
+    return {k: v for k, v in run.items() if k != TABLES}
+
+
 def _run_of(line: bytes) -> dict[str, Any] | None:
     """The run a line records, or None: not JSON, not a run, or holding NaN or an infinity
     (which no netsim writes, and strict JSON readers reject)."""
@@ -126,7 +136,8 @@ class RunLog:
         self._unsynced = False
         try:
             contents = self._load(notice)
-            self.runs = contents.runs
+            #: The logged runs, each without its final tables (see :func:`without_tables`).
+            self.runs = [without_tables(r) for r in contents.runs]
             self.done = {r["run"]["key"] for r in self.runs}
             self.fd = _open_no_follow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         except BaseException:
@@ -184,23 +195,31 @@ class RunLog:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def append(self, line: str) -> dict[str, Any]:
+    def append(self, line: str, run: dict[str, Any] | None = None) -> dict[str, Any]:
         """Add one complete run line (ending in a newline); it is in the file when this returns,
         and on disk then too unless the last ``fsync`` was less than :data:`SYNC_EVERY` seconds
         ago (see the module's docstring).  A run already logged is not written again: the log
-        holds each run once, whatever delivered it twice (a run listed twice, a cluster that ran it twice)."""
-        obj = _run_of(line.rstrip("\n").encode("utf-8"))
-        if obj is None or not line.endswith("\n") or "\n" in line[:-1]:
+        holds each run once, whatever delivered it twice (a run listed twice, a cluster that ran it twice).
+
+        ``run`` is the line's run without its final tables, from whoever wrote the line (a sweep's
+        own :func:`~netsim.studies.sweep.logged_run`): the line is then not parsed again.  Returns
+        the run as the log keeps it."""
+        if not line.endswith("\n") or "\n" in line[:-1]:
             raise ValueError("a run log line is one JSON run object and a newline")
-        if obj["run"]["key"] in self.done:
-            return obj
+        if run is None:
+            obj = _run_of(line[:-1].encode("utf-8"))
+            if obj is None:
+                raise ValueError("a run log line is one JSON run object and a newline")
+            run = without_tables(obj)
+        if run["run"]["key"] in self.done:
+            return run
         _write_all(self.fd, line.encode("utf-8"))
         self._unsynced = True
         if time.monotonic() - self._synced >= SYNC_EVERY:
             self.sync()
-        self.runs.append(obj)
-        self.done.add(obj["run"]["key"])
-        return obj
+        self.runs.append(run)
+        self.done.add(run["run"]["key"])
+        return run
 
     def sync(self) -> None:
         """Flush the lines written so far to disk."""

@@ -44,13 +44,13 @@ import yaml
 from netsim.errors import NetsimError
 from netsim.inputs import read_text, short
 from netsim.studies.progress import RunProgress
-from netsim.studies.runlog import RUNS_FILE, RunLog, read_runs
+from netsim.studies.runlog import RUNS_FILE, RunLog, read_runs, without_tables
 from netsim.topology.common import link_key
 
 __all__ = ["RUNS_FILE", "SUMMARY_FILE", "Failure", "NetsimError", "RunSpec", "SweepInput", "SweepJob",
            "SweepOutcome", "apply_failure", "check_work", "execute", "generate_failures", "parse_failures",
-           "parse_seeds", "parse_set", "plan_sweep", "prepare", "read_runs", "run_job", "run_key", "run_sweep",
-           "summary_rows", "summary_table", "write_summary"]
+           "logged_run", "parse_seeds", "parse_set", "plan_sweep", "prepare", "read_runs", "run_job", "run_key",
+           "run_sweep", "summary_rows", "summary_table", "without_tables", "write_summary"]
 
 SUMMARY_FILE = "summary.csv"
 FAILURE_KINDS = ("every-link", "random-links:K", "random-node", "random-nodes:K")
@@ -412,6 +412,18 @@ def run_job(job: SweepJob, spec: RunSpec, check_work: bool = True) -> str:
     """Run one spec of ``job``; return its complete JSON line (a results-JSON object + ``run``),
     newline included.  A worker with other netsim code refuses: its results would carry keys
     that do not describe them."""
+    return logged_run(job, spec, check_work)[0]
+
+
+def logged_run(job: SweepJob, spec: RunSpec, check_work: bool = True) -> tuple[str, dict[str, Any]]:
+    """:func:`run_job`'s line, and the run as the sweep keeps it in memory: the same object
+    without its final tables (:func:`without_tables`).
+
+    Why both: the process that writes the log would otherwise parse every line back, and a
+    line is mostly final tables (160 kB on a 64-router grid).  Parsing them cost that process
+    about 2 ms a run -- time a serial sweep waits for, and CPU that two local workers on two
+    cores have to share with it -- and keeping them made its memory grow with every run.
+    """
     from netsim import __version__
     from netsim.output.report import result_dict
     from netsim.runner import simulate
@@ -426,7 +438,7 @@ def run_job(job: SweepJob, spec: RunSpec, check_work: bool = True) -> str:
                    check_work=check_work)
     obj = result_dict(res)
     obj["run"] = {**spec.describe(), "wall_s": round(time.perf_counter() - t0, 3)}
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n"
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n", without_tables(obj)
 
 
 def apply_failure(scenario: Any, failure: Failure | None) -> Any:
@@ -455,6 +467,11 @@ def execute(source: SweepInput, spec: RunSpec, check_work: bool = True) -> str:
 # ============================== execution ======================================================
 @dataclass
 class SweepOutcome:
+    """What :func:`run_sweep` did.  ``runs`` are the grid's runs (this sweep's and earlier ones')
+    as results-JSON objects without their final tables (:func:`without_tables`): a sweep of
+    thousands of runs on a large network would otherwise hold every router's table of every run
+    in memory.  :func:`read_runs` reads whole runs from the log."""
+
     planned: int
     skipped: int
     ran: int
@@ -469,7 +486,8 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
 
     ``jobs`` (default: every core) local worker processes, 1 = in this process; ``scheduler`` (a
     Dask address) or ``client`` (a ``dask.distributed.Client``) sends the runs to a cluster instead.
-    ``on_result`` is called after each line is written to the log; ``notice`` with each repair of a
+    ``on_result`` is called with each run (without its final tables) after its line is written
+    to the log; ``notice`` with each repair of a
     damaged log (default: a Python warning).  ``check_work=False`` runs large runs (the work of
     each is estimated by :func:`netsim.runner.simulate`; see :func:`check_work` for the sweep's).
     """
@@ -482,8 +500,8 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
         skipped = len(specs) - len(todo)
         shown = RunProgress(len(todo), "sweep", enabled=progress)
         try:
-            for line in _results(source, todo, jobs, scheduler, client, check_work):
-                run = log.append(line)
+            for line, kept in _results(source, todo, jobs, scheduler, client, check_work):
+                run = log.append(line, kept)
                 shown.update()
                 if on_result is not None:
                     on_result(run)
@@ -499,7 +517,7 @@ def run_sweep(source: SweepInput, specs: Sequence[RunSpec], out_dir: str | Path,
 
 
 def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, scheduler: str | None,
-             client: Any, check_work: bool) -> Iterator[str]:
+             client: Any, check_work: bool) -> Iterator[tuple[str, dict[str, Any]]]:
     if not todo:
         return
     job = prepare(source, todo)
@@ -507,13 +525,13 @@ def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, schedule
     if scheduler is not None or client is not None:
         from netsim.studies.cluster import results_on_cluster
 
-        yield from results_on_cluster(run_job, job, tasks, names=[s.key for s in todo], scheduler=scheduler,
+        yield from results_on_cluster(logged_run, job, tasks, names=[s.key for s in todo], scheduler=scheduler,
                                       client=client)
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(todo) == 1:
         for task in tasks:
-            yield run_job(job, *task)
+            yield logged_run(job, *task)
         return
     # Workers are forked from this process: what it has imported, they need not import again,
     # and it needs the results' modules for the summary anyway.
@@ -525,7 +543,7 @@ def _results(source: SweepInput, todo: list[RunSpec], jobs: int | None, schedule
     for name in sorted({spec.protocol for spec in todo}):
         PROTOCOLS[name]  # each protocol's package is imported on first use: once here, not per worker
 
-    yield from results_as_completed(run_job, tasks, min(jobs, len(todo)), shared=job)
+    yield from results_as_completed(logged_run, tasks, min(jobs, len(todo)), shared=job)
 
 
 # ============================== summary ========================================================

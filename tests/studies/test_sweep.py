@@ -73,9 +73,13 @@ def test_sweep_equals_separate_simulate_calls(source: sw.SweepInput, tmp_path: P
     specs = _plan(source)
     outcome = sw.run_sweep(source, specs, tmp_path / "out", jobs=2, progress=False)
     assert outcome.ran == len(specs)
-    got = _by_key(outcome.runs)
+    whole = _by_key(sw.read_runs(tmp_path / "out" / sw.RUNS_FILE))
     for spec in specs:
-        assert got[spec.key] == _by_hand(source, spec), spec.describe()
+        assert whole[spec.key] == _by_hand(source, spec), spec.describe()
+    # the outcome holds each run without its final tables, which the log keeps
+    assert _by_key(outcome.runs) == {key: sw.without_tables(run) for key, run in whole.items()}
+    assert all("final_tables" in run for run in whole.values())
+    assert not any("final_tables" in run for run in outcome.runs)
     # one failure per run, at the planned time, on the planned link
     some = outcome.runs[0]
     assert len(some["events"]) == 1 and some["events"][0]["time"] == 30.0
@@ -83,11 +87,50 @@ def test_sweep_equals_separate_simulate_calls(source: sw.SweepInput, tmp_path: P
     assert len(summary) == 1 + len(specs)
 
 
+def test_the_run_kept_in_memory_is_the_logged_line_without_its_tables(source: sw.SweepInput) -> None:
+    specs = _plan(source)
+    job = sw.prepare(source, specs)
+    for spec in (specs[0], specs[-1]):
+        line, kept = sw.logged_run(job, spec)
+        whole = json.loads(line)
+        assert line.endswith("\n") and line.count("\n") == 1
+        assert whole["final_tables"] and "final_tables" not in kept
+        assert kept == sw.without_tables(whole)
+        assert list(kept) == [k for k in whole if k != "final_tables"]  # the same keys, in the same order
+        assert sw.run_job(job, spec).split('"wall_s":')[0] == line.split('"wall_s":')[0]
+
+
+def test_a_log_appends_a_given_run_without_parsing_the_line(tmp_path: Path, monkeypatch) -> None:
+    from netsim.studies import runlog
+
+    line = '{"final_tables":{"a":{}},"events":[],"run":{"key":"k1"}}\n'
+    log = runlog.RunLog(tmp_path)
+    try:
+        kept = log.append(line)  # parsed: the tables are dropped from what is kept
+        assert kept == {"events": [], "run": {"key": "k1"}} and log.runs == [kept]
+        monkeypatch.setattr(runlog, "_run_of", lambda _line: pytest.fail("parsed a line it was given the run of"))
+        given = {"events": [1], "run": {"key": "k2"}}
+        assert log.append('{"events":[1],"final_tables":{},"run":{"key":"k2"}}\n', given) is given
+        assert log.append(line, {"run": {"key": "k1"}})["run"]["key"] == "k1"  # logged once, whatever delivers it
+        with pytest.raises(ValueError):
+            log.append('{"run":{"key":"k3"}}', {"run": {"key": "k3"}})  # no newline: not a line
+    finally:
+        log.close()
+    monkeypatch.undo()
+    assert [r["run"]["key"] for r in sw.read_runs(tmp_path / sw.RUNS_FILE)] == ["k1", "k2"]
+    reopened = runlog.RunLog(tmp_path)
+    try:
+        assert reopened.runs[0] == {"events": [], "run": {"key": "k1"}}  # loaded runs are kept without tables too
+    finally:
+        reopened.close()
+
+
 def test_resume_after_kill_and_torn_line_loses_and_duplicates_nothing(source: sw.SweepInput,
                                                                      tmp_path: Path) -> None:
     specs = _plan(source)
     out = tmp_path / "out"
-    reference = _by_key(sw.run_sweep(source, specs, tmp_path / "ref", jobs=1, progress=False).runs)
+    sw.run_sweep(source, specs, tmp_path / "ref", jobs=1, progress=False)
+    reference = _by_key(sw.read_runs(tmp_path / "ref" / sw.RUNS_FILE))
 
     class Killed(Exception):
         pass
