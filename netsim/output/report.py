@@ -9,7 +9,7 @@ and infinities (strict parsers reject them): a metric that cannot be known is ``
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from netsim.analysis.metric_defs import (
@@ -39,7 +39,7 @@ def _context(res: RunResult) -> RunContext:
 def result_dict(res: RunResult, _tables: TableRenderer | None = None) -> dict[str, Any]:
     """One run as a results-JSON object (contract keys first, extensions after).
 
-    ``_tables`` (for :func:`dumps` only) renders the final tables: they then stay
+    ``_tables`` (for :func:`write_json` only) renders the final tables: they then stay
     :class:`~netsim.output.json_text.Fragment` objects rather than plain dicts."""
     m = res.metrics
     metrics = event_metrics_for(_context(res))
@@ -72,10 +72,25 @@ def result_dict(res: RunResult, _tables: TableRenderer | None = None) -> dict[st
     return out
 
 
-def dumps(results: Iterable[RunResult]) -> str:
-    """The results JSON: what ``json.dumps(..., indent=2)`` of :func:`result_dict` writes, faster."""
+def write_json(results: Iterable[RunResult], write: Callable[[str], object]) -> None:
+    """The results JSON, ``json.dumps(..., indent=2)`` of :func:`result_dict` and a newline,
+    passed to ``write`` in pieces as it is rendered.
+
+    Why in pieces: on a large network the text is gigabytes (every router's table); held whole
+    it was the command's memory peak several times over -- the text, the joins that built it,
+    the encoded bytes -- for output that can go to its file or pipe a table at a time.
+    """
     tables = TableRenderer()
-    return json_text.dumps([result_dict(r, tables) for r in results]) + "\n"
+    for chunk in json_text.iterencode([result_dict(r, tables) for r in results]):
+        write(chunk)
+    write("\n")
+
+
+def dumps(results: Iterable[RunResult]) -> str:
+    """The results JSON as one string (what :func:`write_json` writes)."""
+    chunks: list[str] = []
+    write_json(results, chunks.append)
+    return "".join(chunks)
 
 
 # -- text table ----------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ def test_tables_sharing_a_renderer_render_as_json_dumps_at_any_depth(fibs: list,
     expected: object = {str(i): fib_text.table_json(f) for i, f in enumerate(fibs)}
     for i in range(depth):
         doc, expected = ([doc], [expected]) if i % 2 else ({"k": doc}, {"k": expected})
+    assert "".join(json_text.iterencode(doc)) == json.dumps(expected, indent=2, allow_nan=False)
     assert json_text.dumps(doc) == json.dumps(expected, indent=2, allow_nan=False)
 
 
@@ -128,11 +129,15 @@ EVENTS = "events:\n  - {at: 5, link_down: [r3, r4]}\n  - {at: 8, set_cost: [r5, 
 
 @pytest.mark.parametrize("kind,events", [("ring", EVENTS), ("line", EVENTS), ("ring", "duration: 10\n")])
 def test_warm_started_results_json_matches_the_standard_library(kind: str, events: str) -> None:
-    """Whole results of several runs whose final tables are
+    """Whole results of several runs, as the command line writes them, whose final tables are
     column tables: as loaded (no event), or changed since (a ring's failure reroutes; a line's
     partitions it, removing entries)."""
     results = run_protocols(parse_scenario(WARM.replace("KIND", kind) + events), check_work=False)
     tables = [f for r in results for f in r.metrics.final_tables.values()]
     assert any(fib_text.as_columns(f) is not None for f in tables)
     expected = json.dumps([report.result_dict(r) for r in results], indent=2, allow_nan=False) + "\n"
+    chunks: list[str] = []
+    report.write_json(results, chunks.append)
+    assert "".join(chunks) == expected
+    assert max(map(len, chunks)) < len(expected) / 4  # written a piece at a time, not whole
     assert report.dumps(results) == expected
