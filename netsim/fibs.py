@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import ItemsView, Iterator, Mapping, MutableMapping
 
-from netsim.trace import Route
+from netsim.trace import FibTable, Route
+
+#: Integers a float64 cost column holds exactly.
+_EXACT_INT = 2 ** 53
 
 
 class ChangedFib(MutableMapping[str, Route]):
@@ -85,6 +88,35 @@ class ChangedFib(MutableMapping[str, Route]):
     def items(self) -> ItemsView[str, Route]:
         return _ChangedItems(self)
 
+    def as_table(self) -> FibTable | None:
+        """The same entries as a column table over the initial table's destinations (in
+        destination order, not this FIB's iteration order), or None when they do not fit one:
+        the initial table is not a column table, or an entry is for a destination outside it or
+        has a cost a float64 would not hold exactly.
+
+        Why: a column table can be read with array operations (the results JSON renders
+        a whole one at once); a router's few changes cost a copy of two arrays, not a Python
+        step per entry.
+        """
+        base = self._base
+        if not isinstance(base, FibTable):
+            return None
+        index, costs, choice = base.index, base.costs.copy(), base.choice.copy()
+        choices = list(base.choices)
+        which = {hops: h for h, hops in enumerate(choices)}
+        for dest in self._gone:
+            choice[index[dest]] = -1
+        for dest, route in (*self._over.items(), *self._tail.items()):
+            j = index.get(dest)
+            if j is None or not _exact_cost(route.cost) or type(route.next_hops) is not tuple:
+                return None
+            h = which.get(route.next_hops)
+            if h is None:
+                h = which[route.next_hops] = len(choices)
+                choices.append(route.next_hops)
+            choice[j], costs[j] = h, route.cost
+        return FibTable(base.dests, index, costs, choice, choices)
+
     def _pairs(self) -> Iterator[tuple[str, Route]]:
         """(dest, route) in order, from the table's own item order (fast for a column table)."""
         over, gone = self._over, self._gone
@@ -101,3 +133,8 @@ class _ChangedItems(ItemsView[str, Route]):
 
     def __iter__(self) -> Iterator[tuple[str, Route]]:
         return self._mapping._pairs()
+
+
+def _exact_cost(cost: object) -> bool:
+    """Whether a float64 column stores ``cost`` as the same number (a float, or a small int)."""
+    return isinstance(cost, float) or (type(cost) is int and -_EXACT_INT <= cost <= _EXACT_INT)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,10 @@ from netsim.cli.common import (
     warn_unlisted,
     yes_option,
 )
+from netsim.errors import NetsimError
+
+#: Bytes per read when a written results file is copied to standard output.
+COPY_CHUNK = 1 << 20
 
 
 @click.command(context_settings=CONTEXT)
@@ -43,12 +50,14 @@ def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: b
         check_output_dir(pcap, "--pcap")
     sc, names = load(scenario, protocols)
     results = run_all(sc, names, seed, quiet=as_json, pcap=pcap, yes=yes)
-    if as_json:
-        click.echo(report.dumps(results), nl=False)
-    else:
+    if as_json and out is None:
+        print_json(results)
+    elif not as_json:
         click.echo(report.compare_text(results))
     if out is not None:
         write_outputs(results, out, quiet=as_json)
+        if as_json:  # the file just written, rather than the JSON rendered a second time
+            echo_file(out / "results.json")
     if pcap is not None and not as_json:
         click.echo(f"wrote packet captures under {pcap}/ (one file per link and protocol; links.tsv maps them)")
 
@@ -56,15 +65,74 @@ def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: b
 def write_outputs(results: list[Any], out: Path, quiet: bool = False) -> None:
     """``results.json`` and ``convergence.png`` as one set: both appear, or neither."""
     from netsim.files import output_set
-    from netsim.output import report
     from netsim.output.plots.convergence import convergence_figure
     from netsim.output.plots.style import save
 
     with output_set(out) as stage:
-        (stage / "results.json").write_text(report.dumps(results), encoding="utf-8")
+        write_json_file(results, stage / "results.json")
         save(convergence_figure(results), stage / "convergence.png")
     if not quiet:
         click.echo(f"wrote {out / 'results.json'} and {out / 'convergence.png'}")
+
+
+def write_json_file(results: list[Any], path: Path) -> None:
+    """The results JSON into ``path`` (the temporary file of an atomic write), written as it is
+    rendered: the text of a large network's tables is gigabytes, never held whole."""
+    from netsim.output import report
+
+    with open(path, "w", encoding="utf-8") as f, json_errors():
+        report.write_json(results, f.write)
+
+
+def print_json(results: list[Any]) -> None:
+    """The results JSON on standard output, written as it is rendered.
+
+    A failure part-way leaves part of the JSON in the pipe (or file) behind standard output, as
+    any streaming writer does; it is reported as one line, with exit status 2.
+    """
+    from netsim.output import report
+
+    stream = click.get_text_stream("stdout")
+    with stdout_errors(), json_errors():
+        report.write_json(results, stream.write)
+        stream.flush()
+
+
+def echo_file(path: Path) -> None:
+    """Copy the results file just written to standard output, byte for byte."""
+    try:
+        with open(path, "rb") as source, stdout_errors():
+            click.get_text_stream("stdout").flush()
+            sink = click.get_binary_stream("stdout")
+            shutil.copyfileobj(source, sink, COPY_CHUNK)
+            sink.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the file's: standard output's own are mapped inside
+        raise NetsimError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def stdout_errors() -> Iterator[None]:
+    """Standard output that cannot be written (a full disk behind a redirection) is one line and
+    exit status 2, not a traceback.  A pipe closed by its reader (``| head``) is left to click,
+    which ends quietly as it does for any other output."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise NetsimError(f"standard output: cannot write the results JSON: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def json_errors() -> Iterator[None]:
+    """A value the results JSON cannot hold (NaN, an unknown type) is one line and exit status 2:
+    the JSON is written as it is rendered, so such a value may only show up part-way."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise NetsimError(f"cannot write the results JSON: {exc}") from None
 
 
 @click.command(context_settings=CONTEXT)
@@ -96,8 +164,7 @@ def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_p
     click.echo(report.compare_text(results))
     outputs: list[tuple[Path, Any]] = []
     if json_path is not None:
-        text = report.dumps(results)
-        outputs.append((json_path, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        outputs.append((json_path, lambda tmp: write_json_file(results, tmp)))
     if plot_path is not None:
         from netsim.output.plots.convergence import convergence_figure
         from netsim.output.plots.style import save_to

@@ -9,7 +9,7 @@ and infinities (strict parsers reject them): a metric that cannot be known is ``
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from netsim.analysis.metric_defs import (
@@ -23,6 +23,7 @@ from netsim.analysis.metric_defs import (
 )
 from netsim.analysis.result import RunResult
 from netsim.output import json_text
+from netsim.output.fib_text import TableRenderer, table_json
 
 #: What the table shows for correctness when the scenario is outside the correctness model.
 NOT_JUDGED = "n/a"
@@ -31,35 +32,14 @@ NOT_JUDGED = "n/a"
 SHORTEST_PATH_MODELS = ("shortest_paths", "shortest_paths_below_infinity")
 
 
-def _cost(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else round(float(x), 6)
-
-
-def route_json(route: Any) -> dict[str, Any]:
-    return {"next_hops": list(route.next_hops), "cost": _cost(route.cost)}
-
-
-def table_json(fib: Any) -> dict[str, dict[str, Any]]:
-    return {d: route_json(r) for d, r in sorted(fib.items())}
-
-
-def _route_identity(route: Any) -> tuple[tuple[str, ...], float]:
-    return route.next_hops, route.cost
-
-
-def _table_text(fib: Any, cache: dict[Any, str]) -> json_text.CachedDict:
-    """A final table for :func:`dumps`: each distinct (next hops, cost) is rendered once."""
-    return json_text.CachedDict(sorted(fib.items()), _route_identity, route_json, cache)
-
-
 def _context(res: RunResult) -> RunContext:
     return RunContext(res.trace, res.options, res.protocol, res.dataplane)
 
 
-def result_dict(res: RunResult, _tables: dict[Any, str] | None = None) -> dict[str, Any]:
+def result_dict(res: RunResult, _tables: TableRenderer | None = None) -> dict[str, Any]:
     """One run as a results-JSON object (contract keys first, extensions after).
 
-    ``_tables`` (for :func:`dumps` only) is a rendering cache: the final tables then stay
+    ``_tables`` (for :func:`write_json` only) renders the final tables: they then stay
     :class:`~netsim.output.json_text.Fragment` objects rather than plain dicts."""
     m = res.metrics
     metrics = event_metrics_for(_context(res))
@@ -76,7 +56,7 @@ def result_dict(res: RunResult, _tables: dict[Any, str] | None = None) -> dict[s
         "initial_convergence": seconds(m.initial_convergence),
         "events": events,
         "messages_total": m.messages_total,
-        "final_tables": {r: table_json(fib) if _tables is None else _table_text(fib, _tables)
+        "final_tables": {r: table_json(fib) if _tables is None else _tables.fragment(fib)
                          for r, fib in m.final_tables.items()},
         "bytes_total": m.bytes_total,
         "end_time": seconds(m.end_time),
@@ -92,10 +72,25 @@ def result_dict(res: RunResult, _tables: dict[Any, str] | None = None) -> dict[s
     return out
 
 
+def write_json(results: Iterable[RunResult], write: Callable[[str], object]) -> None:
+    """The results JSON, ``json.dumps(..., indent=2)`` of :func:`result_dict` and a newline,
+    passed to ``write`` in pieces as it is rendered.
+
+    Why in pieces: on a large network the text is gigabytes (every router's table); held whole
+    it was the command's memory peak several times over -- the text, the joins that built it,
+    the encoded bytes -- for output that can go to its file or pipe a table at a time.
+    """
+    tables = TableRenderer()
+    for chunk in json_text.iterencode([result_dict(r, tables) for r in results]):
+        write(chunk)
+    write("\n")
+
+
 def dumps(results: Iterable[RunResult]) -> str:
-    """The results JSON: what ``json.dumps(..., indent=2)`` of :func:`result_dict` writes, faster."""
-    cache: dict[Any, str] = {}
-    return json_text.dumps([result_dict(r, cache) for r in results]) + "\n"
+    """The results JSON as one string (what :func:`write_json` writes)."""
+    chunks: list[str] = []
+    write_json(results, chunks.append)
+    return "".join(chunks)
 
 
 # -- text table ----------------------------------------------------------------------------------

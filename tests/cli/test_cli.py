@@ -172,3 +172,61 @@ def test_plot_help_names_every_figure_format():
     for words in (("plot",), ("plot", "convergence"), ("topo", "draw")):
         text = invoke(*words, "--help").output.upper()
         assert all(fmt.upper() in text for fmt in FIGURE_FORMATS), words
+
+
+def test_run_json_is_json_dumps_of_the_results_and_out_holds_the_same_bytes(tmp_path):
+    """The JSON is written as it is rendered (and copied, not rendered again, for --out with
+    --json); the bytes are those of ``json.dumps(..., indent=2)`` of the results."""
+    from netsim.api import load_scenario, run_protocols
+    from netsim.output.report import result_dict
+
+    path = write(tmp_path, GOOD)
+    expected = json.dumps([result_dict(r) for r in run_protocols(load_scenario(path))], indent=2) + "\n"
+    assert invoke("run", path, "--json").stdout == expected
+    both = invoke("run", path, "--json", "--out", str(tmp_path / "out"))
+    assert both.exit_code == 0 and both.stderr == "", both.output
+    assert both.stdout == (tmp_path / "out" / "results.json").read_text() == expected
+    compared = invoke("compare", path, "-p", "linkstate", "-p", "distvector", "--json", str(tmp_path / "c.json"))
+    assert compared.exit_code == 0, compared.output
+    assert (tmp_path / "c.json").read_text() == expected
+
+
+def _fail_after_the_first_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second final table cannot be written (as a NaN cost could not): part of the JSON is out."""
+    from netsim.output.fib_text import TableRenderer
+
+    render, calls = TableRenderer.render, []
+
+    def render_once(self, fib, level):
+        calls.append(fib)
+        if len(calls) > 1:
+            raise ValueError("Out of range float values are not JSON compliant: nan")
+        return render(self, fib, level)
+
+    monkeypatch.setattr(TableRenderer, "render", render_once)
+
+
+@pytest.mark.parametrize("args", [["run", "--json"], ["run", "--out", "{tmp}/out"],
+                                  ["run", "--json", "--out", "{tmp}/out"], ["compare", "--json", "{tmp}/r.json"]],
+                         ids=" ".join)
+def test_json_that_fails_part_way_is_one_line_exit_2_and_no_file(tmp_path, monkeypatch, args):
+    path = write(tmp_path, GOOD)
+    _fail_after_the_first_table(monkeypatch)
+    res = CliRunner().invoke(cli, [args[0], path, *(a.replace("{tmp}", str(tmp_path)) for a in args[1:])])
+    assert res.exit_code == 2, (res.output, res.exception)
+    assert res.stderr.splitlines() == ["netsim: error: cannot write the results JSON: Out of range float values "
+                                       "are not JSON compliant: nan"]
+    assert {p.name for p in tmp_path.rglob("*")} <= {"s.yaml", "out"}  # nothing in out/, no temporary file
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_run_json_to_a_full_device_is_one_line_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "netsim", "run", write(tmp_path, GOOD), "--json"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == ["netsim: error: standard output: cannot write the results JSON: "
+                                        "No space left on device"]

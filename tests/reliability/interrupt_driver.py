@@ -9,6 +9,7 @@ SIGNAL is TERM or INT; POINT names where it is raised (the NTH time that point i
 * ``figure``    -- when a figure is about to be drawn (other outputs may be staged already);
 * ``replace``   -- just before a file is renamed into place (committing a set of outputs);
 * ``csv``       -- while a CSV summary is being written;
+* ``json``      -- while the results JSON is being written, after part of it is out (a table);
 * ``never``     -- no signal (a reference run).
 
 Why a driver and not a timer: the points of interest last milliseconds; sending the signal from
@@ -89,6 +90,17 @@ def install(point: str, nth: int, sig: int, patch) -> None:  # type: ignore[no-u
             return writer(self, row)
 
         patch(csv.DictWriter, "writerow", fire_then_writerow)
+    elif point == "json":
+        from netsim.output.fib_text import TableRenderer
+
+        render = TableRenderer.render
+
+        def render_then_fire(self, fib, level):  # type: ignore[no-untyped-def]
+            text = render(self, fib, level)
+            maybe_fire()
+            return text
+
+        patch(TableRenderer, "render", render_then_fire)
     elif point != "never":
         raise SystemExit(f"unknown point {point}")
 

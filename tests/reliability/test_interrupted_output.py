@@ -81,7 +81,7 @@ def test_a_real_process_interrupted_while_writing_the_figure(tmp_path: Path, sce
 
 
 # -- in this process ------------------------------------------------------------------------------
-@pytest.mark.parametrize("point", ["simulate", "figure", "savefig"])
+@pytest.mark.parametrize("point", ["simulate", "json", "figure", "savefig"])
 def test_run_out_interrupted_leaves_the_previous_set(tmp_path: Path, scenario: Path, interrupt, point: str) -> None:
     out = tmp_path / "out"
     before = previous_set(out)
@@ -97,6 +97,13 @@ def test_run_out_interrupted_the_first_time_writes_nothing(tmp_path: Path, scena
     assert hidden_files(tmp_path) == []
 
 
+def test_run_json_interrupted_while_printing_says_so(tmp_path: Path, scenario: Path, interrupt) -> None:
+    """Standard output is a stream (part of the JSON may be out); the interruption is still the
+    one line that says so, and no file is involved."""
+    assert_interrupted(interrupt("json", 2, "run", str(scenario), "--json"))
+    assert hidden_files(tmp_path) == []
+
+
 @pytest.mark.parametrize("nth", [2, 3])  # the 1st rename puts the figure in place inside the staging directory
 def test_run_out_interrupted_while_committing_completes_the_set(tmp_path: Path, scenario: Path, interrupt,
                                                                 nth: int) -> None:
@@ -109,7 +116,7 @@ def test_run_out_interrupted_while_committing_completes_the_set(tmp_path: Path, 
     assert hidden_files(tmp_path) == []
 
 
-@pytest.mark.parametrize("point,complete", [("savefig", False), ("replace", True)])
+@pytest.mark.parametrize("point,complete", [("json", False), ("savefig", False), ("replace", True)])
 def test_compare_json_and_plot_are_one_set(tmp_path: Path, scenario: Path, interrupt, point: str,
                                            complete: bool) -> None:
     json_path, plot_path = tmp_path / "r.json", tmp_path / "c.png"
