@@ -59,6 +59,7 @@ def validate(target: str, frr: bool, protocols: tuple[str, ...], runs: int, seed
     if keep is not None:
         check_output_dir(keep, "--keep")
     from netsim.cli.common import load_one
+    from netsim.runner import resolve_protocol
     from netsim.validate.campaign import check_reproducible, compare_scenario, parse_overrides
     from netsim.validate.frr_config import PROTOCOL_DAEMON
     from netsim.validate.prereq import check_prerequisites
@@ -66,6 +67,8 @@ def validate(target: str, frr: bool, protocols: tuple[str, ...], runs: int, seed
     overrides = parse_overrides(netsim_set)
     scenario, name = load_one(Path(target), protocols)
     check_reproducible(scenario, name)
+    if overrides:  # what the user typed is checked before what the machine has
+        resolve_protocol(scenario, name, overrides)
     if frr_from is None:
         check_prerequisites(("zebra", PROTOCOL_DAEMON[name]))
     progress = Progress()
