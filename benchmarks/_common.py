@@ -41,11 +41,13 @@ class ChildRun:
     stdout: str
 
 
-def run_child(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> ChildRun:
+def run_child(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+              keep_stdout: bool = True) -> ChildRun:
     """Run ``cmd`` to its end; a failure stops the benchmark with the command and its last words.
 
     ``wait4`` gives the child's own CPU and peak RSS; output goes through files, so a chatty
-    child cannot block on a full pipe while we wait."""
+    child cannot block on a full pipe while we wait.  ``keep_stdout=False``: the child still
+    writes its output to a file, but it is not read back (a results JSON can be gigabytes)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd, env=CHILD_ENV if env is None else env)
@@ -56,7 +58,8 @@ def run_child(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"{shlex.join(cmd)} failed ({proc.returncode}): {err.read().decode().strip()[-300:]}")
-        return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode())
+        stdout = out.read().decode() if keep_stdout else ""
+        return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
