@@ -17,7 +17,7 @@ from netsim.analysis.metrics import analyze
 from netsim.analysis.oracle import ModelUnavailable, get_model
 from netsim.analysis.result import RunResult
 from netsim.engine.bfd import install_bfd
-from netsim.engine.collector import collector_paused
+from netsim.engine.collector import between_runs, collector_paused
 from netsim.engine.network import Network
 from netsim.errors import NetsimError
 from netsim.inputs import short
@@ -87,6 +87,7 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
     # Before the setup: a warm start's checkpoint alone is real work on a large network.
     workload.check([workload.estimate(scenario, canon, options, until=until)], confirmed=not check_work,
                    confirm_hint="call with check_work=False to run it anyway")
+    between_runs.starting()  # what earlier runs of this process left behind: see netsim.engine.collector
     with collector_paused():  # set-up and run: see netsim.engine.collector
         cls, opts, configs = protocol_setup(scenario, canon, options)
         seed = scenario.seed if seed is None else seed
@@ -125,7 +126,10 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
         unjudged = str(exc)
     metrics = analyze(net.trace, scenario.graph, model=model, options=opts, protocol=canon, dataplane=plane,
                       unjudged=unjudged)
-    return RunResult(scenario, canon, seed, opts, net.trace, metrics, plane, cls.correctness)
+    # The network is dropped here unless a caller was handed it: the trace then no longer waits
+    # for the cyclic collector to free the network (see Network.release_trace).
+    trace = net.release_trace() if on_network is None else net.trace
+    return RunResult(scenario, canon, seed, opts, trace, metrics, plane, cls.correctness)
 
 
 #: Run a little past ``--at`` so that changes at exactly that instant are in the trace

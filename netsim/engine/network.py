@@ -116,6 +116,24 @@ class Network:
         for hook in self.boot_hooks:
             hook(name)
 
+    def release_trace(self) -> Trace:
+        """The run's trace, which this network and its routers then no longer hold (they are
+        given an empty one): for a finished run whose network is about to be dropped.
+
+        Why: a network is a web of reference cycles (routers and the network, timers and the
+        protocols' bound methods) that only the cyclic garbage collector frees, and the command
+        line runs that collector rarely (see ``netsim.cli.app``).  While a dropped network held
+        the trace -- every route change of the run, most of its objects -- the trace waited for
+        the collector too: a sweep of cold starts on a 404-router network kept the traces of
+        several finished runs, 828 MB at its peak instead of 372 MB.
+        """
+        trace = self.trace
+        empty = Trace(routers=trace.routers, narrate=trace.narrate)
+        self.trace = empty
+        for router in self.routers.values():
+            router.trace_to(empty)
+        return trace
+
     def run(self, until: float, *, flush: bool = True) -> None:
         """Run to ``until``, then flush the periodic streams: the trace is complete up to now.
 

@@ -4,6 +4,7 @@ alive are the network itself) and leaves it as it found it, results unchanged.""
 from __future__ import annotations
 
 import gc
+import sys
 
 from netsim.output.report import dumps
 from netsim.runner import simulate
@@ -62,3 +63,69 @@ def test_a_pause_inside_a_pause_or_with_objects_frozen_changes_nothing() -> None
         assert gc.get_freeze_count() == frozen  # the caller's freeze is left alone
     finally:
         gc.unfreeze()
+
+
+def test_a_finished_run_holds_its_trace_alone() -> None:
+    """The dropped network and its routers no longer refer to the trace, so the trace is freed
+    with the result, not whenever the cyclic collector next passes."""
+    from netsim.engine.network import Network
+    from netsim.engine.router import Router
+
+    res = simulate(parse_scenario(SCENARIO), "linkstate")
+    holders = {type(o) for o in gc.get_referrers(res.trace)}
+    assert not holders & {Network, Router}
+    assert res.trace.route_changes and res.metrics.events  # the result kept what it recorded
+
+    handed: list[Network] = []
+    res = simulate(parse_scenario(SCENARIO), "linkstate", on_network=handed.append)
+    assert handed[0].trace is res.trace  # a caller handed the network keeps it whole
+
+
+def test_runs_one_after_another_leave_no_growing_heap_of_dropped_networks(monkeypatch) -> None:
+    """As the command line tunes it (a high first threshold), the collector alone left every
+    dropped network in memory: the blocks allocated grew with each run without end."""
+    import netsim.runner as runner
+    from netsim.engine.collector import BetweenRuns
+
+    sc = parse_scenario(SCENARIO)
+    thresholds = gc.get_threshold()
+
+    def growth(limit: int, runs: int) -> list[int]:
+        monkeypatch.setattr(runner, "between_runs", BetweenRuns(limit=limit))
+        gc.collect()
+        start = sys.getallocatedblocks()
+        out = []
+        for _ in range(runs):
+            simulate(sc, "linkstate")
+            out.append(sys.getallocatedblocks() - start)
+        return out
+
+    gc.set_threshold(20_000, thresholds[1], thresholds[2])
+    try:
+        unbounded = growth(10**12, 6)
+        bounded = growth(20_000, 12)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.collect()
+    per_run = (unbounded[-1] - unbounded[1]) / (len(unbounded) - 2)
+    assert per_run > 2_000  # without the budget, every run leaves its network behind
+    assert max(bounded) < 20_000 + 3 * per_run  # with it, what is left stays within the budget
+    assert bounded[-1] < unbounded[-1]
+
+
+def test_the_budget_collects_only_once_enough_was_allocated() -> None:
+    from netsim.engine.collector import BetweenRuns
+
+    budget = BetweenRuns(limit=50_000)
+    assert not budget.starting()  # the first run: only the mark
+    assert not budget.starting()  # nothing allocated since
+    keep = [[i] for i in range(60_000)]
+    assert budget.starting()
+    assert not budget.starting()  # the mark moved to after the collection
+    gc.disable()
+    try:
+        keep += [[i] for i in range(60_000)]
+        assert not budget.starting()  # a caller that turned the collector off is obeyed
+    finally:
+        gc.enable()
+    del keep
