@@ -126,9 +126,9 @@ def simulate(scenario: Scenario, protocol: str, *, seed: int | None = None,
         unjudged = str(exc)
     metrics = analyze(net.trace, scenario.graph, model=model, options=opts, protocol=canon, dataplane=plane,
                       unjudged=unjudged)
-    # The network is dropped here unless a caller was handed it: the trace then no longer waits
-    # for the cyclic collector to free the network (see Network.release_trace).
-    trace = net.release_trace() if on_network is None else net.trace
+    # The network is dropped here unless a caller was handed it: taken apart, it is freed by
+    # reference counting rather than left to the cyclic collector (see Network.dismantle).
+    trace = net.dismantle() if on_network is None else net.trace
     return RunResult(scenario, canon, seed, opts, trace, metrics, plane, cls.correctness)
 
 

@@ -4,9 +4,9 @@ Why: a run allocates a timer, a message and a few records per event, and keeps a
 long-lived objects (databases, FIBs, the trace).  With the collector on, each allocation burst
 starts a pass, and the older generations' passes walk that whole heap -- about a tenth of a
 100-router RIP run, ~15 % of a dense cold start -- to free almost nothing while the network is
-alive.  Once a run is over and its network dropped, the network is garbage held in reference
-cycles: :class:`BetweenRuns` has them collected before a later run of the same process, once
-they add up.
+alive.  Once a run is over, its network is taken apart so that reference counting frees most
+of it; what is left in reference cycles :class:`BetweenRuns` has collected before a later run of
+the same process, once it adds up.
 
 Results cannot depend on it: nothing in a run observes when objects are freed (a test runs the
 same scenario with the collector on and off and compares the results).
@@ -54,14 +54,15 @@ class BetweenRuns:
     """Collects the reference cycles that finished runs leave behind, once they add up.
 
     Why: a dropped network is a web of cycles (routers and the network, timers and the protocols'
-    bound methods) that only the cyclic collector frees.  But :func:`collector_paused` hands
-    everything a run kept to the oldest generation without counting it as new there, and the
-    command line raises the collector's thresholds, so the automatic passes that would free a
-    finished network practically never come: a process that ran one run after another (a sweep,
-    ``compare``, a scaling study) kept every network it had dropped -- 115 MB more after each cold
-    start on a 404-router network, without end.  A pass costs a walk over every object, so it is
-    made only when the memory allocated since the last one reached ``limit`` blocks: after every
-    run or two of a large network, every few dozen runs of a small one, never within a single run.
+    bound methods) that only the cyclic collector frees; taken apart
+    (:meth:`~netsim.engine.network.Network.dismantle`) it still leaves its timers and a few
+    objects per router in cycles.  But :func:`collector_paused` hands everything a run kept to
+    the oldest generation without counting it as new there, and the command line raises the
+    collector's thresholds, so the automatic passes that would free them practically never come:
+    a process that ran one run after another (a sweep, ``compare``, a scaling study) kept all of
+    it, without end (115 MB more after each cold start on a 404-router network, before networks
+    were taken apart).  A pass walks every object, so it is made only when the memory allocated
+    since the last one reached ``limit`` blocks, never within a single run.
     """
 
     def __init__(self, limit: int = GARBAGE_BLOCKS) -> None:

@@ -39,10 +39,6 @@ class Router:
         #: Per neighbour, when the latest quiet copy of a periodic stream was handled here.
         self.heard: dict[str, float] = {}
 
-    def trace_to(self, trace: Trace) -> None:
-        """Record into ``trace`` from now on (see :meth:`Network.release_trace`)."""
-        self._trace = trace
-
     # -- RouterPort ---------------------------------------------------------------------------
     @property
     def now(self) -> float:
