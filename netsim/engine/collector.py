@@ -15,6 +15,7 @@ same scenario with the collector on and off and compares the results).
 from __future__ import annotations
 
 import gc
+import resource
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,9 +46,18 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-#: Memory blocks (``sys.getallocatedblocks``) that may pile up from one collection to the next
-#: before the next run starts with a collection: about a hundred megabytes.
+#: Memory blocks (``sys.getallocatedblocks``: Python's small objects) that may pile up from one
+#: collection to the next before the next run starts with a collection: about a hundred megabytes.
 GARBAGE_BLOCKS = 1_000_000
+#: Bytes by which the process's peak memory may grow from one collection to the next, likewise:
+#: large objects (a dict of thousands of entries, arrays) are not blocks.
+GARBAGE_BYTES = 128 * 2**20
+
+
+def peak_memory() -> int:
+    """The process's peak resident memory so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # Linux and the BSDs count KiB
 
 
 class BetweenRuns:
@@ -62,24 +72,27 @@ class BetweenRuns:
     a process that ran one run after another (a sweep, ``compare``, a scaling study) kept all of
     it, without end (115 MB more after each cold start on a 404-router network, before networks
     were taken apart).  A pass walks every object, so it is made only when the memory allocated
-    since the last one reached ``limit`` blocks, never within a single run.
+    since the last one reached ``limit`` blocks or the peak memory grew by ``limit_bytes`` (after
+    a pass, later runs reuse what it freed before the peak grows again), never within a run.
     """
 
-    def __init__(self, limit: int = GARBAGE_BLOCKS) -> None:
+    def __init__(self, limit: int = GARBAGE_BLOCKS, limit_bytes: int = GARBAGE_BYTES) -> None:
         self.limit = limit
-        self._mark: int | None = None
+        self.limit_bytes = limit_bytes
+        self._mark: tuple[int, int] | None = None
 
     def starting(self) -> bool:
         """A run is about to start: collect first if enough was allocated since the last
         collection (or since the first run); True if it collected."""
-        blocks = sys.getallocatedblocks()
+        blocks, peak = sys.getallocatedblocks(), peak_memory()
         if self._mark is None:
-            self._mark = blocks
+            self._mark = (blocks, peak)
             return False
-        if blocks - self._mark < self.limit or not gc.isenabled():
+        grew = blocks - self._mark[0] >= self.limit or peak - self._mark[1] >= self.limit_bytes
+        if not grew or not gc.isenabled():
             return False
         gc.collect()
-        self._mark = sys.getallocatedblocks()
+        self._mark = (sys.getallocatedblocks(), peak_memory())
         return True
 
 

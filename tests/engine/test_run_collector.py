@@ -4,7 +4,11 @@ alive are the network itself) and leaves it as it found it, results unchanged.""
 from __future__ import annotations
 
 import gc
+import os
 import sys
+from pathlib import Path
+
+import pytest
 
 from netsim.output.report import dumps
 from netsim.runner import simulate
@@ -151,3 +155,20 @@ def test_the_budget_collects_only_once_enough_was_allocated() -> None:
     finally:
         gc.enable()
     del keep
+
+
+def test_the_budget_counts_large_objects_by_the_peak_memory() -> None:
+    """Large objects are not small-object blocks: a dropped network's big dicts showed only in
+    the process's memory."""
+    from netsim.engine.collector import BetweenRuns, peak_memory
+
+    statm = Path("/proc/self/statm")
+    if not statm.exists():
+        pytest.skip("needs /proc to know the memory in use now")
+    budget = BetweenRuns(limit=10**12, limit_bytes=64 * 2**20)
+    assert not budget.starting()
+    resident = int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    big = bytearray(b"x") * (peak_memory() - resident + 96 * 2**20)  # written: the peak grows by 96 MB
+    assert budget.starting()
+    assert not budget.starting()
+    del big
