@@ -36,13 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Children run as on a user's machine: Python may write its bytecode caches.
 
 LS_FAST = "linkstate: {hello_interval: 1, dead_interval: 4, warm_start: true}"
+WORLD = ("name: ls-world-warm\nduration: 30\ntopology: {topohub: backbone/world}\n"
+         f"protocols:\n  {LS_FAST}\nevents:\n  - {{at: 10, link_down: [{{link}}]}}\n")
 SCENARIOS = {
     "ls-3356-cold": ("name: ls-3356-cold\nduration: 60\ntopology: {topohub: caida/2024-08/3356}\n"
                      "protocols:\n  linkstate: {hello_interval: 1, dead_interval: 4}\n", ["--json"]),
-    "ls-world-warm": ("name: ls-world-warm\nduration: 30\ntopology: {topohub: backbone/world}\n"
-                      f"protocols:\n  {LS_FAST}\nevents:\n  - {{at: 10, link_down: [{{link}}]}}\n", []),
-    "ls-world-json": ("name: ls-world-warm\nduration: 30\ntopology: {topohub: backbone/world}\n"
-                      f"protocols:\n  {LS_FAST}\nevents:\n  - {{at: 10, link_down: [{{link}}]}}\n", ["--json"]),
+    "ls-world-warm": (WORLD, []),
+    "ls-world-json": (WORLD, ["--json"]),
     "ls-isp10k-warm": ("name: ls-isp10k-warm\nduration: 30\n"
                        "topology: {generator: {kind: isp, core: 200, access: 49}}\n"
                        f"protocols:\n  {LS_FAST}\nevents:\n  - {{at: 10, link_down: [{{link}}]}}\n", ["--yes"]),

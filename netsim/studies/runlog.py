@@ -204,7 +204,7 @@ class RunLog:
         ``run`` is the line's run without its final tables, from whoever wrote the line (a sweep's
         own :func:`~netsim.studies.sweep.logged_run`): the line is then not parsed again.  Returns
         the run as the log keeps it."""
-        if not line.endswith("\n") or "\n" in line[:-1]:
+        if not line.endswith("\n") or line.count("\n") != 1:  # no copy of a line of tables
             raise ValueError("a run log line is one JSON run object and a newline")
         if run is None:
             obj = _run_of(line[:-1].encode("utf-8"))
