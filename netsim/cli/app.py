@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import signal
 import warnings
 from typing import Any
@@ -151,6 +152,8 @@ def cli() -> None:
 
 #: The collector's first-generation threshold for the command line (Python's default: 700).
 GC_YOUNG_THRESHOLD = 20_000
+#: Threads numpy's BLAS may start, unless the environment says otherwise.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 def main() -> None:
@@ -162,7 +165,15 @@ def main() -> None:
     and the older generations' passes walk everything imported (numpy, networkx) again and
     again; on a 100-router RIP run those passes took about a tenth of the command's time.  A
     larger threshold still collects every reference cycle, only in fewer, larger batches.
+
+    numpy's BLAS (OpenBLAS in its wheels) starts a thread per core when numpy is imported, and
+    they spin waiting for work netsim never gives them -- netsim does no linear algebra: a
+    fifth of a 100-router RIP run's CPU time, taken from the other core (where a sweep's second
+    worker runs).  One thread is asked for, before anything imports numpy; a value already in
+    the environment is kept.
     """
+    for name, value in BLAS_THREADS.items():
+        os.environ.setdefault(name, value)
     _threshold, older1, older2 = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, older1, older2)
     try:

@@ -10,11 +10,13 @@ its pieces with array operations, without a Python step per route.
 
 The pieces are cut from what :func:`~netsim.output.json_text.encode` writes for
 :func:`route_json`, so the text is, byte for byte, ``json.dumps`` of :func:`table_json` at that
-indentation.
+indentation -- or, for a ``compact`` renderer (a sweep's one-line runs), ``json.dumps`` of it
+with the separators ``(",", ":")``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -75,10 +77,12 @@ class TableRenderer:
 
     The caches are shared by every table (and every run) of the document: the tables of one
     run share their destination list, and next hops and costs repeat from router to router.
-    ``level`` is the nesting level of a table's opening brace, as in :func:`json_text.encode`.
+    ``level`` is the nesting level of a table's opening brace, as in :func:`json_text.encode`;
+    a ``compact`` renderer writes no newlines nor indentation (every level renders alike).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, compact: bool = False) -> None:
+        self.compact = compact
         self._keys: dict[tuple[int, int], tuple[Sequence[str], np.ndarray]] = {}
         self._orders: dict[int, tuple[Sequence[str], np.ndarray | None]] = {}
         self._item_keys: dict[int, dict[str, str]] = {}
@@ -90,7 +94,10 @@ class TableRenderer:
         return TableText(fib, self)
 
     def render(self, fib: Mapping[str, Any], level: int) -> str:
-        """The text of ``json.dumps(table_json(fib), indent=2)`` nested at ``level``."""
+        """The text of ``json.dumps(table_json(fib), indent=2)`` nested at ``level`` (compact:
+        of ``json.dumps(table_json(fib), separators=(",", ":"))``)."""
+        if self.compact:
+            level = 0
         table = as_columns(fib)
         if table is not None:
             return self._render_columns(table, level)
@@ -111,7 +118,7 @@ class TableRenderer:
         parts[1::3] = hops[choice[cols]]
         parts[2::3] = costs[which.reshape(-1)]
         parts[0] = parts[0][1:]  # the first key has no comma before it
-        return "{" + "".join(parts.tolist()) + _newline(level) + "}"
+        return "{" + "".join(parts.tolist()) + self._newline(level) + "}"
 
     def _render_items(self, items: list[tuple[str, Any]], level: int) -> str:
         """Any other table, as sorted (destination, route) pairs: one dictionary lookup per piece."""
@@ -135,11 +142,13 @@ class TableRenderer:
                 c = self._cost_piece(route.cost, level)
             parts += (k, h, c)
         parts[0] = parts[0][1:]
-        return "{" + "".join(parts) + _newline(level) + "}"
+        return "{" + "".join(parts) + self._newline(level) + "}"
 
     # -- pieces -------------------------------------------------------------------------------
     def _key_piece(self, dest: object, level: int) -> str:
         """What goes before a route: the comma ending the previous entry and the quoted key."""
+        if self.compact:
+            return "," + json_text.key_text(dest) + ":"
         return "," + _newline(level + 1) + json_text.key_text(dest) + ": "
 
     def _key_pieces(self, dests: Sequence[str], level: int) -> np.ndarray:
@@ -184,10 +193,13 @@ class TableRenderer:
             after = self._after[level] = self._route_halves((), level)[1]
         return after
 
-    @staticmethod
-    def _route_halves(next_hops: tuple[str, ...], level: int) -> tuple[str, str]:
+    def _newline(self, level: int) -> str:
+        return "" if self.compact else _newline(level)
+
+    def _route_halves(self, next_hops: tuple[str, ...], level: int) -> tuple[str, str]:
         """A route's text (at ``level + 1``, inside a table at ``level``) before and after its cost."""
-        text = json_text.encode(_route_doc(next_hops, _COST_MARK), level + 1)
+        doc = _route_doc(next_hops, _COST_MARK)
+        text = json.dumps(doc, separators=(",", ":")) if self.compact else json_text.encode(doc, level + 1)
         mark = json_text.scalar(_COST_MARK)
         assert mark is not None
         before, found, after = text.rpartition(mark)  # the cost is the route's last value

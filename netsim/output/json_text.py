@@ -10,6 +10,9 @@ whole cold start on small networks.  This writer builds the same text from joine
 of a 3,815-router network: 1.7 GB) is written as it is rendered rather than held whole, twice
 (as text and as encoded bytes), before the first byte goes out.
 
+:func:`compact` writes what ``json.dumps(obj, separators=(",", ":"), allow_nan=False)`` writes --
+a sweep's one line per run -- with the standard library's own encoder around the fragments.
+
 Only what the results contain is supported: dicts with string keys, lists, tuples, strings,
 integers, finite floats, booleans and ``None``.  Anything else is a :class:`TypeError`, and NaN
 or an infinity a :class:`ValueError`, as :func:`json.dumps` with ``allow_nan=False`` raises.
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from json import JSONEncoder
 from json.encoder import encode_basestring_ascii as quote
 
 INDENT = "  "
+_compact = JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
 class Fragment:
@@ -101,6 +106,19 @@ def encode(value: object, level: int) -> str:
 def dumps(value: object) -> str:
     """``json.dumps(value, indent=2, allow_nan=False)``, faster."""
     return encode(value, 0)
+
+
+def compact(value: object) -> str:
+    """``json.dumps(value, separators=(",", ":"), allow_nan=False)``, where the fragments in
+    ``value`` render compact text (``TableRenderer(compact=True)``): only the dicts and lists
+    that hold one are joined here, everything else is the standard library's (C) encoding."""
+    if isinstance(value, Fragment):
+        return value.render(0)
+    if not holds_fragment(value):
+        return _compact(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(key_text(k) + ":" + compact(v) for k, v in value.items()) + "}"
+    return "[" + ",".join(compact(v) for v in value) + "]"  # type: ignore[attr-defined]
 
 
 def iterencode(value: object, level: int = 0) -> Iterator[str]:

@@ -425,6 +425,8 @@ def logged_run(job: SweepJob, spec: RunSpec, check_work: bool = True) -> tuple[s
     cores have to share with it -- and keeping them made its memory grow with every run.
     """
     from netsim import __version__
+    from netsim.output import json_text
+    from netsim.output.fib_text import TableRenderer
     from netsim.output.report import result_dict
     from netsim.runner import simulate
 
@@ -436,9 +438,9 @@ def logged_run(job: SweepJob, spec: RunSpec, check_work: bool = True) -> tuple[s
     scenario = apply_failure(job.scenario, spec.failure)
     res = simulate(scenario, spec.protocol, seed=spec.seed, options=dict(spec.options), narrate=False,
                    check_work=check_work)
-    obj = result_dict(res)
+    obj = result_dict(res, TableRenderer(compact=True))  # the final tables render straight into the line
     obj["run"] = {**spec.describe(), "wall_s": round(time.perf_counter() - t0, 3)}
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n", without_tables(obj)
+    return json_text.compact(obj) + "\n", without_tables(obj)
 
 
 def apply_failure(scenario: Any, failure: Failure | None) -> Any:

@@ -3,6 +3,7 @@ command listed by --help exists and says what the listing says."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,20 @@ def test_every_listed_command_exists_and_its_summary_is_its_docstring(name: str)
 def test_an_unknown_command_is_one_line_exit_2() -> None:
     res = CliRunner().invoke(cli, ["frobnicate"])
     assert res.exit_code == 2 and "No such command" in res.output
+
+
+@pytest.mark.parametrize("given,expected", [(None, "1"), ("3", "3")])
+def test_the_command_asks_numpy_for_one_blas_thread_unless_told_otherwise(given: str | None, expected: str) -> None:
+    """Set before numpy is imported (so that it applies), and a value the user set is kept."""
+    probe = ("import os, sys\n"
+             "sys.argv = ['netsim', 'protocols']\n"
+             "from netsim.cli import main\n"
+             "before = 'numpy' in sys.modules\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('BLAS:', before, 'numpy' in sys.modules, os.environ.get('OPENBLAS_NUM_THREADS'))")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("BLAS:")][-1]
+    assert line == f"BLAS: False True {expected}"

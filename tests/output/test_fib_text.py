@@ -82,6 +82,27 @@ def test_tables_sharing_a_renderer_render_as_json_dumps_at_any_depth(fibs: list,
     assert json_text.dumps(doc) == json.dumps(expected, indent=2, allow_nan=False)
 
 
+def compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+@given(tables, st.integers(0, 3))
+def test_a_compact_renderer_renders_as_compact_json_dumps_at_any_level(fib: object, level: int) -> None:
+    assert fib_text.TableRenderer(compact=True).render(fib, level) == compact(fib_text.table_json(fib))  # type: ignore[arg-type]
+
+
+@given(st.lists(tables, max_size=4), st.integers(0, 3))
+def test_a_document_with_compact_tables_is_compact_json_dumps(fibs: list, depth: int) -> None:
+    """A sweep's line: tables sharing a compact renderer, nested in dicts and lists beside
+    other values, written by ``json_text.compact``."""
+    renderer = fib_text.TableRenderer(compact=True)
+    doc: object = {"before": [1, 0.5, "\u00e9"], **{str(i): renderer.fragment(f) for i, f in enumerate(fibs)}}
+    expected: object = {"before": [1, 0.5, "\u00e9"], **{str(i): fib_text.table_json(f) for i, f in enumerate(fibs)}}
+    for i in range(depth):
+        doc, expected = ([doc, None], [expected, None]) if i % 2 else ({"k": doc, "z": {}}, {"k": expected, "z": {}})
+    assert json_text.compact(doc) == compact(expected)
+
+
 @given(changed_tables())
 def test_a_changed_table_as_columns_holds_the_same_entries(fib: ChangedFib) -> None:
     table = fib.as_table()
@@ -113,8 +134,9 @@ def test_edge_cases_render_as_json_dumps() -> None:
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 def test_a_cost_json_cannot_hold_is_refused_as_json_dumps_refuses_it(bad: float) -> None:
     table = FibTable(["a"], {"a": 0}, np.array([bad]), np.zeros(1, dtype=np.int32), [("x",)])
-    with pytest.raises(ValueError, match="JSON compliant"):
-        fib_text.TableRenderer().render(table, 0)
+    for renderer in (fib_text.TableRenderer(), fib_text.TableRenderer(compact=True)):
+        with pytest.raises(ValueError, match="JSON compliant"):
+            renderer.render(table, 0)
 
 
 WARM = """\
