@@ -337,24 +337,12 @@ class MessageLog:
         most events of that instant).  The caller guarantees that rows before ``start`` are sorted
         and precede every later row.
         """
-        n = len(self.times) - start
-        if n < 2:
-            return
-        times = np.frombuffer(self.times, dtype=np.float64)[start:]
-        if not ahead and bool(np.all(times[1:] >= times[:-1])):
-            return
-        late = np.ones(n, dtype=np.int8)
-        for i, j in ahead:
-            late[i - start:j - start] = 0
-        order = np.lexsort((late, times))  # lexsort is stable: equal keys keep their order
-        del times
-        if bool(np.all(order[1:] > order[:-1])):
+        order = _tail_order(self.times, start, ahead)
+        if order is None:
             return
         for col in (self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals):
-            tail = np.frombuffer(col, dtype=np.dtype(col.typecode))[start:]
-            sorted_tail = tail[order].tobytes()
-            del tail
-            del col[start:]
+            sorted_tail = _reordered(col, start, order)
+            del col[start:]  # an array cannot be resized while a view of it lives
             col.frombytes(sorted_tail)
 
     def __len__(self) -> int:
@@ -362,6 +350,29 @@ class MessageLog:
 
     def total_packets(self) -> int:
         return int(sum(self.counts))
+
+
+# The numpy views of a column live only inside these two functions: a column cannot be resized
+# while one exists, and a debugger or profiler that reads a frame's local variables keeps them
+# alive as long as the frame, whatever ``del`` says.
+def _tail_order(times: array, start: int, ahead: Sequence[tuple[int, int]]) -> np.ndarray | None:
+    """The order that sorts rows ``start:`` as :meth:`MessageLog.sort_from` says; None if they are."""
+    n = len(times) - start
+    if n < 2:
+        return None
+    tail = np.frombuffer(times, dtype=np.float64)[start:]
+    if not ahead and bool(np.all(tail[1:] >= tail[:-1])):
+        return None
+    late = np.ones(n, dtype=np.int8)
+    for i, j in ahead:
+        late[i - start:j - start] = 0
+    order = np.lexsort((late, tail))  # lexsort is stable: equal keys keep their order
+    return None if bool(np.all(order[1:] > order[:-1])) else order
+
+
+def _reordered(col: array, start: int, order: np.ndarray) -> bytes:
+    """Rows ``start:`` of ``col`` in ``order``, as bytes."""
+    return np.frombuffer(col, dtype=np.dtype(col.typecode))[start:][order].tobytes()
 
 
 class FibTable(Mapping[str, Route]):
