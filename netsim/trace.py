@@ -342,7 +342,7 @@ class MessageLog:
             return
         for col in (self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals):
             sorted_tail = _reordered(col, start, order)
-            del col[start:]  # an array cannot be resized while a view of it lives
+            del col[start:]
             col.frombytes(sorted_tail)
 
     def __len__(self) -> int:
@@ -352,15 +352,16 @@ class MessageLog:
         return int(sum(self.counts))
 
 
-# The numpy views of a column live only inside these two functions: a column cannot be resized
-# while one exists, and a debugger or profiler that reads a frame's local variables keeps them
-# alive as long as the frame, whatever ``del`` says.
+# Neither function makes a numpy view of a column, only of a copy of its tail: a column cannot be
+# resized while a view of it lives, and a view can outlive a ``del`` -- a debugger or profiler that
+# reads a frame's local variables, or a sampler (Dask's worker profiler) holding a frame object
+# past its function's return, keeps its locals alive.  The copies cost a memcpy of the tail.
 def _tail_order(times: array, start: int, ahead: Sequence[tuple[int, int]]) -> np.ndarray | None:
     """The order that sorts rows ``start:`` as :meth:`MessageLog.sort_from` says; None if they are."""
     n = len(times) - start
     if n < 2:
         return None
-    tail = np.frombuffer(times, dtype=np.float64)[start:]
+    tail = np.frombuffer(times[start:], dtype=np.float64)
     if not ahead and bool(np.all(tail[1:] >= tail[:-1])):
         return None
     late = np.ones(n, dtype=np.int8)
@@ -372,7 +373,7 @@ def _tail_order(times: array, start: int, ahead: Sequence[tuple[int, int]]) -> n
 
 def _reordered(col: array, start: int, order: np.ndarray) -> bytes:
     """Rows ``start:`` of ``col`` in ``order``, as bytes."""
-    return np.frombuffer(col, dtype=np.dtype(col.typecode))[start:][order].tobytes()
+    return np.frombuffer(col[start:], dtype=np.dtype(col.typecode))[order].tobytes()
 
 
 class FibTable(Mapping[str, Route]):
