@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,17 @@ def test_one_update_matches_the_plain_rules(ospf: bool, held: dict[str, tuple[in
     plain, nb, lsas, plain_events = _flooder_state(policy, held, queued, update)
     want = _observed(plain, plain_events, reference_receive(plain, nb, lsas))
     assert got == want
+
+
+# -- retransmission lists after a cold start -----------------------------------------------------
+@pytest.mark.parametrize("protocol", ["linkstate", "isis"])
+def test_acknowledged_retransmission_lists_give_back_their_room(protocol: str) -> None:
+    """A dict keeps the room it once needed; after a cold start every neighbour's list had held
+    most of the database, so once everything is acknowledged it is a new, empty dict."""
+    nets: list[Any] = []
+    grid = parse_scenario(f"topology: {{generator: {{kind: grid, rows: 5, cols: 5}}}}\nduration: 40\n"
+                          f"protocols:\n  {protocol}: {{}}\n")
+    simulate(grid, protocol, on_network=nets.append)
+    peers = [nb for router in nets[0].routers.values() for nb in router.protocol.flooder.peers.values()]
+    assert peers and all(not nb.rxmt for nb in peers)
+    assert {sys.getsizeof(nb.rxmt) for nb in peers} == {sys.getsizeof({})}

@@ -173,7 +173,13 @@ class Flooder:
 
     def _retransmit(self, nb: FloodPeer) -> None:
         nb.rxmt_timer = None
-        if not nb.rxmt or nb.state not in self.states:
+        if not nb.rxmt:
+            # Everything was acknowledged: a new list, because a dict keeps the room it once
+            # needed -- after a cold start every neighbour's list held the whole database (47 MB
+            # for nothing on a 404-router network, most of what the analysis then adds on top).
+            nb.rxmt = {}
+            return
+        if nb.state not in self.states:
             return
         lsas = tuple(nb.rxmt.values())
         if self.resent is not None:
