@@ -175,8 +175,9 @@ class Flooder:
         nb.rxmt_timer = None
         if not nb.rxmt:
             # Everything was acknowledged: a new list, because a dict keeps the room it once
-            # needed -- after a cold start every neighbour's list held the whole database (47 MB
-            # for nothing on a 404-router network, most of what the analysis then adds on top).
+            # needed.  After a cold start every neighbour's list has held most of the database:
+            # 47 MB of empty room on a 404-router network, 420 MB off the peak of a cold start of
+            # the 3,815-router backbone/world.
             nb.rxmt = {}
             return
         if nb.state not in self.states:
