@@ -16,7 +16,6 @@ with the separators ``(",", ":")``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -199,7 +198,7 @@ class TableRenderer:
     def _route_halves(self, next_hops: tuple[str, ...], level: int) -> tuple[str, str]:
         """A route's text (at ``level + 1``, inside a table at ``level``) before and after its cost."""
         doc = _route_doc(next_hops, _COST_MARK)
-        text = json.dumps(doc, separators=(",", ":")) if self.compact else json_text.encode(doc, level + 1)
+        text = json_text.compact(doc) if self.compact else json_text.encode(doc, level + 1)
         mark = json_text.scalar(_COST_MARK)
         assert mark is not None
         before, found, after = text.rpartition(mark)  # the cost is the route's last value

@@ -39,8 +39,8 @@ def _context(res: RunResult) -> RunContext:
 def result_dict(res: RunResult, _tables: TableRenderer | None = None) -> dict[str, Any]:
     """One run as a results-JSON object (contract keys first, extensions after).
 
-    ``_tables`` (for :func:`write_json` only) renders the final tables: they then stay
-    :class:`~netsim.output.json_text.Fragment` objects rather than plain dicts."""
+    ``_tables`` (for :func:`write_json` and a sweep's lines) renders the final tables: they then
+    stay :class:`~netsim.output.json_text.Fragment` objects rather than plain dicts."""
     m = res.metrics
     metrics = event_metrics_for(_context(res))
     events = []
