@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from netsim.analysis.oracle import LinkState
@@ -31,6 +30,7 @@ from netsim.analysis.oracle.shortest_paths import Oracle, prefix_origins
 from netsim.analysis.replay import World, steps
 from netsim.scenario.faults import FlowSpec
 from netsim.topology.common import DEFAULT_DELAY, link_key
+from netsim.topology.graph import Graph
 from netsim.trace import Route, Trace
 
 DELIVERED, NO_ROUTE, TTL_EXPIRED, LINK_DOWN, LOST, UNREACHABLE = (
@@ -116,7 +116,7 @@ class _History:
     """Everything the walk needs, as timelines built once from the trace by replaying it through
     :class:`~netsim.analysis.replay.World` (so a crash empties a FIB here exactly as everywhere)."""
 
-    def __init__(self, trace: Trace, graph: nx.Graph,
+    def __init__(self, trace: Trace, graph: Graph,
                  loss: Mapping[tuple[str, str], Sequence[tuple[float, Mapping[str, float]]]]) -> None:
         self.routers = trace.routers
         self.origins = prefix_origins(graph)
@@ -243,13 +243,13 @@ def choose_pairs(routers: Sequence[str], spec: FlowSpec, rng: np.random.Generato
     return tuple(pairs)
 
 
-def flow_rng(seed: int, trace: Trace, graph: nx.Graph) -> np.random.Generator:
+def flow_rng(seed: int, trace: Trace, graph: Graph) -> np.random.Generator:
     """The data plane's own child of the run's seed sequence (the one after routers and links)."""
     n = len(trace.routers) + graph.number_of_edges()
     return np.random.default_rng(np.random.SeedSequence(seed).spawn(n + 1)[n])
 
 
-def run_flows(trace: Trace, graph: nx.Graph, spec: FlowSpec, seed: int,
+def run_flows(trace: Trace, graph: Graph, spec: FlowSpec, seed: int,
               loss: Mapping[tuple[str, str], Sequence[tuple[float, Mapping[str, float]]]] | None = None
               ) -> DataPlane:
     """Replay probe flows over the FIB timeline of ``trace``; counts per event window."""

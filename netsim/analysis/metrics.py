@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from netsim.analysis.judge import ModelJudge, ShortestPathJudge
@@ -29,6 +28,7 @@ from netsim.analysis.metric_defs import RunContext, Window, event_metrics_for
 from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable
 from netsim.analysis.oracle.shortest_paths import ShortestPaths
 from netsim.analysis.replay import World, steps
+from netsim.topology.graph import Graph
 from netsim.trace import Route, Trace
 
 
@@ -70,7 +70,7 @@ class RunMetrics:
     initial_messages: int = 0
 
 
-def analyze(trace: Trace, graph: nx.Graph, *, model: CorrectnessModel | None = None,
+def analyze(trace: Trace, graph: Graph, *, model: CorrectnessModel | None = None,
             options: Mapping[str, Any] | None = None, protocol: str = "", dataplane: Any = None,
             unjudged: str | None = None) -> RunMetrics:
     """Compute every figure of the results from ``trace`` (and the initial ``graph``).
@@ -95,7 +95,7 @@ def analyze(trace: Trace, graph: nx.Graph, *, model: CorrectnessModel | None = N
             gc.enable()
 
 
-def _analyze(trace: Trace, graph: nx.Graph, model: CorrectnessModel | None, run: RunContext,
+def _analyze(trace: Trace, graph: Graph, model: CorrectnessModel | None, run: RunContext,
              unjudged: str | None = None) -> RunMetrics:
     tables0 = trace.initial_fibs or {}
     world = World.initial(graph, trace, lazy=True)

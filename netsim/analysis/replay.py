@@ -11,18 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from netsim.analysis.oracle import LinkState, NetworkState
 from netsim.fibs import ChangedFib
 from netsim.topology.common import link_costs, link_key
+from netsim.topology.graph import Graph
 from netsim.trace import InitialFib, Route, RouteChange, TopologyChange, Trace
 
 #: Cause of the route changes :func:`steps` makes up for the initial FIBs.
 INITIAL_CAUSE = InitialFib()
 
 
-def initial_links(graph: nx.Graph) -> dict[tuple[str, str], LinkState]:
+def initial_links(graph: Graph) -> dict[tuple[str, str], LinkState]:
     """Every link of ``graph`` up, at its configured costs, keyed by sorted (a, b)."""
     out = {}
     for u, v, d in graph.edges(data=True):
@@ -42,7 +41,7 @@ class World:
     fibs: dict[str, MutableMapping[str, Route]] = field(default_factory=dict)
 
     @classmethod
-    def initial(cls, graph: nx.Graph, trace: Trace, *, lazy: bool = False) -> World:
+    def initial(cls, graph: Graph, trace: Trace, *, lazy: bool = False) -> World:
         """The world at t=0 before any record: every link up, the initial FIBs loaded.
 
         ``lazy``: never copy a router's initial FIB: when it is first looked up, ``fibs`` gets a
@@ -151,7 +150,7 @@ def steps(trace: Trace, *, initial: bool = True) -> Iterator[Step]:
         first = ()
 
 
-def world_at(graph: nx.Graph, trace: Trace, time: float) -> World:
+def world_at(graph: Graph, trace: Trace, time: float) -> World:
     """The world after every change at or before ``time``."""
     world = World.initial(graph, trace)
     for step in steps(trace, initial=False):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import networkx as nx
 import yaml
 
 from netsim.cli.common import check_figure, check_output_file, output_option
@@ -24,6 +23,7 @@ from netsim.errors import TopologyError
 from netsim.inputs import short
 from netsim.output.plots.network_map import draw_topology
 from netsim.topology.formats import EXTENSIONS
+from netsim.topology.graph import Graph
 from netsim.topology.load import (
     FORMATS,
     GENERATOR_KINDS,
@@ -50,7 +50,7 @@ def _echo_repairs(caught: list[warnings.WarningMessage]) -> None:
             warnings.showwarning(item.message, item.category, item.filename, item.lineno)
 
 
-def load_named(name_or_file: str, cost: str = "unit") -> nx.Graph:
+def load_named(name_or_file: str, cost: str = "unit") -> Graph:
     """An existing path (or one with a topology extension) is a file; anything else a topohub name.
 
     A scenario file counts too: its topology is what a user naming routers in it needs to see."""
@@ -110,7 +110,7 @@ def _range(values: list[float], scale: float = 1.0, digits: int = 2) -> str:
     return f"{low:.{digits}f} / {mean:.{digits}f} / {high:.{digits}f}"
 
 
-def _show_lines(graph: nx.Graph, facts: dict[str, Any]) -> list[tuple[str, str]]:
+def _show_lines(graph: Graph, facts: dict[str, Any]) -> list[tuple[str, str]]:
     delays = [float(d) for _, _, d in graph.edges(data="delay")]
     costs = [float(c) for _, _, c in graph.edges(data="cost")]
     two = facts["two_edge_connected"]
@@ -129,7 +129,7 @@ def _show_lines(graph: nx.Graph, facts: dict[str, Any]) -> list[tuple[str, str]]
     ]
 
 
-def router_names(graph: nx.Graph) -> list[str]:
+def router_names(graph: Graph) -> list[str]:
     """The routers' names in natural order (r2 before r10): the names a scenario's events use,
     which are the source's own labels (a GraphML/GML ``label``, a topohub node name)."""
     return sorted((str(n) for n in graph.nodes),
@@ -175,7 +175,7 @@ def draw(name_or_file: str, output: str, labels: bool | None, cost: str) -> None
     click.echo(f"wrote {output}")
 
 
-def _export(graph: nx.Graph, output: str, fmt: str | None, name: str | None, how: str) -> None:
+def _export(graph: Graph, output: str, fmt: str | None, name: str | None, how: str) -> None:
     if name:
         graph.graph["name"] = name
     graph.graph["comment"] = f"{graph.graph.get('source', 'netsim')}, exported with: {how}"

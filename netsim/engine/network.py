@@ -13,7 +13,6 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import simpy
 
@@ -24,6 +23,7 @@ from netsim.engine.periodic import PeriodicStream, Resume, exact_delay
 from netsim.engine.router import Router
 from netsim.protocols.base import Interface, Protocol, RouterConfig
 from netsim.topology.common import DEFAULT_DELAY, link_costs, link_key
+from netsim.topology.graph import Graph
 from netsim.trace import ScriptedEvent, TopologyChange, Trace
 
 #: Called for every message put on a wire: (time, src, dst, msg, size, arrival or None).
@@ -50,7 +50,7 @@ class Network:
     #: :meth:`transmit`); False gives one event per message, the reference the tests compare with.
     share_deliveries: bool = True
 
-    def __init__(self, graph: nx.Graph, protocol_cls: type[Protocol], configs: Mapping[str, RouterConfig],
+    def __init__(self, graph: Graph, protocol_cls: type[Protocol], configs: Mapping[str, RouterConfig],
                  seed: int = 0, *, narrate: bool = True) -> None:
         self.env = simpy.Environment()
         names = sorted(str(n) for n in graph.nodes)
@@ -358,7 +358,7 @@ class Network:
             else:
                 late.append((first, len(log)))
 
-    def _apply_link_faults(self, graph: nx.Graph) -> None:
+    def _apply_link_faults(self, graph: Graph) -> None:
         """Per-direction loss and jitter from the graph's edge attributes (set by the scenario)."""
         for (a, b), link in self.links.items():
             data = graph.edges[a, b]

@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import networkx as nx
-
 from netsim.protocols.base import Protocol, register
 from netsim.protocols.common.spf import spf
 from netsim.topology.common import link_costs
+from netsim.topology.graph import Graph
 from netsim.trace import InterfaceChanged, Note
 
 
@@ -40,7 +39,7 @@ class Static(Protocol):
     options_spec = {}
 
     @classmethod
-    def configure(cls, graph: nx.Graph, options: Mapping[str, Any]) -> dict[str, Any]:
+    def configure(cls, graph: Graph, options: Mapping[str, Any]) -> dict[str, Any]:
         """The operator's configuration: shortest paths on the topology at time 0 (to every
         router and every prefix a router originates)."""
         view: dict[str, dict[str, float]] = {str(u): {} for u in graph}

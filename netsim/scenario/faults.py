@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from netsim.topology.common import link_key
+from netsim.topology.graph import Graph
 
 #: BFD defaults when a scenario says ``bfd: true`` (aggressive but common: 50 ms × 3).
 BFD_INTERVAL = 0.05
@@ -49,7 +48,7 @@ class FlowSpec:
     start: float = 0.0
 
 
-def bfd_for_links(graph: nx.Graph, default: BfdSpec | None) -> dict[tuple[str, str], BfdSpec]:
+def bfd_for_links(graph: Graph, default: BfdSpec | None) -> dict[tuple[str, str], BfdSpec]:
     """The BFD configuration of every link that runs BFD (a link's own ``bfd`` wins)."""
     out: dict[tuple[str, str], BfdSpec] = {}
     for u, v, data in graph.edges(data=True):
@@ -66,7 +65,7 @@ def loss_map(a: str, b: str, value: float | tuple[float, float]) -> dict[str, fl
     return {a: float(value), b: float(value)}
 
 
-def loss_timeline(graph: nx.Graph, events: Any) -> dict[tuple[str, str], list[tuple[float, Mapping[str, float]]]]:
+def loss_timeline(graph: Graph, events: Any) -> dict[tuple[str, str], list[tuple[float, Mapping[str, float]]]]:
     """Per link, the (time, sender → loss) values in force from each time on (scenario order)."""
     out: dict[tuple[str, str], list[tuple[float, Mapping[str, float]]]] = {}
     for u, v, data in graph.edges(data=True):

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from netsim.numeric import fmt_num
+from netsim.topology.graph import Graph
 
 #: How many links, pairs and events a warning names (it says how many there are in all).
 EXAMPLES = 3
@@ -67,7 +66,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def beyond_infinity(graph: nx.Graph, protocol: str, option: str, infinity: float,
+def beyond_infinity(graph: Graph, protocol: str, option: str, infinity: float,
                     set_costs: Iterable[tuple[str, float]] = ()) -> BeyondInfinity | None:
     """What in ``graph`` (and in the ``set_cost`` events, given as (label, largest new cost))
     reaches ``infinity``; None when nothing does."""
@@ -86,7 +85,7 @@ def beyond_infinity(graph: nx.Graph, protocol: str, option: str, infinity: float
     return BeyondInfinity(protocol, option, float(infinity), tuple(links), pairs, all_pairs, examples, longest, events)
 
 
-def _far_pairs(graph: nx.Graph, infinity: float) -> tuple[int, int, tuple[tuple[str, str, float], ...], float]:
+def _far_pairs(graph: Graph, infinity: float) -> tuple[int, int, tuple[tuple[str, str, float], ...], float]:
     """(ordered router pairs at ``infinity`` or more, all connected ordered pairs, the farthest
     few pairs, the largest shortest-path cost), on the directed link costs."""
     import numpy as np

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from netsim.errors import NetsimError, ScenarioError
 from netsim.names import hint
 from netsim.protocols import PROTOCOLS, canonical_name, known_names, validate_options
@@ -25,6 +23,7 @@ from netsim.scenario.infinity import infinity_warning
 from netsim.scenario.model import DEFAULT_PROTOCOLS, RouterSpec, Scenario
 from netsim.scenario.yamlsrc import LDict, LList, load_yaml, parse_yaml, short, source_text
 from netsim.topology.common import DEFAULT_DELAY, MAX_COST, link_key, name_problem
+from netsim.topology.graph import Graph
 
 TOP_KEYS = ("name", "description", "seed", "duration", "topology", "protocols", "events", "carrier_delay",
             "bfd", "flows", "loss", "jitter", "routers", "prefixes")
@@ -67,7 +66,7 @@ class _Validator:
     def __init__(self, display: str, base_dir: Path) -> None:
         self.display = display
         self.base_dir = base_dir
-        self.graph: nx.Graph = nx.Graph()
+        self.graph: Graph = Graph()
         self.sources: list[Path] = []
 
     def fail(self, line: int, key: str, message: str) -> ScenarioError:
@@ -154,7 +153,7 @@ class _Validator:
         return value
 
     # -- topology ------------------------------------------------------------------------------
-    def topology(self, spec: Any, line: int) -> nx.Graph:
+    def topology(self, spec: Any, line: int) -> Graph:
         if not isinstance(spec, LDict):
             raise self.fail(line, "topology", "must be a mapping with nodes/links, file, generator or topohub")
         sources = [k for k in ("links", "file", "generator", "topohub") if k in spec]
@@ -177,12 +176,12 @@ class _Validator:
                 raise self.fail(spec.line, "topology", f"router name {_short(str(n))}: {problem}")
         return graph
 
-    def inline_topology(self, spec: LDict) -> nx.Graph:
+    def inline_topology(self, spec: LDict) -> Graph:
         for key in spec:
             if key not in ("nodes", "links", "name"):
                 raise self.fail(spec.line_of(key), f"topology.{key}",
                                 "unknown key for an inline topology (expected nodes, links)")
-        g = nx.Graph()
+        g = Graph()
         nodes = spec.get("nodes", LList())
         if not isinstance(nodes, list):
             raise self.fail(spec.line_of("nodes"), "topology.nodes", "must be a list of router names")
@@ -238,7 +237,7 @@ class _Validator:
             return a, b, cost, float(delay)
         raise self.fail(line, label, f"a link is [a, b], [a, b, cost] or {{a, b, cost, delay}}, got {_short(item)}")
 
-    def set_costs(self, g: nx.Graph, a: str, b: str, cost: Any, line: int, label: str) -> None:
+    def set_costs(self, g: Graph, a: str, b: str, cost: Any, line: int, label: str) -> None:
         """``cost: 5`` (both directions) or ``cost: {a: 5, b: 7}`` (per sending end)."""
         costs = self.cost_map(cost, line, label, (a, b))
         data = g.edges[a, b]
@@ -298,7 +297,7 @@ class _Validator:
             out["eigrp_delay"] = float(self.number(item, "eigrp_delay", f"{label}.eigrp_delay", positive=True))
         return out
 
-    def external_topology(self, spec: LDict, source: str) -> nx.Graph:
+    def external_topology(self, spec: LDict, source: str) -> Graph:
         from netsim.topology import load as topology  # only needed for external sources
 
         if source == "file" and isinstance(spec.get("file"), str):
@@ -320,7 +319,7 @@ class _Validator:
             out["bfd"] = self.bfd_spec(item["bfd"], item.line_of("bfd"), f"{label}.bfd")
         return out
 
-    def fault_defaults(self, doc: LDict, graph: nx.Graph) -> None:
+    def fault_defaults(self, doc: LDict, graph: Graph) -> None:
         """Top-level ``loss`` / ``jitter`` apply to every link that does not set its own."""
         loss = self.loss_value(doc["loss"], doc.line_of("loss"), "loss") if "loss" in doc else None
         jitter = float(self.number(doc, "jitter", "jitter")) if "jitter" in doc else None
@@ -362,7 +361,7 @@ class _Validator:
                                                     positive=True))
         return BfdSpec(**kw)
 
-    def flows(self, value: Any, line: int, graph: nx.Graph) -> FlowSpec:
+    def flows(self, value: Any, line: int, graph: Graph) -> FlowSpec:
         if not isinstance(value, LDict):
             raise self.fail(line, "flows", "must be a mapping like {pairs: all, rate: 100, ttl: 64}")
         for key in value:
@@ -435,7 +434,7 @@ class _Validator:
         return merged
 
     # -- routers: AS, prefixes, per-router and per-interface options -------------------------------
-    def routers(self, spec: Any, line: int, graph: nx.Graph, protocols: dict[str, dict[str, Any]]
+    def routers(self, spec: Any, line: int, graph: Graph, protocols: dict[str, dict[str, Any]]
                 ) -> dict[str, RouterSpec]:
         if spec is None:
             return {}
@@ -483,7 +482,7 @@ class _Validator:
             out[name] = RouterSpec(asn, tuple(graph.nodes[name].get("prefixes", ())), options, interfaces)
         return out
 
-    def interfaces(self, value: Any, line: int, label: str, router: str, graph: nx.Graph,
+    def interfaces(self, value: Any, line: int, label: str, router: str, graph: Graph,
                    protocols: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
         if not isinstance(value, LDict):
             raise self.fail(line, f"{label}.interfaces", "must be a mapping neighbour → {cost, <protocol>: ...}")
@@ -533,7 +532,7 @@ class _Validator:
                 raise self.fail(line, "", str(exc)) from None
 
     # -- prefixes ------------------------------------------------------------------------------------
-    def top_prefixes(self, spec: Any, line: int, graph: nx.Graph) -> None:
+    def top_prefixes(self, spec: Any, line: int, graph: Graph) -> None:
         """``prefixes: {r1: [10.1.0.0/24, {prefix: 10.2.0.0/16, metric: 5}]}``."""
         if spec is None:
             return
@@ -546,7 +545,7 @@ class _Validator:
                 raise self.fail(ln, f"prefixes.{name}", f"unknown router{_suggest(name, graph)}")
             self.add_prefixes(graph, name, value, ln, f"prefixes.{name}")
 
-    def add_prefixes(self, graph: nx.Graph, router: str, value: Any, line: int, label: str) -> None:
+    def add_prefixes(self, graph: Graph, router: str, value: Any, line: int, label: str) -> None:
         if not isinstance(value, list):
             raise self.fail(line, label, "must be a list like [10.1.0.0/24, {prefix: 10.2.0.0/16, metric: 5}]")
         have = dict(graph.nodes[router].get("prefixes", ()))
@@ -576,7 +575,7 @@ class _Validator:
             have[dest] = metric
         graph.nodes[router]["prefixes"] = tuple(sorted(have.items()))
 
-    def check_prefixes(self, graph: nx.Graph) -> None:
+    def check_prefixes(self, graph: Graph) -> None:
         names = {str(n) for n in graph.nodes}
         for n, data in graph.nodes(data=True):
             for dest, _m in data.get("prefixes", ()):
@@ -699,5 +698,5 @@ def _key_for(mapping: Mapping[Any, Any], name: str) -> Any:
 _short = short
 
 
-def _suggest(name: str, graph: nx.Graph) -> str:
+def _suggest(name: str, graph: Graph) -> str:
     return hint(name, (str(n) for n in graph.nodes))

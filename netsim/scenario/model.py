@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from netsim.scenario.events import Event
 from netsim.scenario.faults import BfdSpec, FlowSpec
+from netsim.topology.graph import Graph, as_graph
 
 DEFAULT_PROTOCOLS = ("static", "linkstate", "distvector")
 
@@ -32,7 +31,7 @@ class RouterSpec:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    graph: nx.Graph
+    graph: Graph
     protocols: dict[str, dict[str, Any]]
     events: tuple[Event, ...]
     seed: int = 0
@@ -49,6 +48,10 @@ class Scenario:
     router_config: dict[str, RouterSpec] = field(default_factory=dict)
     #: Files the scenario read besides itself (a topology file), for run keys that notice edits.
     sources: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.graph, Graph):  # an nx.Graph built in Python: same dicts, no copy
+            object.__setattr__(self, "graph", as_graph(self.graph))
 
     @property
     def routers(self) -> list[str]:

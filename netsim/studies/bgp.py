@@ -18,24 +18,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import networkx as nx
-
 from netsim.analysis.oracle import NetworkState
 from netsim.analysis.replay import world_at
 from netsim.scenario import Scenario
 from netsim.scenario.events import Event, Flap, LinkUp, Srlg
 from netsim.topology.as_graph import as_hierarchy, bad_gadget, clique
 from netsim.topology.common import link_key
+from netsim.topology.graph import Graph
 from netsim.trace import Route, Trace
 
 
-def state_at(graph: nx.Graph, trace: Trace, time: float) -> tuple[NetworkState, dict[str, dict[str, Route]]]:
+def state_at(graph: Graph, trace: Trace, time: float) -> tuple[NetworkState, dict[str, dict[str, Route]]]:
     """The network state (links, crashed routers) and the FIBs after every change up to ``time``."""
     world = world_at(graph, trace, time)
     return world.state(), {r: dict(world.fibs[r]) for r in world.routers}
 
 
-def _isolate(graph: nx.Graph, node: str, index: int, time: float, up: bool) -> Event:
+def _isolate(graph: Graph, node: str, index: int, time: float, up: bool) -> Event:
     """Every link of ``node`` changes at once (carrier loss or return), as one shared-risk event."""
     links = tuple(sorted(link_key(node, nb) for nb in graph[node]))
     if up:
@@ -52,7 +51,7 @@ def clique_scenario(n: int, *, fail_at: float = 300.0, restore_at: float = 1200.
                     description=f"Labovitz clique: Tdown then Tup of AS1's prefix among {n} ASes")
 
 
-def pick_stub(graph: nx.Graph) -> str:
+def pick_stub(graph: Graph) -> str:
     """The customer stub with the most providers (ties: lowest name) -- a multihomed origin."""
     stubs = [n for n in graph if graph.nodes[n].get("tier") == "C"] or sorted(graph)
     return min(stubs, key=lambda n: (-graph.degree(n), n))
@@ -81,7 +80,7 @@ def flap_scenario(*, flaps: int = 6, period: float = 120.0, start: float = 300.0
     (peers) with a further customer ``c`` of ``t2``.  The link s–p flaps ``flaps`` times."""
     from netsim.topology.as_graph import add_p2c, add_p2p
 
-    g = nx.Graph()
+    g = Graph()
     for i, name in enumerate(("t1", "t2", "p", "s", "c"), start=1):
         g.add_node(name, asn=i)
     add_p2p(g, "t1", "t2")

@@ -20,11 +20,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from netsim.errors import NetsimError
 from netsim.inputs import short
 from netsim.topology.common import link_key
+from netsim.topology.graph import Graph, to_networkx
 
 FAMILIES = ("ring", "grid", "barabasi_albert")
 DEFAULT_REAL = ("topozoo/Abilene", "topozoo/Geant2012", "caida/2024-08/8151")
@@ -65,8 +64,10 @@ def topology_spec(family: str, n: int) -> str:
     return f"{{generator: {{kind: {family}, n: {n}}}}}"
 
 
-def failure_link(graph: nx.Graph) -> tuple[str, str]:
-    bridges = {link_key(str(u), str(v)) for u, v in nx.bridges(graph)}
+def failure_link(graph: Graph) -> tuple[str, str]:
+    import networkx as nx
+
+    bridges = {link_key(str(u), str(v)) for u, v in nx.bridges(to_networkx(graph))}
     links = sorted(link_key(str(u), str(v)) for u, v in graph.edges)
     return next((lk for lk in links if lk not in bridges), links[0])
 

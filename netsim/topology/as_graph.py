@@ -44,21 +44,21 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 
 from netsim.errors import TopologyError
+from netsim.topology.graph import Graph
 
 AS_DELAY = 0.01
 REGIONS = 5
 P2C, P2P = "p2c", "p2p"
 
 
-def add_p2c(g: nx.Graph, provider: str, customer: str, delay: float = AS_DELAY) -> None:
+def add_p2c(g: Graph, provider: str, customer: str, delay: float = AS_DELAY) -> None:
     g.add_edge(provider, customer, relationship=P2C, provider=provider, cost=1, delay=delay)
 
 
-def add_p2p(g: nx.Graph, a: str, b: str, delay: float = AS_DELAY) -> None:
+def add_p2p(g: Graph, a: str, b: str, delay: float = AS_DELAY) -> None:
     g.add_edge(a, b, relationship=P2P, cost=1, delay=delay)
 
 
@@ -79,7 +79,7 @@ def _pick_weighted(rng: np.random.Generator, options: Sequence[str], weights: Se
     return options[min(at, len(options) - 1)]
 
 
-def as_hierarchy(n: int, seed: int = 0, *, tier1: int | None = None, delay: float = AS_DELAY) -> nx.Graph:
+def as_hierarchy(n: int, seed: int = 0, *, tier1: int | None = None, delay: float = AS_DELAY) -> Graph:
     """An ``n``-AS Internet-like graph with relationships (see the module docstring)."""
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 100_000:
         raise TopologyError(f"as_hierarchy: n must be a whole number from 2 to 100000, got {n!r}")
@@ -94,7 +94,7 @@ def as_hierarchy(n: int, seed: int = 0, *, tier1: int | None = None, delay: floa
     d = {"M": 2 + 2.5 * n / 1e4, "CP": 2 + 1.5 * n / 1e4, "C": 1 + 5 * n / 1e5}
     t_prob = {"M": 0.375, "CP": 0.375, "C": 0.125}
     two_regions = {"M": 0.2, "CP": 0.05, "C": 0.0}
-    g = nx.Graph()
+    g = Graph()
     kinds: dict[str, list[str]] = {"T": [], "M": [], "CP": [], "C": []}
     regions: dict[str, frozenset[int]] = {}
     cone_up: dict[str, set[str]] = {}    # providers, transitively
@@ -150,11 +150,11 @@ def as_hierarchy(n: int, seed: int = 0, *, tier1: int | None = None, delay: floa
 
 
 # -- classic small configurations ---------------------------------------------------------------------
-def clique(n: int, *, delay: float = 0.001) -> nx.Graph:
+def clique(n: int, *, delay: float = 0.001) -> Graph:
     """The full mesh of Labovitz et al. (2000): ``r1`` .. ``rn`` in AS 1 .. n, no relationships."""
     if n < 2:
         raise TopologyError(f"clique: n must be at least 2, got {n}")
-    g = nx.Graph()
+    g = Graph()
     for i in range(1, n + 1):
         g.add_node(f"r{i}", asn=i)
     for i in range(1, n + 1):
@@ -163,14 +163,14 @@ def clique(n: int, *, delay: float = 0.001) -> nx.Graph:
     return g
 
 
-def bad_gadget(*, delay: float = 0.001) -> nx.Graph:
+def bad_gadget(*, delay: float = 0.001) -> Graph:
     """BAD GADGET (Griffin, Shepherd & Wilfong, "The stable paths problem and interdomain
     routing", IEEE/ACM ToN 2002): destination ``r0`` (AS 100) and ``r1``, ``r2``, ``r3`` (AS 1-3)
     in a ring, each linked to ``r0``.  Node i accepts from its clockwise neighbour only the
     path through that neighbour straight to AS 100, and ranks it (LOCAL_PREF 200) above its
     direct path (100); it accepts nothing from its other ring neighbour.  The ranking has no
     stable solution, so BGP oscillates for ever.  Only ``r0`` originates a route."""
-    g = nx.Graph()
+    g = Graph()
     g.add_node("r0", asn=100)
     ring = ["r1", "r2", "r3"]
     for i, r in enumerate(ring):
@@ -189,9 +189,9 @@ def bad_gadget(*, delay: float = 0.001) -> nx.Graph:
 
 
 # -- CAIDA AS relationships ---------------------------------------------------------------------------------
-def parse_caida(lines: Iterable[str], display: str = "<caida>", *, delay: float = AS_DELAY) -> nx.Graph:
+def parse_caida(lines: Iterable[str], display: str = "<caida>", *, delay: float = AS_DELAY) -> Graph:
     """A graph from serial-1 AS-relationship lines; errors name ``display`` and the line."""
-    g = nx.Graph()
+    g = Graph()
     for no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -227,7 +227,7 @@ def is_caida_name(path: str | Path) -> bool:
     return any(f".as-rel{v}.txt{z}" in name + "$" for v in ("", "2") for z in ("$", ".bz2$", ".gz$"))
 
 
-def read_caida(path: str | Path, *, delay: float = AS_DELAY) -> nx.Graph:
+def read_caida(path: str | Path, *, delay: float = AS_DELAY) -> Graph:
     """Read a CAIDA ``*.as-rel.txt`` file (optionally ``.bz2`` or ``.gz``)."""
     p = Path(path)
     opener = bz2.open if p.suffix == ".bz2" else gzip.open if p.suffix == ".gz" else open
@@ -240,8 +240,10 @@ def read_caida(path: str | Path, *, delay: float = AS_DELAY) -> nx.Graph:
         raise TopologyError(f"{path}: not a text file") from None
 
 
-def provider_cycle(g: nx.Graph) -> list[str] | None:
+def provider_cycle(g: Graph) -> list[str] | None:
     """A customer–provider cycle (providers in order), or None when the hierarchy is acyclic."""
+    import networkx as nx  # only to name a cycle in relationship data
+
     dg = nx.DiGraph()
     for u, v, d in g.edges(data=True):
         if d.get("relationship") == P2C:

@@ -5,7 +5,8 @@ Readers (files, generators, the topohub catalogue) only *parse*: they describe w
 unique names, costs, delays, parallel links, self-loops, connectivity -- so a network behaves the
 same whichever way it was loaded, and every rule lives in one place.
 
-The contract: an undirected :class:`networkx.Graph` whose nodes are ``str`` names; every edge has
+The contract: an undirected :class:`netsim.topology.graph.Graph` (networkx's layout and core
+API; ``to_networkx()`` for its algorithms) whose nodes are ``str`` names; every edge has
 ``cost`` (positive int, or float when not integral) and ``delay`` (one-way seconds, >= 0) and, when
 known, ``length`` (km); nodes may have ``pos`` = (x, y) (longitude, latitude when the graph
 attribute ``geographic`` is true); graph attributes ``name``, ``source`` and ``geographic``.
@@ -19,10 +20,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 
-import networkx as nx
-
 from netsim.errors import TopologyError
 from netsim.inputs import short
+from netsim.topology.graph import Graph, connected_components
 
 DEFAULT_DELAY: float = 0.001
 """One-way delay (s) of a link whose length is unknown or zero: a short metro hop."""
@@ -295,7 +295,7 @@ def check_cost_mode(cost: Any) -> str:
     return cost
 
 
-def _merge_parallel(graph: nx.Graph, links: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
+def _merge_parallel(graph: Graph, links: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
     """Add links to ``graph`` keeping the cheapest of parallel ones (then the fastest, then the first)."""
     merged = []
     for u, v, attrs in links:
@@ -315,11 +315,11 @@ def _few(names: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _apply_connectivity(graph: nx.Graph, raw: RawTopology, policy: Connectivity, where: dict[str, str]) -> None:
+def _apply_connectivity(graph: Graph, raw: RawTopology, policy: Connectivity, where: dict[str, str]) -> None:
     """User files must be connected; for real data keep the largest part and say what was dropped."""
     if graph.number_of_edges() == 0:
         raise TopologyError(f"{raw.source}: the topology has no links")
-    parts = sorted(nx.connected_components(graph), key=len, reverse=True)
+    parts = sorted(connected_components(graph), key=len, reverse=True)
     if len(parts) == 1:
         return
     isolated = [n for n in graph if graph.degree(n) == 0]
@@ -345,7 +345,7 @@ def _apply_connectivity(graph: nx.Graph, raw: RawTopology, policy: Connectivity,
 
 
 def build_graph(raw: RawTopology, *, cost: str = "unit", connectivity: Connectivity = "refuse",
-                check_names: bool = False) -> nx.Graph:
+                check_names: bool = False) -> Graph:
     """Apply the contract to what a reader found; the one place every clean-up rule lives.
 
     ``check_names`` refuses router names a scenario could not use (:func:`name_problem`): on for
@@ -355,7 +355,7 @@ def build_graph(raw: RawTopology, *, cost: str = "unit", connectivity: Connectiv
     builder.name_nodes()
     links, loops = builder.links()
     builder.check_distance_mode(links)
-    graph = nx.Graph(name=raw.name, source=raw.source, geographic=raw.geographic)
+    graph = Graph(name=raw.name, source=raw.source, geographic=raw.geographic)
     for node in raw.nodes:
         name = builder.names[node.key]
         graph.add_node(name, **({"pos": builder.pos[name]} if name in builder.pos else {}))

@@ -30,8 +30,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-import networkx as nx
-
 from netsim.errors import TopologyError
 from netsim.files import atomic_write
 from netsim.inputs import read_text, short
@@ -44,6 +42,7 @@ from netsim.topology.common import (
     build_graph,
     show,
 )
+from netsim.topology.graph import Graph
 from netsim.topology.yaml_format import format_yaml, parse_yaml
 
 FORMATS: tuple[str, ...] = ("yaml", "graphml", "gml", "json", "edgelist")
@@ -97,7 +96,15 @@ def _node_from_attrs(key: Any, attrs: dict[str, Any]) -> tuple[RawNode, bool]:
     return RawNode(key, label, _pair(attrs.get("x"), attrs.get("y"))), False
 
 
-def _from_networkx(graph: nx.Graph, source: str, default_name: str) -> RawTopology:
+def _networkx() -> Any:
+    """networkx, imported only when a GraphML or GML file is read or written (it costs a tenth
+    of a second, which every other command would pay for nothing)."""
+    import networkx
+
+    return networkx
+
+
+def _from_networkx(graph: Any, source: str, default_name: str) -> RawTopology:
     """GraphML and GML both arrive as networkx graphs (maybe multi or directed): flatten them."""
     nodes, lon_lat = [], False
     for key, attrs in graph.nodes(data=True):
@@ -112,6 +119,7 @@ def _from_networkx(graph: nx.Graph, source: str, default_name: str) -> RawTopolo
 
 
 def _parse_graphml(text: str, source: str, default_name: str) -> RawTopology:
+    nx = _networkx()
     try:
         graph = nx.parse_graphml(text)
     except ET.ParseError as err:
@@ -128,6 +136,7 @@ def _parse_graphml(text: str, source: str, default_name: str) -> RawTopology:
 
 
 def _parse_gml(text: str, source: str, default_name: str) -> RawTopology:
+    nx = _networkx()
     try:
         graph = nx.parse_gml(text, label=None)
     except (nx.NetworkXError, KeyError, ValueError, TypeError, AttributeError) as err:
@@ -146,7 +155,7 @@ def _gml_problem(err: BaseException) -> str:
     found = _GML_AT.search(text)
     if found:
         return f"not valid GML at line {found.group(1)}, column {found.group(2)}"
-    if isinstance(err, nx.NetworkXError) and not text.startswith(("expected", "input")):
+    if isinstance(err, _networkx().NetworkXError) and not text.startswith(("expected", "input")):
         return f"not valid GML: {_one_line(err)}"
     if "digits" in text and "int" in text:
         return "not valid GML: a number is too long"
@@ -268,7 +277,7 @@ PARSERS: dict[str, Callable[[str, str, str], RawTopology]] = {
 }
 
 
-def read_topology(path: str | Path, fmt: str | None = None, *, cost: str = "unit") -> nx.Graph:
+def read_topology(path: str | Path, fmt: str | None = None, *, cost: str = "unit") -> Graph:
     """Read a user's topology file; refuse it (one line naming the file) if it cannot be used as is."""
     path = Path(path)
     fmt = detect_format(path, fmt)
@@ -276,11 +285,11 @@ def read_topology(path: str | Path, fmt: str | None = None, *, cost: str = "unit
     return build_graph(raw, cost=cost, connectivity="refuse", check_names=True)
 
 
-def _plain_copy(graph: nx.Graph) -> nx.Graph:
+def _plain_copy(graph: Graph) -> Graph:
     """A copy holding only scalar attributes that GraphML/GML can store."""
     costs_are_ints = all(isinstance(c, int) for _, _, c in graph.edges(data="cost", default=1))
     name = str(graph.graph.get("name") or "topology")
-    plain = nx.Graph(name=name, geographic=int(bool(graph.graph.get("geographic"))))
+    plain = Graph(name=name, geographic=int(bool(graph.graph.get("geographic"))))
     for node, data in graph.nodes(data=True):
         attrs: dict[str, Any] = {"label": str(node)}
         if "pos" in data:
@@ -295,17 +304,17 @@ def _plain_copy(graph: nx.Graph) -> nx.Graph:
     return plain
 
 
-def _write_graphml(graph: nx.Graph, tmp: Path) -> None:
+def _write_graphml(graph: Graph, tmp: Path) -> None:
     plain = _plain_copy(graph)
     plain.graph["geographic"] = bool(plain.graph["geographic"])
-    nx.write_graphml(plain, tmp)
+    _networkx().write_graphml(plain.to_networkx(), tmp)
 
 
-def _write_gml(graph: nx.Graph, tmp: Path) -> None:
-    nx.write_gml(_plain_copy(graph), tmp)
+def _write_gml(graph: Graph, tmp: Path) -> None:
+    _networkx().write_gml(_plain_copy(graph).to_networkx(), tmp)
 
 
-def _write_json(graph: nx.Graph, tmp: Path) -> None:
+def _write_json(graph: Graph, tmp: Path) -> None:
     nodes = []
     for node, data in graph.nodes(data=True):
         entry: dict[str, Any] = {"id": str(node)}
@@ -324,7 +333,7 @@ def _write_json(graph: nx.Graph, tmp: Path) -> None:
     tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
-def format_edgelist(graph: nx.Graph) -> str:
+def format_edgelist(graph: Graph) -> str:
     """One link per line; metadata in '#:' comment lines so plain edge-list readers skip it."""
     lines = ["# netsim edge list: A B COST DELAY (one-way seconds); '#:' lines carry metadata"]
     lines.append(f"#: name {shlex.quote(str(graph.graph.get('name') or 'topology'))}")
@@ -339,7 +348,7 @@ def format_edgelist(graph: nx.Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-WRITERS: dict[str, Callable[[nx.Graph, Path], None]] = {
+WRITERS: dict[str, Callable[[Graph, Path], None]] = {
     "yaml": lambda graph, tmp: tmp.write_text(format_yaml(graph), encoding="utf-8"),
     "graphml": _write_graphml,
     "gml": _write_gml,
@@ -348,7 +357,7 @@ WRITERS: dict[str, Callable[[nx.Graph, Path], None]] = {
 }
 
 
-def write_topology(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> None:
+def write_topology(graph: Graph, path: str | Path, fmt: str | None = None) -> None:
     """Write ``graph`` so that :func:`read_topology` gives it back; atomically (temp file + rename)."""
     fmt = detect_format(path, fmt)
     atomic_write(path, lambda tmp: WRITERS[fmt](graph, tmp))

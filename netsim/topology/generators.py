@@ -19,11 +19,11 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
-import networkx as nx
 import numpy as np
 
 from netsim.errors import TopologyError
 from netsim.topology.common import RawLink, RawNode, RawTopology, build_graph, delay_for_length, show
+from netsim.topology.graph import Graph, connected_components
 
 _REQUIRED = object()
 Pos = tuple[float, float]
@@ -204,10 +204,10 @@ def _join_components(
     n: int, edges: list[tuple[int, int]], pick: Callable[[list[int], list[int]], tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Join every component to the part holding r1, in order of each component's first router."""
-    graph = nx.Graph()
+    graph = Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges)
-    parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
+    parts = sorted((sorted(c) for c in connected_components(graph)), key=lambda c: c[0])
     joined = list(parts[0])
     for part in parts[1:]:
         edges.append(pick(joined, part))
@@ -358,6 +358,6 @@ def generate_raw(kind: Any, params: Mapping[str, Any]) -> RawTopology:
     return _KINDS[kind](_Params(kind, params))
 
 
-def generate(kind: str, **params: Any) -> nx.Graph:
+def generate(kind: str, **params: Any) -> Graph:
     """Build a generated network; ``seed`` (default 0) fixes the random kinds."""
     return build_graph(generate_raw(kind, params))

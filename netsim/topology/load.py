@@ -1,6 +1,6 @@
 """Topologies for netsim: files, generators and real networks, all meeting one graph contract.
 
-Every loader returns an undirected :class:`networkx.Graph` with ``str`` router names, ``cost``
+Every loader returns an undirected :class:`netsim.topology.graph.Graph` with ``str`` router names, ``cost``
 (positive int, or float when not integral) and ``delay`` (one-way seconds) on every link, optional
 ``length`` (km) on links and ``pos`` (x, y) on routers -- (longitude, latitude) when the graph
 attribute ``geographic`` is true -- and graph attributes ``name`` and ``source``.
@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from netsim.errors import TopologyError
 from netsim.topology.as_graph import as_hierarchy, is_caida_name, read_caida
 from netsim.topology.common import (
@@ -36,6 +34,7 @@ from netsim.topology.common import (
 )
 from netsim.topology.formats import FORMATS, detect_format, read_topology, write_topology
 from netsim.topology.generators import GENERATOR_KINDS, generate, generate_raw
+from netsim.topology.graph import Graph, is_connected, to_networkx
 from netsim.topology.topohub import SOURCES, TopohubEntry, list_topohub, load_topohub, resolve_topohub
 from netsim.topology.yaml_format import graph_from_mapping
 
@@ -91,7 +90,7 @@ def _spec_kind(spec: Mapping[str, Any], where: str) -> str:
     return kinds[0]
 
 
-def _load_file(spec: Mapping[str, Any], base_dir: Path, cost: str, where: str | None) -> nx.Graph:
+def _load_file(spec: Mapping[str, Any], base_dir: Path, cost: str, where: str | None) -> Graph:
     file, fmt = spec["file"], spec.get("format")
     if not isinstance(file, (str, os.PathLike)) or not str(file):
         raise _at(where, f"file must be a path, got {show(file)}")
@@ -103,7 +102,7 @@ def _load_file(spec: Mapping[str, Any], base_dir: Path, cost: str, where: str | 
     return read_topology(path, fmt, cost=cost)
 
 
-def _load_generator(spec: Mapping[str, Any], cost: str, where: str | None) -> nx.Graph:
+def _load_generator(spec: Mapping[str, Any], cost: str, where: str | None) -> Graph:
     params = spec["generator"]
     if not isinstance(params, Mapping) or "kind" not in params:
         raise _at(where, f"generator must be a mapping like {{kind: ring, n: 6}}, got {show(params)}")
@@ -116,7 +115,7 @@ def _load_generator(spec: Mapping[str, Any], cost: str, where: str | None) -> nx
         raise _at(where, err.message) from None
 
 
-def _as_hierarchy(params: Mapping[str, Any]) -> nx.Graph:
+def _as_hierarchy(params: Mapping[str, Any]) -> Graph:
     """An AS-level graph with business relationships (one router per AS; for BGP)."""
     unknown = sorted(set(params) - {"n", "seed", "tier1"})
     if unknown:
@@ -132,7 +131,7 @@ def _as_hierarchy(params: Mapping[str, Any]) -> nx.Graph:
     return as_hierarchy(params["n"], seed, tier1=tier1)
 
 
-def _load_topohub(spec: Mapping[str, Any], cost: str, where: str | None) -> nx.Graph:
+def _load_topohub(spec: Mapping[str, Any], cost: str, where: str | None) -> Graph:
     name = spec["topohub"]
     if not isinstance(name, str):
         raise _at(where, f"topohub must be a name like topozoo/Abilene, got {show(name)}")
@@ -142,7 +141,7 @@ def _load_topohub(spec: Mapping[str, Any], cost: str, where: str | None) -> nx.G
         raise _at(where, err.message) from None
 
 
-def load_any(spec: Mapping[str, Any], *, base_dir: Path, where: str | None = None) -> nx.Graph:
+def load_any(spec: Mapping[str, Any], *, base_dir: Path, where: str | None = None) -> Graph:
     """Load the network a scenario's ``topology:`` mapping names.
 
     Keys: one of ``file`` (relative to ``base_dir``; optional ``format``), ``generator`` (mapping with
@@ -165,17 +164,20 @@ def load_any(spec: Mapping[str, Any], *, base_dir: Path, where: str | None = Non
     return graph_from_mapping(inline, source=where or "topology", cost=cost)
 
 
-def describe(graph: nx.Graph) -> dict[str, Any]:
+def describe(graph: Graph) -> dict[str, Any]:
     """Shape facts a user checks before simulating: size, degrees, diameter and single points of failure.
 
     ``two_edge_connected`` says whether any one link failure can partition the network (it cannot
     when true); ``bridges`` lists the links whose failure would.
     """
+    import networkx as nx  # bridges and the diameter: only `netsim topo` asks for them
+
+    nxg = to_networkx(graph)
     degrees = [d for _, d in graph.degree()]
-    connected = graph.number_of_nodes() > 0 and nx.is_connected(graph)
+    connected = graph.number_of_nodes() > 0 and is_connected(graph)
     order = {node: i for i, node in enumerate(graph)}
     bridges = sorted(
-        (tuple(sorted((u, v), key=order.__getitem__)) for u, v in nx.bridges(graph)),
+        (tuple(sorted((u, v), key=order.__getitem__)) for u, v in nx.bridges(nxg)),
         key=lambda e: (order[e[0]], order[e[1]]),
     )
     return {
@@ -185,7 +187,7 @@ def describe(graph: nx.Graph) -> dict[str, Any]:
         "degree_min": min(degrees, default=0),
         "degree_mean": round(statistics.fmean(degrees), 3) if degrees else 0.0,
         "degree_max": max(degrees, default=0),
-        "diameter": nx.diameter(graph, usebounds=True) if connected and len(graph) > 1 else (0 if connected else None),
+        "diameter": nx.diameter(nxg, usebounds=True) if connected and len(graph) > 1 else (0 if connected else None),
         "connected": connected,
         "two_edge_connected": connected and not bridges,
         "bridges": bridges,

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from netsim.errors import TopologyError
 from netsim.topology.common import build_graph, show
 from netsim.topology.formats import node_link_to_raw
+from netsim.topology.graph import Graph
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -122,7 +121,7 @@ def resolve_topohub(name: str) -> str:
     raise TopologyError(f"no topohub network named {show(name)}{hint}")
 
 
-def load_topohub(name: str, *, cost: str = "unit") -> nx.Graph:
+def load_topohub(name: str, *, cost: str = "unit") -> Graph:
     """Load a real network by catalogue name; delays come from the link lengths in the data."""
     key = resolve_topohub(name)
     data = json.loads(_catalogue()[key].read_bytes())

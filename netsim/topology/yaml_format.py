@@ -21,13 +21,13 @@ import difflib
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-import networkx as nx
 import yaml
 
 from netsim.errors import TopologyError
 from netsim.inputs import short
 from netsim.safeyaml import YamlLimitError, load_document, source_text
 from netsim.topology.common import DEFAULT_DELAY, RawLink, RawNode, RawTopology, as_number, build_graph, show
+from netsim.topology.graph import Graph
 
 TOP_KEYS = ("name", "geographic", "nodes", "links")
 LINK_KEYS = ("a", "b", "cost", "delay", "length")
@@ -198,7 +198,7 @@ def parse_yaml(text: str, source: str, default_name: str) -> RawTopology:
 
 def graph_from_mapping(
     data: Mapping[str, Any], *, source: str, cost: str = "unit", root: yaml.Node | None = None
-) -> nx.Graph:
+) -> Graph:
     """Build a graph from an already-parsed topology mapping (an inline scenario topology).
 
     Pass the composed YAML ``root`` node of that mapping to get line numbers in errors; ``source``
@@ -227,7 +227,7 @@ def _link_line(u: str, v: str, attrs: Mapping[str, Any], derivable: bool) -> str
     return _flow(entry)
 
 
-def _node_lines(graph: nx.Graph) -> list[str]:
+def _node_lines(graph: Graph) -> list[str]:
     names = [str(n) for n in graph]
     if not any("pos" in data for _, data in graph.nodes(data=True)):
         return ["nodes: " + yaml.safe_dump(names, default_flow_style=True, allow_unicode=True, width=100).strip()]
@@ -238,7 +238,7 @@ def _node_lines(graph: nx.Graph) -> list[str]:
     return lines
 
 
-def format_yaml(graph: nx.Graph) -> str:
+def format_yaml(graph: Graph) -> str:
     """Render a contract graph as a readable netsim YAML file (one link per line)."""
     lines = [f"# {line}".rstrip() for line in str(graph.graph.get("comment", "")).splitlines()]
     lines.append(f"name: {_flow([str(graph.graph.get('name') or 'topology')])[1:-1]}")

@@ -22,11 +22,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-import networkx as nx
-
 from netsim.errors import NetsimError
 from netsim.topology.addressing import Addressing
 from netsim.topology.common import link_costs, link_key
+from netsim.topology.graph import Graph
 
 #: Every run prefix starts with this; nothing else on the machine should.
 PREFIX_ROOT = "netsimv"
@@ -53,7 +52,7 @@ def ifname(link_index: int) -> str:
     return name
 
 
-def directed_cost(graph: nx.Graph, a: str, b: str) -> float:
+def directed_cost(graph: Graph, a: str, b: str) -> float:
     """What ``a`` pays to send to ``b`` over their link."""
     return float(link_costs(graph.edges[a, b], a, b)[0])
 
@@ -128,7 +127,7 @@ class LabPlan:
         raise KeyError(netns)
 
 
-def plan_lab(graph: nx.Graph, prefix: str) -> LabPlan:
+def plan_lab(graph: Graph, prefix: str) -> LabPlan:
     """The lab for ``graph`` under run prefix ``prefix`` (deterministic given both)."""
     if not PREFIX_RE.match(prefix):
         raise NetsimError(f"bad run prefix {prefix!r} (expected {PREFIX_ROOT}-<8 hex digits>)")

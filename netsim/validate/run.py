@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from netsim.errors import NetsimError
 from netsim.files import atomic_write_text
 from netsim.protocols.base import RouterConfig
 from netsim.scenario.events import Event
+from netsim.topology.graph import Graph, connected_components
 from netsim.trace import Trace
 from netsim.validate.events import AppliedAction, apply_action, plan_actions
 from netsim.validate.frr_config import PROTOCOL_DAEMON, daemon_configs, untranslated_options
@@ -103,10 +102,10 @@ def default_settle(protocol: str, options: Mapping[str, Any]) -> float:
     return float(options["timeout"]) + float(options["update_interval"]) + 2.0
 
 
-def _expected_routes(graph: nx.Graph) -> dict[str, set[str]]:
+def _expected_routes(graph: Graph) -> dict[str, set[str]]:
     """Every router's destinations in the initial topology (its connected component)."""
     out: dict[str, set[str]] = {}
-    for comp in nx.connected_components(graph):
+    for comp in connected_components(graph):
         for r in comp:
             out[str(r)] = {str(x) for x in comp if x != r}
     return out
@@ -122,7 +121,7 @@ def _converged(plan: LabPlan, tables: Mapping[str, Mapping[str, tuple[str, ...]]
     return True
 
 
-def run_frr(graph: nx.Graph, protocol: str, options: Mapping[str, Any], events: Sequence[Event], *,
+def run_frr(graph: Graph, protocol: str, options: Mapping[str, Any], events: Sequence[Event], *,
             router_configs: Mapping[str, RouterConfig] | None = None,
             warmup: float | None = None, duration: float | None = None, max_warmup: float | None = None,
             quiet: float | None = None, debug: bool = False, capture: bool = False,

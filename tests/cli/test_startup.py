@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -35,6 +36,22 @@ def test_help_and_version_load_nothing_heavy() -> None:
             "try:\n    cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
             "try:\n    cli(['--version'], standalone_mode=False)\nexcept SystemExit:\n    pass")
     assert _loaded_after(code) == []
+
+
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.yaml"
+
+
+@pytest.mark.parametrize("args", [["run", str(DEMO), "--json"],
+                                  ["run", str(DEMO), "-p", "isis", "-p", "eigrp", "-p", "static"],
+                                  ["sweep", str(DEMO), "--seeds", "1-2", "-j", "1", "--out", "{out}"]])
+def test_runs_and_sweeps_do_not_import_networkx(args: list[str], tmp_path: Path) -> None:
+    """networkx costs about 0.1 s per command and a run uses none of it (the topology is netsim's
+    own Graph).  SimPy shows the command really ran."""
+    args = [a.format(out=tmp_path / "out") for a in args]
+    code = ("from netsim.cli import cli\n"
+            f"try:\n    cli({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass")
+    loaded = _loaded_after(code)
+    assert "networkx" not in loaded and "simpy" in loaded
 
 
 def test_protocols_load_neither_matplotlib_nor_scipy() -> None:

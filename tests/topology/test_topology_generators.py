@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsim.errors import TopologyError
+from netsim.topology.graph import Graph
 from netsim.topology.load import DEFAULT_DELAY, GENERATOR_KINDS, describe, generate
 
 RANDOM_KINDS = {
@@ -151,7 +152,7 @@ def test_generated_graphs_meet_the_contract() -> None:
     assert set(examples) == set(GENERATOR_KINDS)
     for kind, params in examples.items():
         g = generate(kind, **params)
-        assert type(g) is nx.Graph and nx.is_connected(g)
+        assert type(g) is Graph and nx.is_connected(g.to_networkx())
         assert all(isinstance(v, str) for v in g)
         for _, _, data in g.edges(data=True):
             assert isinstance(data["cost"], int) and data["cost"] > 0

@@ -40,9 +40,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import networkx as nx
+if TYPE_CHECKING:  # any graph with networkx's API: netsim's own or an nx.Graph
+    import networkx as nx
 
 from netsim.analysis.oracle import CorrectnessModel, Expected, NetworkState, register_model
 from netsim.analysis.oracle import LinkState as BaseLinkState

@@ -34,8 +34,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import networkx as nx
-
 from netsim.analysis.oracle import (
     CorrectnessModel,
     Expected,
@@ -46,6 +44,7 @@ from netsim.analysis.oracle import (
 from netsim.analysis.oracle.ibgp import MultiRouterRouting
 from netsim.errors import NetsimError
 from netsim.topology.addressing import Addressing
+from netsim.topology.graph import Graph
 
 CUSTOMER_ROUTE, PEER_ROUTE, PROVIDER_ROUTE, SHORTEST = "customer", "peer", "provider", "shortest"
 
@@ -70,7 +69,7 @@ class GaoRexfordModel(CorrectnessModel):
     name: ClassVar[str] = "gao_rexford"
     describes: ClassVar[str] = "the stable routing under the BGP policies (Gao–Rexford)"
 
-    def __init__(self, graph: nx.Graph, options: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, graph: Graph, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(graph, options or {})
         opts = dict(options or {})
         self.routers = tuple(sorted(str(n) for n in graph.nodes))
@@ -129,6 +128,8 @@ class GaoRexfordModel(CorrectnessModel):
         looked for between ASes and named by AS number."""
         multi = self.multi_as()
         node = (lambda r: f"AS{self.asn[r]}") if multi else (lambda r: r)
+        import networkx as nx  # only to name a customer cycle
+
         dg = nx.DiGraph((node(p), node(c)) for (p, c), role in self.role.items() if role == CUSTOMER_ROUTE)
         try:
             cycle = nx.find_cycle(dg)
@@ -141,7 +142,7 @@ class GaoRexfordModel(CorrectnessModel):
         """Whether some AS has several routers."""
         return len(set(self.asn.values())) < len(self.routers)
 
-    def _origins(self, graph: nx.Graph) -> list[str]:
+    def _origins(self, graph: Graph) -> list[str]:
         out = []
         for r in self.routers:
             spec = graph.nodes[r].get("bgp") if r in graph else None

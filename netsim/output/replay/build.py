@@ -17,8 +17,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
-
 from netsim.analysis.explain import narrate
 from netsim.analysis.oracle import CorrectnessModel, get_model
 from netsim.analysis.oracle.shortest_paths import prefix_origins
@@ -28,6 +26,7 @@ from netsim.output.plots.network_map import layout
 from netsim.output.replay.document import FAMILIES, VERSION
 from netsim.output.replay.witness import fault_witnesses
 from netsim.topology.common import DEFAULT_DELAY, link_costs, link_key
+from netsim.topology.graph import Graph
 from netsim.trace import Route, Trace
 from netsim.version import __version__
 
@@ -94,14 +93,14 @@ def _narration_line(line: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -- topology ----------------------------------------------------------------------------------------
-def _routers(graph: nx.Graph, names: Sequence[str]) -> list[dict[str, Any]]:
+def _routers(graph: Graph, names: Sequence[str]) -> list[dict[str, Any]]:
     """Routers in trace order (messages and FIB changes index this list), placed by the topology's
     own positions or a seeded layout: the same picture as ``netsim topo draw``."""
     pos = layout(graph)
     return [{"name": n, "label": n, "x": float(pos[n][0]), "y": float(pos[n][1])} for n in names]
 
 
-def _links(graph: nx.Graph) -> list[dict[str, Any]]:
+def _links(graph: Graph) -> list[dict[str, Any]]:
     out = []
     for u, v, data in graph.edges(data=True):
         a, b = link_key(str(u), str(v))
@@ -179,7 +178,7 @@ def _fib(trace: Trace) -> dict[str, list[Any]]:
     return cols
 
 
-def _expected(graph: nx.Graph, trace: Trace, model: CorrectnessModel) -> list[dict[str, Any]]:
+def _expected(graph: Graph, trace: Trace, model: CorrectnessModel) -> list[dict[str, Any]]:
     """The model's correct tables for each topology epoch (one per instant with a topology change)."""
     world = World.initial(graph, trace, lazy=True)
     epochs = [_epoch(0.0, world, model)]
@@ -204,7 +203,7 @@ def _epoch(at: float, world: World, model: CorrectnessModel) -> dict[str, Any]:
 
 
 # -- forwarding faults ---------------------------------------------------------------------------------
-def _faults(graph: nx.Graph, trace: Trace, model: CorrectnessModel) -> list[dict[str, Any]]:
+def _faults(graph: Graph, trace: Trace, model: CorrectnessModel) -> list[dict[str, Any]]:
     """Every interval during which some walk towards a destination loops or dead-ends, with one
     witness path; an interval is split where its witness changes, so the path shown is always live."""
     if not trace.events:

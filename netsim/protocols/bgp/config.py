@@ -35,14 +35,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from netsim.errors import NetsimError
 from netsim.protocols.bgp.mrai import MraiConfig
 from netsim.protocols.bgp.policy import GAO_REXFORD, NO_POLICY, FilterRule, LocalPrefs, RouteFilter
 from netsim.protocols.bgp.route import CUSTOMER, INTERNAL, PEER, PROVIDER, UNSPECIFIED
 from netsim.protocols.common.damping import DampingParams
 from netsim.topology.addressing import Addressing
+from netsim.topology.graph import Graph, connected_components
 
 MAX_ASN = 4_294_967_295
 P2C, P2P = "p2c", "p2p"
@@ -143,7 +142,7 @@ class SpeakerConfig:
     igp: IgpConfig | None = None
 
 
-def parse_options(options: Mapping[str, Any], graph: nx.Graph | None = None, *,
+def parse_options(options: Mapping[str, Any], graph: Graph | None = None, *,
                   policy: str | None = None) -> BgpOptions:
     """The options parsed once; ``policy`` (already resolved) spares the graph lookup that
     ``auto`` needs (a router re-parses its own options with the network's resolved policy)."""
@@ -163,7 +162,7 @@ def parse_options(options: Mapping[str, Any], graph: nx.Graph | None = None, *,
                       str(o["ssld"]))
 
 
-def resolve_policy(policy: str, graph: nx.Graph) -> str:
+def resolve_policy(policy: str, graph: Graph) -> str:
     """``auto``: Gao–Rexford when every link between ASes has a relationship, none when no link
     has one (links inside an AS never have one)."""
     asn = asns(graph)
@@ -181,7 +180,7 @@ def resolve_policy(policy: str, graph: nx.Graph) -> str:
     return GAO_REXFORD
 
 
-def relationships(graph: nx.Graph) -> dict[tuple[str, str], str]:
+def relationships(graph: Graph) -> dict[tuple[str, str], str]:
     """(me, neighbour) -> the neighbour's relationship to me, from the edge attributes."""
     out: dict[tuple[str, str], str] = {}
     for u, v, d in graph.edges(data=True):
@@ -204,7 +203,7 @@ def relationships(graph: nx.Graph) -> dict[tuple[str, str], str]:
     return out
 
 
-def asns(graph: nx.Graph) -> dict[str, int]:
+def asns(graph: Graph) -> dict[str, int]:
     """Every router's AS number (explicit ``asn`` attribute, else index + 1 in name order)."""
     out = {}
     for i, name in enumerate(sorted(str(n) for n in graph.nodes)):
@@ -215,10 +214,17 @@ def asns(graph: nx.Graph) -> dict[str, int]:
     return out
 
 
-def build_configs(graph: nx.Graph, options: Mapping[str, Any]) -> dict[str, SpeakerConfig]:
+def _str_names(graph: Graph) -> Graph:
+    """The graph with every router named by ``str`` (a graph built in Python may use numbers)."""
+    g = Graph(**graph.graph)
+    g.add_nodes_from((str(n), dict(d)) for n, d in graph.nodes(data=True))
+    g.add_edges_from((str(u), str(v), dict(d)) for u, v, d in graph.edges(data=True))
+    return g
+
+
+def build_configs(graph: Graph, options: Mapping[str, Any]) -> dict[str, SpeakerConfig]:
     """One :class:`SpeakerConfig` per router of ``graph``."""
-    g = nx.relabel_nodes(graph, {n: str(n) for n in graph.nodes}) if any(not isinstance(n, str) for n in graph) \
-        else graph
+    g = _str_names(graph) if any(not isinstance(n, str) for n in graph) else graph
     asn = asns(g)
     members = as_members(g, asn)
     opts = parse_options(options, g)
@@ -265,7 +271,7 @@ def build_configs(graph: nx.Graph, options: Mapping[str, Any]) -> dict[str, Spea
     return out
 
 
-def as_members(graph: nx.Graph, asn: Mapping[str, int]) -> dict[int, tuple[str, ...]]:
+def as_members(graph: Graph, asn: Mapping[str, int]) -> dict[int, tuple[str, ...]]:
     """Every AS's routers, sorted; refuses an AS whose routers its own links do not connect
     (iBGP runs over the AS's IGP), and relationships on links inside an AS."""
     members: dict[int, list[str]] = {}
@@ -279,17 +285,17 @@ def as_members(graph: nx.Graph, asn: Mapping[str, int]) -> dict[int, tuple[str, 
     for a, routers in members.items():
         if len(routers) < 2:
             continue
-        inside = nx.Graph()
+        inside = Graph()
         inside.add_nodes_from(routers)
         inside.add_edges_from((u, v) for u, v in graph.edges if asn[u] == asn[v] == a)
-        parts = sorted(sorted(c) for c in nx.connected_components(inside))
+        parts = sorted(sorted(c) for c in connected_components(inside))
         if len(parts) > 1:
             raise NetsimError(f"AS{a}: routers {', '.join(parts[0])} and {', '.join(parts[1])} are not connected by "
                               f"links inside the AS; iBGP runs over the AS's IGP, which needs them connected")
     return {a: tuple(r) for a, r in members.items()}
 
 
-def next_hop_keys(graph: nx.Graph, addr: Addressing) -> dict[str, str]:
+def next_hop_keys(graph: Graph, addr: Addressing) -> dict[str, str]:
     """BGP next-hop address -> the IGP destination that reaches it: a loopback is its router,
     an interface address the /31 of its link (advertised into the IGP as a stub)."""
     out = {str(addr.loopback(r)): r for r in addr.routers}

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from netsim.protocols.eigrp.metric import DEFAULT_BANDWIDTH, InterfaceMetric, default_delay_us, interface_metric
+from netsim.topology.graph import Graph
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class RouterConfig:
 DEFAULT_METRIC = InterfaceMetric(DEFAULT_BANDWIDTH, default_delay_us(DEFAULT_BANDWIDTH) // 10)
 
 
-def link_metrics(graph: nx.Graph) -> dict[tuple[str, str], InterfaceMetric]:
+def link_metrics(graph: Graph) -> dict[tuple[str, str], InterfaceMetric]:
     """The interface metric of every link, keyed both ways ``(router, neighbour)``.
 
     Raises :class:`~netsim.errors.NetsimError` naming the link for a bad value."""
@@ -45,7 +44,7 @@ def link_metrics(graph: nx.Graph) -> dict[tuple[str, str], InterfaceMetric]:
     return out
 
 
-def configure(graph: nx.Graph, options: Mapping[str, Any]) -> dict[str, RouterConfig]:
+def configure(graph: Graph, options: Mapping[str, Any]) -> dict[str, RouterConfig]:
     """Per-router configuration computed once from the initial topology."""
     metrics = link_metrics(graph)
     per: dict[str, list[tuple[str, InterfaceMetric]]] = {str(n): [] for n in graph.nodes}
