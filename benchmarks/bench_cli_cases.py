@@ -56,7 +56,8 @@ def failing_link(topology: str, python: str, root: Path) -> str:
     code = ("import sys, networkx as nx\n"
             "from netsim.scenario import parse_scenario\n"
             "sc = parse_scenario(sys.argv[1])\n"
-            "bridges = {tuple(sorted(e)) for e in nx.bridges(sc.graph)}\n"
+            "g = sc.graph.to_networkx() if hasattr(sc.graph, 'to_networkx') else sc.graph\n"
+            "bridges = {tuple(sorted(e)) for e in nx.bridges(g)}\n"
             "a, b = next(e for e in sorted(tuple(sorted(map(str, e))) for e in sc.graph.edges) if e not in bridges)\n"
             "print(f'{a!r}, {b!r}'.replace(\"'\", '\"'))\n")
     proc = subprocess.run([python, "-c", code, f"topology: {topology}\nprotocols: {{static: {{}}}}\n"],

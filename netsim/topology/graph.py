@@ -16,6 +16,7 @@ reverse; networkx is imported only then.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -176,12 +177,12 @@ class Graph:
                 (u, v, dict(d)) for u, nbrs in incoming._adj.items() for v, d in nbrs.items())
         self.graph.update(attr)
 
-    # -- views ---------------------------------------------------------------------------------
-    @property
+    # -- views (made once, on first use: they hold the dicts, which are never replaced after) ----
+    @cached_property
     def nodes(self) -> NodeView:
         return NodeView(self._node)
 
-    @property
+    @cached_property
     def edges(self) -> EdgeView:
         return EdgeView(self._adj)
 
@@ -191,7 +192,7 @@ class Graph:
         dict itself: change links through ``add_edge``/``remove_edge`` so both directions agree)."""
         return self._adj
 
-    @property
+    @cached_property
     def degree(self) -> DegreeView:
         return DegreeView(self._adj)
 

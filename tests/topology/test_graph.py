@@ -123,6 +123,14 @@ def test_directed_and_multigraphs_are_refused(kind: type) -> None:
         Graph.from_networkx(kind([("a", "b")]))
 
 
+def test_views_are_made_once_and_follow_changes() -> None:
+    g = Graph()
+    nodes, edges, degree = g.nodes, g.edges, g.degree
+    g.add_edge("a", "b")
+    assert g.nodes is nodes and g.edges is edges and g.degree is degree
+    assert list(nodes) == ["a", "b"] and list(edges) == [("a", "b")] and dict(degree) == {"a": 1, "b": 1}
+
+
 def test_none_is_not_a_node() -> None:
     with pytest.raises(ValueError):
         Graph().add_edge(None, "a")
