@@ -67,8 +67,8 @@ def one_protocol_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def yes_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--yes", "-y", "yes", is_flag=True,
-                        help="Run even when the estimated work is large (see 'Limits' in the scenario "
-                             "format); absurd work is refused anyway.")(fn)
+                        help="Run even when the estimated work or memory is large (see 'Limits' in the "
+                             "scenario format); absurd work is refused anyway.")(fn)
 
 
 def confirm_work(scenario: Any, names: Sequence[str], yes: bool, *, until: float | None = None,

@@ -27,6 +27,14 @@ carried or recomputed, a probe walk about five times):
 
 A protocol option ``warm_start: true`` (routers begin converged) removes the cold start's share.
 
+**Memory** is estimated beside the work: every router's state grows with the destinations it
+knows, so the peak is about routers x destinations x the protocol's
+:attr:`~netsim.protocols.base.Protocol.memory_per_pair` (measured; far smaller after a warm
+start), plus a fixed share per router and for the process itself.  A run expected to need more
+than :data:`MEMORY_SHARE` of the machine's memory needs confirmation as large work does: on a
+machine that cannot hold it, it would swap for hours or be killed, and the 3,815-router
+backbone/world network's cold start needs about 10 GB.
+
 Two limits apply to the weighted total: above :data:`CONFIRM_ABOVE` a run needs confirmation
 (``--yes`` on the command line, ``check_work=False`` in the Python API); above
 :data:`REFUSE_ABOVE`, or with more scripted changes than :data:`MAX_SCRIPTED` (each is
@@ -37,6 +45,7 @@ very roughly :data:`OPS_PER_SECOND` units per second on one core; the messages q
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +65,12 @@ REFUSE_ABOVE = 3e11
 MAX_SCRIPTED = 200_000
 #: Rough speed of the simulator (units of work per second on one core), for the messages only.
 OPS_PER_SECOND = 5e5
+#: Bytes any run holds: the interpreter, numpy, SimPy and netsim themselves.
+BASE_MEMORY = 60e6
+#: Bytes per router whatever it knows: its objects, its interfaces, its protocol's machinery.
+ROUTER_MEMORY = 50e3
+#: Share of the machine's memory a run may be expected to need without confirmation.
+MEMORY_SHARE = 0.75
 #: Weights of the parts: units of work per message, per route entry, per probe walk.
 MESSAGE_COST = 10.0
 ENTRY_COST = 1.0
@@ -83,6 +98,8 @@ class Workload:
     scripted: int = 0
     #: How many runs like this one (a sweep's seeds): their work adds up.
     runs: int = 1
+    #: Bytes the run is expected to hold at its peak (runs one after another do not add up).
+    memory: float = 0.0
 
     def parts(self) -> dict[str, float]:
         """Weighted work by source, in words."""
@@ -103,7 +120,8 @@ class Workload:
 
     def describe(self) -> str:
         return (f"{self.protocol}: about {_sci(self.total)} units of work over {_sci(self.span)} simulated s "
-                f"({self.main_cost()}; roughly {_duration(self.total / OPS_PER_SECOND)} of computing)")
+                f"({self.main_cost()}; roughly {_duration(self.total / OPS_PER_SECOND)} of computing "
+                f"and {_bytes(self.memory)} of memory)")
 
 
 def estimate(scenario: Scenario, protocol: str, options: Mapping[str, Any] | None = None, *,
@@ -128,17 +146,31 @@ def estimate(scenario: Scenario, protocol: str, options: Mapping[str, Any] | Non
     routers = graph.number_of_nodes()
     recompute = (cold + changes) * routers * (routers + links)
     flows = _flow_work(scenario, span, changes)
-    return Workload(protocol, span, timers, bfd, propagation, recompute, flows, changes)
+    per_pair = cls.memory_per_pair if cold else cls.warm_memory_per_pair
+    memory = BASE_MEMORY + routers * ROUTER_MEMORY + routers * dests * per_pair
+    return Workload(protocol, span, timers, bfd, propagation, recompute, flows, changes, memory=memory)
+
+
+def machine_memory() -> float | None:
+    """This machine's physical memory in bytes, None where the system does not say."""
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run",
-          confirm_hint: str = "pass --yes to run it anyway") -> list[str]:
+          confirm_hint: str = "pass --yes to run it anyway", memory: float | None = -1.0) -> list[str]:
     """Refuse absurd work; refuse large work unless ``confirmed``; return the warnings to show.
 
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
     run is checked against the limits, and so is their sum against the confirmation threshold.
-    The messages say what to change or how to confirm; ``what`` names the job in them.
+    A run expected to need more than :data:`MEMORY_SHARE` of ``memory`` (bytes; by default this
+    machine's, None: not checked) needs confirmation too.  The messages say what to change or how
+    to confirm; ``what`` names the job in them.
     """
+    if memory is not None and memory < 0:
+        memory = machine_memory()
     loads = list(workloads)
     if not loads:
         return []
@@ -157,9 +189,15 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
     if total > REFUSE_ABOVE:
         raise NetsimError(f"too much work, refused: {runs}{biggest.describe()}; the limit is {_sci(REFUSE_ABOVE)} "
                           f"units in all: run fewer or smaller runs")
-    if total <= CONFIRM_ABOVE:
+    hungriest = max(loads, key=lambda w: w.memory)
+    too_big = memory is not None and hungriest.memory > MEMORY_SHARE * memory
+    if total <= CONFIRM_ABOVE and not too_big:
         return []
-    summary = f"{what} is large: {runs}{biggest.describe()}"
+    if total > CONFIRM_ABOVE:
+        summary = f"{what} is large: {runs}{biggest.describe()}"
+    else:
+        summary = (f"{what} needs about {_bytes(hungriest.memory)} of memory, more than "
+                   f"{MEMORY_SHARE:.0%} of this machine's {_bytes(memory or 0.0)}: {hungriest.describe()}")
     if not confirmed:
         raise NetsimError(f"{summary}; {confirm_hint}")
     return [summary]
@@ -249,6 +287,15 @@ def _sci(x: float) -> str:
     if not math.isfinite(x):
         return "unbounded"
     return f"{x:,.0f}" if x < 1e6 else f"{x:.1e}"
+
+
+def _bytes(n: float) -> str:
+    """A memory size in words a person reads at a glance: 340 MB, 13 GB."""
+    if n >= 10e9:
+        return f"{n / 1e9:,.0f} GB"
+    if n >= 1e9:
+        return f"{n / 1e9:.1f} GB"
+    return f"{max(n, 1e6) / 1e6:,.0f} MB"
 
 
 def _duration(seconds: float) -> str:

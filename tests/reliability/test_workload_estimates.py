@@ -181,3 +181,52 @@ def test_shipped_scenarios_and_the_default_scaling_study_need_no_confirmation() 
         assert workload.check([w], confirmed=False) == [], w.describe()
     tasks = scaling.plan([16, 36, 64, 100], [], ["linkstate", "distvector"])
     assert scaling.check_work(tasks, confirmed=False) == []
+
+
+# -- memory --------------------------------------------------------------------------------------------------
+def test_memory_is_routers_times_destinations_at_the_protocols_rate() -> None:
+    cold = est(triangle())
+    cls = PROTOCOLS["linkstate"]
+    fixed = workload.BASE_MEMORY + 3 * workload.ROUTER_MEMORY
+    assert cold.memory == pytest.approx(fixed + 3 * 3 * cls.memory_per_pair)
+    warm = est(triangle(options="{hello_interval: 1, dead_interval: 4, warm_start: true}"))
+    assert warm.memory == pytest.approx(fixed + 3 * 3 * cls.warm_memory_per_pair)
+    assert "of memory" in cold.describe()
+
+
+def test_a_run_the_machine_cannot_hold_needs_confirmation() -> None:
+    w = est(triangle())
+    ram = w.memory / workload.MEMORY_SHARE * 0.99  # the run needs just over the share
+    with pytest.raises(NetsimError, match=r"needs about \d+ MB of memory, more than 75% of this machine's") as err:
+        workload.check([w], confirmed=False, memory=ram)
+    assert "pass --yes" in str(err.value)
+    (warning,) = workload.check([w], confirmed=True, memory=ram)
+    assert "of memory" in warning
+    assert workload.check([w], confirmed=False, memory=ram * 1.02) == []
+    assert workload.check([w], confirmed=False, memory=None) == []  # unknown: not checked
+    assert workload.check([dataclasses.replace(w, runs=1000)], confirmed=False, memory=ram * 1.02) == []
+
+
+def test_this_machine_reports_its_memory() -> None:
+    ram = workload.machine_memory()
+    assert ram is None or ram > 100e6
+
+
+@pytest.mark.parametrize("protocol", ["static", "linkstate", "isis", "distvector", "eigrp", "bgp"])
+def test_memory_estimates_bound_what_a_run_allocates(protocol: str) -> None:
+    """What the simulation and its analysis allocate (traced, after a first run has imported
+    everything) against the estimate less the process's own share: the same order, rarely above."""
+    import tracemalloc
+
+    text = (f"topology: {{generator: {{kind: barabasi_albert, n: 60, m: 2, seed: 1}}}}\nduration: 30\n"
+            f"protocols:\n  {protocol}: {{}}\nevents:\n  - {{at: 20, link_down: [r1, r2]}}\n")
+    simulate(parse_scenario(text.replace("n: 60", "n: 4")), protocol)  # imports, caches
+    sc = parse_scenario(text)
+    tracemalloc.start()
+    try:
+        simulate(sc, protocol)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    share = workload.estimate(sc, protocol).memory - workload.BASE_MEMORY
+    assert 0.25 * share <= peak <= 1.5 * share

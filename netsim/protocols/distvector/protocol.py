@@ -56,6 +56,7 @@ from netsim.trace import CostChanged, InterfaceChanged, Note, RouteFlapped, Rout
 @register
 class DistanceVector(Protocol):
     name = "distvector"
+    memory_per_pair = 900.0
     aliases = ("rip", "dv")
     summary = "RIP-like distance vector (RFC 2453): periodic + triggered updates, timeout, split horizon"
     cost_meaning = "hop count (metric)"
