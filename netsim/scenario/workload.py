@@ -71,6 +71,8 @@ BASE_MEMORY = 60e6
 ROUTER_MEMORY = 50e3
 #: Share of the machine's memory a run may be expected to need without confirmation.
 MEMORY_SHARE = 0.75
+#: ``check(memory=THIS_MACHINE)`` (the default): compare with this machine's memory.
+THIS_MACHINE = -1.0
 #: Weights of the parts: units of work per message, per route entry, per probe walk.
 MESSAGE_COST = 10.0
 ENTRY_COST = 1.0
@@ -160,7 +162,7 @@ def machine_memory() -> float | None:
 
 
 def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run",
-          confirm_hint: str = "pass --yes to run it anyway", memory: float | None = -1.0) -> list[str]:
+          confirm_hint: str = "pass --yes to run it anyway", memory: float | None = THIS_MACHINE) -> list[str]:
     """Refuse absurd work; refuse large work unless ``confirmed``; return the warnings to show.
 
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
@@ -169,7 +171,7 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
     machine's, None: not checked) needs confirmation too.  The messages say what to change or how
     to confirm; ``what`` names the job in them.
     """
-    if memory is not None and memory < 0:
+    if memory == THIS_MACHINE:
         memory = machine_memory()
     loads = list(workloads)
     if not loads:
