@@ -62,7 +62,7 @@ def sweep(scenario: Path, protocols: tuple[str, ...], sets: tuple[str, ...], see
                        f"{d['failure'] or ''}".rstrip())
         click.echo(f"{len(specs)} runs")
         return
-    for line in sw.check_work(source, specs, confirmed=yes):
+    for line in sw.check_work(source, specs, confirmed=yes, jobs=jobs, scheduler=scheduler):
         warn(line)
     outcome = sw.run_sweep(source, specs, out, jobs=jobs, scheduler=scheduler, notice=warn, check_work=False)
     click.echo(sw.summary_table(outcome.runs))

@@ -162,13 +162,15 @@ def machine_memory() -> float | None:
 
 
 def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run",
-          confirm_hint: str = "pass --yes to run it anyway", memory: float | None = THIS_MACHINE) -> list[str]:
+          confirm_hint: str = "pass --yes to run it anyway", memory: float | None = THIS_MACHINE,
+          at_once: int = 1) -> list[str]:
     """Refuse absurd work; refuse large work unless ``confirmed``; return the warnings to show.
 
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
     run is checked against the limits, and so is their sum against the confirmation threshold.
     A run expected to need more than :data:`MEMORY_SHARE` of ``memory`` (bytes; by default this
-    machine's, None: not checked) needs confirmation too.  The messages say what to change or how
+    machine's, None: not checked) needs confirmation too; ``at_once`` runs (a sweep's local
+    workers) need that much each, side by side.  The messages say what to change or how
     to confirm; ``what`` names the job in them.
     """
     if memory == THIS_MACHINE:
@@ -192,13 +194,16 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
         raise NetsimError(f"too much work, refused: {runs}{biggest.describe()}; the limit is {_sci(REFUSE_ABOVE)} "
                           f"units in all: run fewer or smaller runs")
     hungriest = max(loads, key=lambda w: w.memory)
-    too_big = memory is not None and hungriest.memory > MEMORY_SHARE * memory
+    side_by_side = max(1, min(at_once, count))
+    needed = hungriest.memory * side_by_side
+    too_big = memory is not None and needed > MEMORY_SHARE * memory
     if total <= CONFIRM_ABOVE and not too_big:
         return []
     if total > CONFIRM_ABOVE:
         summary = f"{what} is large: {runs}{biggest.describe()}"
     else:
-        summary = (f"{what} needs about {_bytes(hungriest.memory)} of memory, more than "
+        each = f" ({side_by_side} runs at once)" if side_by_side > 1 else ""
+        summary = (f"{what} needs about {_bytes(needed)} of memory{each}, more than "
                    f"{MEMORY_SHARE:.0%} of this machine's {_bytes(memory or 0.0)}: {hungriest.describe()}")
     if not confirmed:
         raise NetsimError(f"{summary}; {confirm_hint}")

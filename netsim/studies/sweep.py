@@ -322,10 +322,13 @@ def plan_sweep(source: SweepInput, *, protocols: Sequence[str] = (), sets: Seque
     return out
 
 
-def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool) -> list[str]:
+def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool, jobs: int | None = 1,
+               scheduler: str | None = None) -> list[str]:
     """The sweep's work, estimated before the first run (:mod:`netsim.scenario.workload`): absurd
-    runs, or an absurd total, are refused; a large total needs ``confirmed``.  Runs that differ
-    only by seed or by which link fails cost about the same, so each kind is estimated once."""
+    runs, or an absurd total, are refused; a large total needs ``confirmed``, and so do ``jobs``
+    local workers (None: one per core) that this machine's memory cannot hold side by side (on a
+    cluster, at ``scheduler``, the workers' memory is not known here).  Runs that differ only by
+    seed or by which link fails cost about the same, so each kind is estimated once."""
     from netsim.scenario import workload
 
     scenario = _scenario(source)
@@ -337,7 +340,9 @@ def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool)
     loads = [dataclasses.replace(workload.estimate(apply_failure(scenario, first.failure), first.protocol,
                                                    dict(first.options)), runs=count)
              for first, count in groups.values()]
-    return workload.check(loads, confirmed=confirmed, what="the sweep")
+    if scheduler is not None:
+        return workload.check(loads, confirmed=confirmed, what="the sweep", memory=None)
+    return workload.check(loads, confirmed=confirmed, what="the sweep", at_once=jobs or os.cpu_count() or 1)
 
 
 def _product(axes: list[tuple[str, list[Any]]]) -> Iterator[tuple[tuple[str, Any], ...]]:

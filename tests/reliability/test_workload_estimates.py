@@ -207,6 +207,29 @@ def test_a_run_the_machine_cannot_hold_needs_confirmation() -> None:
     assert workload.check([dataclasses.replace(w, runs=1000)], confirmed=False, memory=ram * 1.02) == []
 
 
+def test_runs_side_by_side_need_their_memory_together() -> None:
+    w = dataclasses.replace(est(triangle()), runs=10)
+    ram = w.memory / workload.MEMORY_SHARE * 1.5  # one run fits, two do not
+    assert workload.check([w], confirmed=False, memory=ram) == []
+    with pytest.raises(NetsimError, match=r"of memory \(2 runs at once\)"):
+        workload.check([w], confirmed=False, memory=ram, at_once=2)
+    single = dataclasses.replace(w, runs=1)  # more workers than runs: the runs are what run at once
+    assert workload.check([single], confirmed=False, memory=ram, at_once=8) == []
+
+
+def test_a_sweep_counts_its_local_workers_and_not_a_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netsim.studies import sweep
+
+    source = sweep.SweepInput.from_path(ROOT / "scenarios" / "demo.yaml")
+    specs = sweep.plan_sweep(source, protocols=["linkstate"], seeds=[0, 1, 2, 3])
+    one = workload.estimate(load_scenario(ROOT / "scenarios" / "demo.yaml"), "linkstate").memory
+    monkeypatch.setattr(workload, "machine_memory", lambda: one / workload.MEMORY_SHARE * 1.5)
+    assert sweep.check_work(source, specs, confirmed=False, jobs=1) == []
+    with pytest.raises(NetsimError, match="runs at once"):
+        sweep.check_work(source, specs, confirmed=False, jobs=4)
+    assert sweep.check_work(source, specs, confirmed=False, jobs=4, scheduler="tcp://127.0.0.1:1") == []
+
+
 def test_this_machine_reports_its_memory() -> None:
     ram = workload.machine_memory()
     assert ram is None or ram > 100e6
