@@ -174,7 +174,7 @@ def describe(graph: Graph) -> dict[str, Any]:
 
     nxg = to_networkx(graph)
     degrees = [d for _, d in graph.degree()]
-    connected = graph.number_of_nodes() > 0 and is_connected(graph)
+    connected = is_connected(graph)  # an empty graph is not connected
     order = {node: i for i, node in enumerate(graph)}
     bridges = sorted(
         (tuple(sorted((u, v), key=order.__getitem__)) for u, v in nx.bridges(nxg)),
