@@ -26,6 +26,9 @@ import sys
 def main() -> None:
     point, nth, sig = sys.argv[1], int(sys.argv[2]), getattr(signal, f"SIG{sys.argv[3]}")
     args = sys.argv[sys.argv.index("--") + 1:]
+    # The process stands for a command at a terminal, where Ctrl-C raises KeyboardInterrupt.  A
+    # test suite started in the background inherits SIGINT ignored, and Python then leaves it so.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     install(point, nth, sig, setattr)
     from netsim.cli import cli
 
