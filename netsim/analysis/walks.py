@@ -1,4 +1,4 @@
-"""Forwarding walks over router indices, for the shortest-path judge (:mod:`netsim.analysis.judge`).
+"""Forwarding walks over router indices, for both judges (:mod:`netsim.analysis.judge`).
 
 A destination's verdict is a property of the part of its forwarding graph that the walks' sources
 reach: a loop is a cycle in it, a black hole a dead end in it (no entry, a next hop over a link
@@ -10,21 +10,33 @@ walk, so the verdict is the OR, over the sources, of what each source reaches.
 the routers whose walks pass through a changed router are walked again: on a network of
 thousands of routers, a destination with a hundred wrong entries is re-judged after each of them
 is corrected, and each correction moves only the walks that passed through it.
+
+The FIBs are read through ``choice[router, destination]``, the index of the router's next hops
+in ``hopsets[router]`` (-1: no entry).  The shortest-path judge passes a memoryview of its choice
+matrix and a destination column; the model judge an object that reads the replayed FIBs by
+destination name (:class:`~netsim.analysis.judge.FibChoices`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Protocol
 
 #: What a walk reaches, as bits: a dead end, a cycle.
 HOLE, LOOP = 1, 2
 
 Hopsets = list[list[tuple[int, ...]]]
-Adjacency = list[dict[int, float]]
+Adjacency = list[dict[int, float]] | list[set[int]]
 
 
-def walk_column(n: int, targets: Iterable[int], sources: Iterable[int], choice: memoryview, j: int,
+class Choices(Protocol):
+    """``choice[router, destination]``: the index of the router's next hops in its hopsets, -1
+    for no entry (a memoryview of a 2-D int matrix is one)."""
+
+    def __getitem__(self, key: tuple[int, Any], /) -> int: ...
+
+
+def walk_column(n: int, targets: Iterable[int], sources: Iterable[int], choice: Choices, j: Hashable,
                 hopsets: Hopsets, adj: Adjacency) -> tuple[bool, bool]:
     """(some walk from ``sources`` loops, some walk dead-ends) towards destination column ``j``.
 
@@ -138,7 +150,7 @@ class ReachFacts:
                 preds[x].remove(v)
             stack.extend(preds.get(v, ()))
 
-    def verdict(self, targets: set[int] | frozenset[int], choice: memoryview, j: int, hopsets: Hopsets,
+    def verdict(self, targets: set[int] | frozenset[int], choice: Choices, j: Hashable, hopsets: Hopsets,
                 adj: Adjacency) -> tuple[bool, bool]:
         """(some root's walk loops, some root's walk dead-ends), walking from the roots without
         facts only as far as the answer needs (once both are found, the rest wait)."""
@@ -147,7 +159,7 @@ class ReachFacts:
             self._explore(unknown.pop(), targets, choice, j, hopsets, adj)
         return self.loops > 0, self.holes > 0
 
-    def bits(self, root: int, targets: set[int] | frozenset[int], choice: memoryview, j: int, hopsets: Hopsets,
+    def bits(self, root: int, targets: set[int] | frozenset[int], choice: Choices, j: Hashable, hopsets: Hopsets,
              adj: Adjacency) -> int:
         """What the walk from ``root`` reaches (walking it if not known yet)."""
         known = self.facts.get(root)
@@ -163,7 +175,7 @@ class ReachFacts:
         if bits & HOLE:
             self.holes += sign
 
-    def _explore(self, root: int, targets: set[int] | frozenset[int], choice: memoryview, j: int,
+    def _explore(self, root: int, targets: set[int] | frozenset[int], choice: Choices, j: Hashable,
                  hopsets: Hopsets, adj: Adjacency) -> None:
         """Tarjan's strongly connected components from ``root`` over the routers without facts,
         settling each component's facts when it completes: the OR of its routers' own dead ends

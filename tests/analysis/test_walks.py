@@ -6,6 +6,8 @@
 * The shortest-path judge against itself with ``reference`` on (roots from whole columns, a walk
   from every root after every change) on random networks and random FIB histories, and
   ``analyze`` likewise on simulated runs: the same verdicts and figures at every instant.
+* The model judge (BGP's and EIGRP's) likewise: its remembered walks against a walk from every
+  root after every change, with a model and without one, and against walks from every router.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from hypothesis import strategies as st
 from judge_replay import judged_steps
 from netgraphs import draw_network
 
-from netsim.analysis.judge import ShortestPathJudge, forwarding_faults, walk_faults
+from netsim.analysis.judge import ModelJudge, ShortestPathJudge, forwarding_faults, walk_faults
 from netsim.analysis.metrics import analyze
-from netsim.analysis.oracle.shortest_paths import Oracle, prefix_origins
+from netsim.analysis.oracle.shortest_paths import Oracle, ShortestPaths, prefix_origins
 from netsim.analysis.replay import World, initial_links
 from netsim.analysis.walks import HOLE, LOOP, ReachFacts, walk_column
 from netsim.runner import simulate
@@ -199,6 +201,34 @@ def test_judge_walks_equal_the_reference_on_random_fib_histories(case: tuple[Any
     assert _verdicts(g, trace, reference=False) == _verdicts(g, trace, reference=True)
 
 
+def _model_verdicts(g: Any, trace: Trace, with_model: bool, reference: bool) -> list[tuple[Any, ...]]:
+    """The model judge's verdicts after every instant of ``trace`` (shortest paths as the model,
+    or no model: every router's walk counts), forwarding tracked from the start."""
+    world = World.initial(g, trace, lazy=True)
+    model = ShortestPaths(g, {}) if with_model else None
+    judge = ModelJudge(world, trace.initial_fibs or {}, model, None if with_model else "no model", g)
+    judge.reference = reference
+    judge.track_forwarding = True
+    judge.forwarding_all()
+    out = [(0.0, judge.nbad, sorted(judge.loops), sorted(judge.holes))]
+    for step in judged_steps(world, judge, trace):
+        if with_model and not reference:  # every router's walk, not only the wrong ones'
+            oracle = Oracle(world.routers, world.links, world.down, prefix_origins(g))
+            faults = {d: forwarding_faults(world, oracle, d) for d in oracle.destinations}
+            assert judge.loops == {d for d, (loop, _) in faults.items() if loop}, step.time
+            assert judge.holes == {d for d, (_, hole) in faults.items() if hole}, step.time
+        out.append((step.time, judge.nbad, sorted(judge.loops), sorted(judge.holes)))
+    return out
+
+
+@given(_fib_histories(), st.booleans())
+def test_model_judge_walks_equal_the_reference_on_random_fib_histories(case: tuple[Any, Trace],
+                                                                        with_model: bool) -> None:
+    g, trace = case
+    assert _model_verdicts(g, trace, with_model, reference=False) == \
+        _model_verdicts(g, trace, with_model, reference=True)
+
+
 LOOPY = """
 seed: 3
 topology: {generator: {kind: grid, rows: 5, cols: 6}}
@@ -228,3 +258,17 @@ def test_analyze_equals_the_reference_walks(protocol: str, monkeypatch: pytest.M
     got = analyze(res.trace, sc.graph, options=res.options)
     assert got == want
     assert sum(e.blackhole_time for e in got.events) > 0
+
+
+@pytest.mark.parametrize("protocol", ["bgp", "eigrp"])
+def test_model_judged_runs_equal_the_reference_walks(protocol: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every figure of a BGP and an EIGRP run (judged by their models) with black holes (and, for
+    BGP, loops) is the same with the model judge's reference walks."""
+    sc = parse_scenario(LOOPY % protocol)
+    monkeypatch.setattr(ModelJudge, "reference", True)
+    want = simulate(sc, protocol).metrics
+    monkeypatch.setattr(ModelJudge, "reference", False)
+    got = simulate(sc, protocol).metrics
+    assert got == want
+    assert sum(e.blackhole_time for e in got.events) > 0
+    assert protocol != "bgp" or sum(e.loop_time for e in got.events) > 0
