@@ -197,6 +197,11 @@ class Protocol(abc.ABC):
     memory_per_pair: ClassVar[float] = 1000.0
     #: The same when the routers start converged (``warm_start: true``, where the protocol has it).
     warm_memory_per_pair: ClassVar[float] = 1000.0
+    #: How many times over a change's routes are sent and recomputed before they settle, for the
+    #: work estimate: 1 for a protocol that computes each route once per change; more where
+    #: routes are explored (BGP's path exploration, EIGRP's diffusing computations).  Measured
+    #: as wall time against the estimate on random graphs of 200 and 500 routers and a grid.
+    churn: ClassVar[float] = 1.0
 
     def __init__(self, port: RouterPort, config: RouterConfig, rng: Any) -> None:
         self.port = port

@@ -21,6 +21,10 @@ carried or recomputed, a probe walk about five times):
   changes x 2 x links x destinations route entries;
 * **recomputation** -- after each change every router may recompute its routes over the whole
   network (an SPF, a table scan): changes x routers x (routers + links);
+* both of these per change are multiplied by the protocol's
+  :attr:`~netsim.protocols.base.Protocol.churn`, how many times over its routes are sent and
+  recomputed before they settle (3 for BGP's path exploration and EIGRP's diffusing
+  computations; measured);
 * **flows** -- the data-plane replay walks one probe per flow between two changes, and one by
   one the probes still in flight at each change: pairs x changes x (1 + rate x the time a
   probe can spend in flight).
@@ -144,9 +148,9 @@ def estimate(scenario: Scenario, protocol: str, options: Mapping[str, Any] | Non
     refresh = _finite_positive(cls.refresh_interval(opts))
     rounds = span / refresh if refresh else 0.0
     cold = 0 if opts.get("warm_start") is True else 1
-    propagation = (cold + changes + rounds) * 2.0 * links * dests
+    propagation = (cold + changes) * cls.churn * 2.0 * links * dests + rounds * 2.0 * links * dests
     routers = graph.number_of_nodes()
-    recompute = (cold + changes) * routers * (routers + links)
+    recompute = (cold + changes) * cls.churn * routers * (routers + links)
     flows = _flow_work(scenario, span, changes)
     per_pair = cls.memory_per_pair if cold else cls.warm_memory_per_pair
     memory = BASE_MEMORY + routers * ROUTER_MEMORY + routers * dests * per_pair

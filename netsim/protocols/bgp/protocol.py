@@ -38,6 +38,7 @@ class Bgp(Protocol):
     name = "bgp"
     memory_per_pair = 3_400.0
     warm_memory_per_pair = 1_600.0
+    churn = 3.0
     aliases = ("bgp4",)
     correctness = "gao_rexford"
     cost_meaning = "AS-path length"

@@ -60,6 +60,7 @@ from netsim.protocols.eigrp.transport import RESET, Channel, Outgoing
 class Eigrp(Protocol):
     name = "eigrp"
     memory_per_pair = 3_400.0
+    churn = 3.0
     aliases = ("dual",)
     correctness = "eigrp"
     cost_meaning = "composite metric (bandwidth and delay)"
