@@ -100,7 +100,7 @@ def scale(sizes: str, real: tuple[str, ...], protocols: tuple[str, ...], plot_pa
     size_list = scaling.parse_sizes(sizes)
     real_list = list(real) or list(scaling.DEFAULT_REAL)
     tasks = scaling.plan(size_list, real_list, list(protocols))
-    for line in scaling.check_work(tasks, confirmed=yes):
+    for line in scaling.check_work(tasks, confirmed=yes, jobs=jobs):
         warn(line)
     progress = RunProgress(len(tasks), "scale")
     try:

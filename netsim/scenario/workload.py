@@ -173,8 +173,9 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
     run is checked against the limits, and so is their sum against the confirmation threshold.
     A run expected to need more than :data:`MEMORY_SHARE` of ``memory`` (bytes; by default this
-    machine's, None: not checked) needs confirmation too; ``at_once`` runs (a sweep's local
-    workers) need that much each, side by side.  The messages say what to change or how
+    machine's, None: not checked) needs confirmation too; with ``at_once`` runs side by side (a
+    sweep's or a scaling study's local workers) the largest that many need it together.  The
+    messages say what to change or how
     to confirm; ``what`` names the job in them.
     """
     if memory == THIS_MACHINE:
@@ -199,7 +200,10 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
                           f"units in all: run fewer or smaller runs")
     hungriest = max(loads, key=lambda w: w.memory)
     side_by_side = max(1, min(at_once, count))
-    needed = hungriest.memory * side_by_side
+    # The workers may all be holding the largest runs at once: the sum of the ``side_by_side``
+    # largest (a load of several runs fills up to that many places).
+    largest = sorted((w.memory for w in loads for _ in range(min(w.runs, side_by_side))), reverse=True)
+    needed = sum(largest[:side_by_side])
     too_big = memory is not None and needed > MEMORY_SHARE * memory
     if total <= CONFIRM_ABOVE and not too_big:
         return []

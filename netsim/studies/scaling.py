@@ -122,8 +122,10 @@ def plan(sizes: Sequence[int], real: Sequence[str], protocols: Sequence[str]) ->
     return tasks
 
 
-def check_work(tasks: Sequence[Task], *, confirmed: bool) -> list[str]:
-    """Every network is built and every run's work estimated before the first run starts."""
+def check_work(tasks: Sequence[Task], *, confirmed: bool, jobs: int | None = None) -> list[str]:
+    """Every network is built and every run's work estimated before the first run starts; the
+    memory of the ``jobs`` largest runs counts together (default: a worker per core, as
+    :func:`study`)."""
     from netsim.scenario import workload
 
     scenarios: dict[str, Any] = {}
@@ -132,7 +134,7 @@ def check_work(tasks: Sequence[Task], *, confirmed: bool) -> list[str]:
         if network not in scenarios:
             scenarios[network] = scenario_of(network, topology)
         loads.append(workload.estimate(scenarios[network], protocol))
-    return workload.check(loads, confirmed=confirmed, what="the scaling study")
+    return workload.check(loads, confirmed=confirmed, what="the scaling study", at_once=jobs or os.cpu_count() or 1)
 
 
 def study(sizes: Sequence[int], real: Sequence[str], protocols: Sequence[str], *,

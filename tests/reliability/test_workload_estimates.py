@@ -245,6 +245,29 @@ def test_a_sweep_counts_its_local_workers_and_not_a_clusters(monkeypatch: pytest
     assert sweep.check_work(source, specs, confirmed=False, jobs=4, scheduler="tcp://127.0.0.1:1") == []
 
 
+def test_workers_may_hold_the_largest_runs_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of different sizes (a scaling study's): the memory of the N largest adds up, not N
+    times the largest; ``netsim scale --jobs N`` is checked that way."""
+    from netsim.studies import scaling
+
+    small, large = est(triangle()), est(triangle()).memory * 3
+    loads = [dataclasses.replace(small, memory=m) for m in (large, small.memory, large / 2)]
+    ram = (large + large / 2) / workload.MEMORY_SHARE * 1.01  # the two largest just fit
+    assert workload.check(loads, confirmed=False, memory=ram, at_once=2) == []
+    assert workload.check(loads, confirmed=False, memory=ram * 0.98, at_once=1) == []
+    with pytest.raises(NetsimError, match=r"\(2 runs at once\)"):
+        workload.check(loads, confirmed=False, memory=ram * 0.98, at_once=2)
+    with pytest.raises(NetsimError, match=r"\(3 runs at once\)"):
+        workload.check(loads, confirmed=False, memory=ram, at_once=3)
+
+    tasks = scaling.plan([10, 40], [], ["linkstate"])
+    sizes = sorted(workload.estimate(scaling.scenario_of(net, topo), p).memory for _f, net, topo, p in tasks)
+    monkeypatch.setattr(workload, "machine_memory", lambda: (sizes[-1] + sizes[-2]) / workload.MEMORY_SHARE * 1.01)
+    assert scaling.check_work(tasks, confirmed=False, jobs=2) == []
+    with pytest.raises(NetsimError, match="the scaling study needs about .* of memory \\(3 runs at once\\)"):
+        scaling.check_work(tasks, confirmed=False, jobs=3)
+
+
 def test_this_machine_reports_its_memory() -> None:
     ram = workload.machine_memory()
     assert ram is None or ram > 100e6
