@@ -10,7 +10,9 @@ JSON byte is what an ``nx.Graph`` gave.
 
 For networkx's algorithms, :meth:`Graph.to_networkx` returns an ``nx.Graph`` over the *same* dicts
 (no copy: a change through either is seen by both), and :meth:`Graph.from_networkx` does the
-reverse; networkx is imported only then.
+reverse; networkx is imported only then.  Any other method of ``nx.Graph`` (``subgraph``,
+``size``, ``order``...) is answered the same way, so networkx's algorithms and code written for an
+``nx.Graph`` work on a :class:`Graph` as they are.
 """
 
 from __future__ import annotations
@@ -218,6 +220,15 @@ class Graph:
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name else ""
         return f"<netsim Graph{name}: {len(self._node)} nodes, {self.number_of_edges()} links>"
+
+    def __getattr__(self, name: str) -> Any:
+        """The rest of ``nx.Graph``'s API (``subgraph``, ``size``, ``order``, ``to_directed``,
+        ``nbunch_iter``...), answered by networkx over the same dicts (networkx is imported then):
+        networkx's algorithms call such methods on the graph they are handed, and so does code
+        written for an ``nx.Graph``.  Only looked up for names this class does not define."""
+        if name.startswith("_"):  # private and special names: never networkx's (pickling, copy)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(self.to_networkx(), name)
 
     # -- queries -------------------------------------------------------------------------------
     def number_of_nodes(self) -> int:

@@ -145,3 +145,27 @@ def test_a_scenario_built_from_an_nx_graph_holds_a_netsim_graph_over_its_dicts()
 def test_loaded_scenarios_hold_netsim_graphs() -> None:
     sc = load_scenario("scenarios/demo.yaml")
     assert type(sc.graph) is Graph and nx.is_connected(sc.graph.to_networkx())
+
+
+def test_the_rest_of_networkx_api_answers_over_the_same_dicts() -> None:
+    """Methods netsim's Graph does not define are networkx's, over the same dicts: networkx's
+    algorithms that call them (``diameter`` calls ``order``) and code written for an ``nx.Graph``
+    work as they are; private names are not looked up there, so pickling and copying stay plain."""
+    import copy
+    import pickle
+
+    sc = load_scenario("scenarios/demo.yaml")
+    g, ref = sc.graph, sc.graph.to_networkx()
+    assert g.size() == ref.size() and g.order() == len(ref) and g.size(weight="cost") == ref.size(weight="cost")
+    assert nx.diameter(g) == nx.diameter(ref)
+    part = g.subgraph(list(g)[:4])
+    assert sorted(part.edges) == sorted(ref.subgraph(list(g)[:4]).edges)
+    assert g.to_directed().number_of_edges() == 2 * g.number_of_edges()
+    g.add_edge("new", "router")
+    assert ref.has_edge("router", "new")  # the same dicts
+    with pytest.raises(AttributeError, match="no attribute 'no_such_method'"):
+        g.no_such_method()  # noqa: B018
+    with pytest.raises(AttributeError, match="_private"):
+        g._private  # noqa: B018
+    for twin in (pickle.loads(pickle.dumps(g)), copy.deepcopy(g)):
+        assert type(twin) is Graph and list(twin.edges(data=True)) == list(g.edges(data=True))
