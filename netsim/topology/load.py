@@ -16,14 +16,13 @@ This module is the public face; the work is split by job:
 
 from __future__ import annotations
 
+import importlib
 import os
-import statistics
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsim.errors import TopologyError
-from netsim.topology.as_graph import as_hierarchy, is_caida_name, read_caida
 from netsim.topology.common import (
     DEFAULT_DELAY,
     FIBRE_KM_PER_S,
@@ -32,11 +31,28 @@ from netsim.topology.common import (
     haversine_km,
     show,
 )
-from netsim.topology.formats import FORMATS, detect_format, read_topology, write_topology
 from netsim.topology.generators import GENERATOR_KINDS, generate, generate_raw
 from netsim.topology.graph import Graph, is_connected, to_networkx
-from netsim.topology.topohub import SOURCES, TopohubEntry, list_topohub, load_topohub, resolve_topohub
 from netsim.topology.yaml_format import graph_from_mapping
+
+if TYPE_CHECKING:
+    from netsim.topology.formats import FORMATS, detect_format, read_topology, write_topology
+    from netsim.topology.topohub import SOURCES, TopohubEntry, list_topohub, load_topohub, resolve_topohub
+
+#: Names this module offers from the file-format and topohub modules, imported on first use: a
+#: scenario with a generated topology needs neither (nor XML, gzip and the catalogue), and
+#: importing them was a few per cent of a small run.
+_LAZY = {name: "formats" for name in ("FORMATS", "detect_format", "read_topology", "write_topology")} | {
+    name: "topohub" for name in ("SOURCES", "TopohubEntry", "list_topohub", "load_topohub", "resolve_topohub")}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"netsim.topology.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DEFAULT_DELAY",
@@ -91,6 +107,9 @@ def _spec_kind(spec: Mapping[str, Any], where: str) -> str:
 
 
 def _load_file(spec: Mapping[str, Any], base_dir: Path, cost: str, where: str | None) -> Graph:
+    from netsim.topology.as_graph import is_caida_name, read_caida
+    from netsim.topology.formats import FORMATS, read_topology
+
     file, fmt = spec["file"], spec.get("format")
     if not isinstance(file, (str, os.PathLike)) or not str(file):
         raise _at(where, f"file must be a path, got {show(file)}")
@@ -117,6 +136,8 @@ def _load_generator(spec: Mapping[str, Any], cost: str, where: str | None) -> Gr
 
 def _as_hierarchy(params: Mapping[str, Any]) -> Graph:
     """An AS-level graph with business relationships (one router per AS; for BGP)."""
+    from netsim.topology.as_graph import as_hierarchy
+
     unknown = sorted(set(params) - {"n", "seed", "tier1"})
     if unknown:
         raise TopologyError(f"as_hierarchy: unknown parameter {unknown[0]!r} (expected n, seed, tier1)")
@@ -132,6 +153,8 @@ def _as_hierarchy(params: Mapping[str, Any]) -> Graph:
 
 
 def _load_topohub(spec: Mapping[str, Any], cost: str, where: str | None) -> Graph:
+    from netsim.topology.topohub import load_topohub
+
     name = spec["topohub"]
     if not isinstance(name, str):
         raise _at(where, f"topohub must be a name like topozoo/Abilene, got {show(name)}")
@@ -170,6 +193,8 @@ def describe(graph: Graph) -> dict[str, Any]:
     ``two_edge_connected`` says whether any one link failure can partition the network (it cannot
     when true); ``bridges`` lists the links whose failure would.
     """
+    import statistics
+
     import networkx as nx  # bridges and the diameter: only `netsim topo` asks for them
 
     nxg = to_networkx(graph)

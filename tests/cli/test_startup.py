@@ -54,6 +54,25 @@ def test_runs_and_sweeps_do_not_import_networkx(args: list[str], tmp_path: Path)
     assert "networkx" not in loaded and "simpy" in loaded
 
 
+def test_a_generated_topology_loads_no_file_format_or_catalogue(tmp_path: Path) -> None:
+    """A scenario whose topology is generated needs neither the file formats (XML, GraphML)
+    nor the topohub catalogue; they are imported when a file or a topohub name asks for them."""
+    scenario = tmp_path / "grid.yaml"
+    scenario.write_text("topology: {generator: {kind: grid, rows: 3, cols: 3}}\nduration: 20\n"
+                        "protocols:\n  distvector: {}\n")
+    probe = ("import sys\nfrom netsim.cli import cli\n"
+             f"try:\n    cli(['run', {str(scenario)!r}, '--json'], standalone_mode=False)\n"
+             "except SystemExit:\n    pass\n"
+             "print('LOADED:' + ','.join(m for m in ('netsim.topology.formats', 'netsim.topology.topohub', "
+             "'netsim.topology.as_graph', 'xml.etree.ElementTree', 'simpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = [ln for ln in out.stdout.splitlines() if ln.startswith("LOADED:")][-1].removeprefix("LOADED:")
+    assert loaded == "simpy"  # the run did run
+    from netsim.topology import load
+
+    assert load.FORMATS and load.load_topohub and "SOURCES" in load.__all__  # still offered, on first use
+
+
 def test_protocols_load_neither_matplotlib_nor_scipy() -> None:
     loaded = _loaded_after("import netsim.protocols")
     assert "matplotlib" not in loaded and "scipy" not in loaded
