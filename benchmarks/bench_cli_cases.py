@@ -11,6 +11,10 @@ Cases (each a scenario file written to a temporary directory, run with ``netsim 
   what a user who wants the tables meets;
 * ``ls-isp10k-warm``: the same on a generated 10,000-router ISP (200 core routers, 49 access
   routers each, dual-homed) -- goal <= 60 s and <= 4 GB;
+* ``bgp-ba500``: BGP cold start on a 500-router Barabasi-Albert graph (m = 2, seed 1), one link
+  failure at t=20 s, 30 simulated s: path exploration makes about 94 k route changes, and judging
+  loops and black holes after each of them was most of the run until the model judge remembered
+  its walks -- no goal in the issue;
 * ``startup``: ``netsim --version`` and ``netsim --help`` -- goal <= 0.3 s.
 
 Each figure is the median of ``--repeat`` runs; peak RSS is the child's own (``os.wait4``).
@@ -46,6 +50,9 @@ SCENARIOS = {
     "ls-isp10k-warm": ("name: ls-isp10k-warm\nduration: 30\n"
                        "topology: {generator: {kind: isp, core: 200, access: 49}}\n"
                        f"protocols:\n  {LS_FAST}\nevents:\n  - {{at: 10, link_down: [{{link}}]}}\n", ["--yes"]),
+    "bgp-ba500": ("name: bgp-ba500\nduration: 30\n"
+                  "topology: {generator: {kind: barabasi_albert, n: 500, m: 2, seed: 1}}\n"
+                  "protocols:\n  bgp: {}\nevents:\n  - {at: 20, link_down: [{link}]}\n", []),
 }
 GOALS = {"ls-3356-cold": (5.0, None), "ls-world-warm": (10.0, 1024.0), "ls-isp10k-warm": (60.0, 4096.0),
          "startup --version": (0.3, None), "startup --help": (0.3, None)}

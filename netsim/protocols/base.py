@@ -197,6 +197,11 @@ class Protocol(abc.ABC):
     memory_per_pair: ClassVar[float] = 1000.0
     #: The same when the routers start converged (``warm_start: true``, where the protocol has it).
     warm_memory_per_pair: ClassVar[float] = 1000.0
+    #: Bytes per (link end, destination) on top, during a cold start: what grows with how dense
+    #: the network is -- link state's per-neighbour flooding queues and retransmission lists,
+    #: each of which holds up to the whole database.  Measured with ``memory_per_pair`` on
+    #: networks of average degree 4 to 14 (CAIDA AS graphs, Gabriel and Barabasi-Albert graphs).
+    memory_per_link_dest: ClassVar[float] = 0.0
     #: How many times over a change's routes are sent and recomputed before they settle, for the
     #: work estimate: 1 for a protocol that computes each route once per change; more where
     #: routes are explored (BGP's path exploration, EIGRP's diffusing computations).  Measured

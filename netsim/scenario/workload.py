@@ -34,7 +34,10 @@ A protocol option ``warm_start: true`` (routers begin converged) removes the col
 **Memory** is estimated beside the work: every router's state grows with the destinations it
 knows, so the peak is about routers x destinations x the protocol's
 :attr:`~netsim.protocols.base.Protocol.memory_per_pair` (measured; far smaller after a warm
-start), plus a fixed share per router and for the process itself.  A run expected to need more
+start), plus, during a link-state cold start, link ends x destinations x
+:attr:`~netsim.protocols.base.Protocol.memory_per_link_dest` (every neighbour's flooding queue
+can hold the whole database: a third of the peak on a CAIDA AS graph of average degree 10), plus
+a fixed share per router and for the process itself.  A run expected to need more
 than :data:`MEMORY_SHARE` of the machine's memory needs confirmation as large work does: on a
 machine that cannot hold it, it would swap for hours or be killed, and the 3,815-router
 backbone/world network's cold start needs about 10 GB.
@@ -153,7 +156,8 @@ def estimate(scenario: Scenario, protocol: str, options: Mapping[str, Any] | Non
     recompute = (cold + changes) * cls.churn * routers * (routers + links)
     flows = _flow_work(scenario, span, changes)
     per_pair = cls.memory_per_pair if cold else cls.warm_memory_per_pair
-    memory = BASE_MEMORY + routers * ROUTER_MEMORY + routers * dests * per_pair
+    flooding = 2.0 * links * dests * cls.memory_per_link_dest if cold else 0.0
+    memory = BASE_MEMORY + routers * ROUTER_MEMORY + routers * dests * per_pair + flooding
     return Workload(protocol, span, timers, bfd, propagation, recompute, flows, changes, memory=memory)
 
 

@@ -200,13 +200,25 @@ def test_shipped_scenarios_and_the_default_scaling_study_need_no_confirmation() 
 
 # -- memory --------------------------------------------------------------------------------------------------
 def test_memory_is_routers_times_destinations_at_the_protocols_rate() -> None:
+    """Routers x destinations at the protocol's rate, plus, for a link-state cold start, link ends
+    x destinations (every neighbour's flooding queue can hold the whole database)."""
     cold = est(triangle())
     cls = PROTOCOLS["linkstate"]
     fixed = workload.BASE_MEMORY + 3 * workload.ROUTER_MEMORY
-    assert cold.memory == pytest.approx(fixed + 3 * 3 * cls.memory_per_pair)
+    routers = links = dests = 3
+    assert cold.memory == pytest.approx(fixed + routers * dests * cls.memory_per_pair
+                                        + 2 * links * dests * cls.memory_per_link_dest)
     warm = est(triangle(options="{hello_interval: 1, dead_interval: 4, warm_start: true}"))
-    assert warm.memory == pytest.approx(fixed + 3 * 3 * cls.warm_memory_per_pair)
+    assert warm.memory == pytest.approx(fixed + routers * dests * cls.warm_memory_per_pair)  # nothing flooded
     assert "of memory" in cold.describe()
+    # A denser network of as many routers needs more for link state and IS-IS, not for the others.
+    ring = "topology: {generator: {kind: ring, n: 8}}\nprotocols:\n  %s: {}\n"
+    dense = "topology: {generator: {kind: mesh, n: 8}}\nprotocols:\n  %s: {}\n"
+    for protocol in PROTOCOLS:
+        extra = est(dense % protocol, protocol).memory - est(ring % protocol, protocol).memory
+        per = PROTOCOLS[protocol].memory_per_link_dest
+        assert extra == pytest.approx(2 * (28 - 8) * 8 * per), protocol
+        assert (per > 0) == (protocol in ("linkstate", "isis")), protocol
 
 
 def test_a_run_the_machine_cannot_hold_needs_confirmation() -> None:

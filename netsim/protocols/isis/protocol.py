@@ -93,7 +93,8 @@ TRIGGERED_HELLO_DELAY = 0.05
 @register
 class Isis(Protocol):
     name = "isis"
-    memory_per_pair = 650.0
+    memory_per_pair = 890.0
+    memory_per_link_dest = 70.0
     aliases = ("is-is",)
     summary = ("IS-IS (ISO 10589 / RFC 1195), one level, point-to-point: three-way hellos, LSP flooding with "
                "CSNP/PSNP, purges, SPF with FRR's scheduling or RFC 8405, ECMP")

@@ -104,7 +104,8 @@ PARK_MARGIN = 0.99
 @register
 class LinkState(Protocol):
     name = "linkstate"
-    memory_per_pair = 900.0
+    memory_per_pair = 515.0
+    memory_per_link_dest = 87.0
     warm_memory_per_pair = 50.0
     aliases = ("ospf", "ls")
     summary = "OSPF-like link state (RFC 2328): hellos, reliable flooding, SPF with RFC 8405 back-off, ECMP"
