@@ -37,7 +37,7 @@ import numpy as np
 from netsim.analysis.oracle import CorrectnessModel, Tables
 from netsim.analysis.oracle.shortest_paths import Distances, below_ceiling, prefix_distances, prefix_origins
 from netsim.analysis.replay import World
-from netsim.analysis.walks import ReachFacts, walk_column
+from netsim.analysis.walks import ReachFacts, hop_id, walk_column
 from netsim.numeric import EPS
 from netsim.trace import Route
 
@@ -173,12 +173,7 @@ class ShortestPathJudge:
         return [np.fromiter(sorted(s), dtype=np.intp, count=len(s)) for s in nbrs]
 
     def _hop_id(self, i: int, hops: tuple[str, ...]) -> int:
-        ids = self.hopset_id[i]
-        h = ids.get(hops)
-        if h is None:
-            h = ids[hops] = len(self.hopsets[i])
-            self.hopsets[i].append(tuple(self.index.get(x, -1) for x in hops))
-        return h
+        return hop_id(self.hopset_id[i], self.hopsets[i], self.index, hops)
 
     def _load(self, i: int, table: Mapping[str, Route], positions: dict[int, tuple[object, np.ndarray | slice | None]]
               ) -> None:
@@ -493,13 +488,7 @@ class FibChoices:
         route = world.fibs[name].get(dest)
         if route is None:
             return -1
-        hops = route.next_hops
-        ids = self._ids[i]
-        h = ids.get(hops)
-        if h is None:
-            h = ids[hops] = len(self.hopsets[i])
-            self.hopsets[i].append(tuple(self.index.get(x, -1) for x in hops))
-        return h
+        return hop_id(self._ids[i], self.hopsets[i], self.index, route.next_hops)
 
     def usable(self) -> list[set[int]]:
         """Per router index, the neighbours a packet can cross to now (link up, both ends up)."""

@@ -29,6 +29,17 @@ Hopsets = list[list[tuple[int, ...]]]
 Adjacency = list[dict[int, float]] | list[set[int]]
 
 
+def hop_id(ids: dict[tuple[str, ...], int], hopsets: list[tuple[int, ...]], index: dict[str, int],
+           hops: tuple[str, ...]) -> int:
+    """The number of next hops ``hops`` among one router's ``hopsets`` (as router indices, -1
+    for a name that is not a router), added the first time they are met; ``ids`` remembers them."""
+    h = ids.get(hops)
+    if h is None:
+        h = ids[hops] = len(hopsets)
+        hopsets.append(tuple(index.get(x, -1) for x in hops))
+    return h
+
+
 class Choices(Protocol):
     """``choice[router, destination]``: the index of the router's next hops in its hopsets, -1
     for no entry (a memoryview of a 2-D int matrix is one)."""

@@ -175,6 +175,15 @@ def _fib_histories(draw: Any) -> tuple[Any, Trace]:
     return g, Trace(routers, route_changes=rcs, topology_changes=tcs, end_time=20.0, initial_fibs=initial)
 
 
+def _assert_walked_from_every_router(g: Any, world: World, judge: Any, time: float) -> None:
+    """The judge's loops and black holes are those of walks from every router (not only from the
+    wrong entries the judges walk from) towards every destination."""
+    oracle = Oracle(world.routers, world.links, world.down, prefix_origins(g))
+    faults = {d: forwarding_faults(world, oracle, d) for d in oracle.destinations}
+    assert judge.loops == {d for d, (loop, _) in faults.items() if loop}, time
+    assert judge.holes == {d for d, (_, hole) in faults.items() if hole}, time
+
+
 def _verdicts(g: Any, trace: Trace, reference: bool) -> list[tuple[Any, ...]]:
     """The judge's verdicts after every instant of ``trace``, forwarding tracked from the start."""
     world = World.initial(g, trace, lazy=True)
@@ -187,10 +196,7 @@ def _verdicts(g: Any, trace: Trace, reference: bool) -> list[tuple[Any, ...]]:
         got_bad = {(i, j) for i, j in zip(*np.nonzero(judge.bad), strict=True)}
         assert got_bad == {(i, j) for j, i in zip(*np.nonzero(judge.bad_t), strict=True)}
         if not reference:
-            oracle = Oracle(world.routers, world.links, world.down, prefix_origins(g))
-            faults = {d: forwarding_faults(world, oracle, d) for d in oracle.destinations}
-            assert judge.loops == {d for d, (loop, _) in faults.items() if loop}, step.time
-            assert judge.holes == {d for d, (_, hole) in faults.items() if hole}, step.time
+            _assert_walked_from_every_router(g, world, judge, step.time)
         out.append((step.time, judge.nbad, sorted(judge.loops), sorted(judge.holes)))
     return out
 
@@ -212,11 +218,8 @@ def _model_verdicts(g: Any, trace: Trace, with_model: bool, reference: bool) -> 
     judge.forwarding_all()
     out = [(0.0, judge.nbad, sorted(judge.loops), sorted(judge.holes))]
     for step in judged_steps(world, judge, trace):
-        if with_model and not reference:  # every router's walk, not only the wrong ones'
-            oracle = Oracle(world.routers, world.links, world.down, prefix_origins(g))
-            faults = {d: forwarding_faults(world, oracle, d) for d in oracle.destinations}
-            assert judge.loops == {d for d, (loop, _) in faults.items() if loop}, step.time
-            assert judge.holes == {d for d, (_, hole) in faults.items() if hole}, step.time
+        if with_model and not reference:
+            _assert_walked_from_every_router(g, world, judge, step.time)
         out.append((step.time, judge.nbad, sorted(judge.loops), sorted(judge.holes)))
     return out
 
