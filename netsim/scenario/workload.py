@@ -171,14 +171,15 @@ def machine_memory() -> float | None:
 
 def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the run",
           confirm_hint: str = "pass --yes to run it anyway", memory: float | None = THIS_MACHINE,
-          at_once: int = 1) -> list[str]:
+          at_once: int = 1, memory_of: str = "this machine's") -> list[str]:
     """Refuse absurd work; refuse large work unless ``confirmed``; return the warnings to show.
 
     ``workloads`` may be several runs (the protocols of ``compare``, the grid of a sweep): each
     run is checked against the limits, and so is their sum against the confirmation threshold.
     A run expected to need more than :data:`MEMORY_SHARE` of ``memory`` (bytes; by default this
     machine's, None: not checked) needs confirmation too; with ``at_once`` runs side by side (a
-    sweep's or a scaling study's local workers) the largest that many need it together.  The
+    sweep's or a scaling study's local workers) the largest that many need it together;
+    ``memory_of`` says whose memory it is in the message (a cluster worker's).  The
     messages say what to change or how
     to confirm; ``what`` names the job in them.
     """
@@ -216,7 +217,7 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
     else:
         each = f" ({side_by_side} runs at once)" if side_by_side > 1 else ""
         summary = (f"{what} needs about {_bytes(needed)} of memory{each}, more than "
-                   f"{MEMORY_SHARE:.0%} of this machine's {_bytes(memory or 0.0)}: {hungriest.describe()}")
+                   f"{MEMORY_SHARE:.0%} of {memory_of} {_bytes(memory or 0.0)}: {hungriest.describe()}")
     if not confirmed:
         raise NetsimError(f"{summary}; {confirm_hint}")
     return [summary]

@@ -27,23 +27,42 @@ from netsim.inputs import short
 CONNECT_TIMEOUT = "10s"
 
 
+def worker_memory(scheduler: str) -> tuple[str, float, int] | None:
+    """The cluster worker with the least memory per thread, as (address, memory limit in bytes,
+    threads): each thread runs one run at a time in the worker's process, so that is where runs
+    side by side are the tightest.  None when no worker states a limit (or none is connected)."""
+    client = _connect(scheduler)
+    try:
+        workers = client.scheduler_info().get("workers", {})
+    finally:
+        client.close()
+    limited = [(addr, float(w.get("memory_limit") or 0), max(1, int(w.get("nthreads") or 1)))
+               for addr, w in sorted(workers.items())]
+    limited = [w for w in limited if w[1] > 0]
+    return min(limited, key=lambda w: w[1] / w[2]) if limited else None
+
+
+def _connect(scheduler: str | None) -> Any:
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise NetsimError("--scheduler needs Dask: pip install 'netsim[dask]'") from None
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise NetsimError(f"--scheduler {short(scheduler)}: cannot reach the Dask scheduler "
+                          f"({short(str(exc), 80)})") from None
+
+
 def results_on_cluster(fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]], *,
                        names: Sequence[str] | None = None, scheduler: str | None = None,
                        client: Any = None) -> Iterator[Any]:
     """``fn(shared, *task)`` for every task on the cluster at ``scheduler`` (or through ``client``),
     yielded as each completes; ``names`` label the tasks (the dashboard shows them).  Runs not
     delivered when this stops (an error, the consumer stopping early) are cancelled."""
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise NetsimError("--scheduler needs Dask: pip install 'netsim[dask]'") from None
     own = client is None
     if own:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise NetsimError(f"--scheduler {short(scheduler)}: cannot reach the Dask scheduler "
-                              f"({short(str(exc), 80)})") from None
+        client = _connect(scheduler)
     try:
         yield from _gather(client, fn, shared, tasks, names or [str(i) for i in range(len(tasks))])
     finally:

@@ -326,9 +326,10 @@ def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool,
                scheduler: str | None = None) -> list[str]:
     """The sweep's work, estimated before the first run (:mod:`netsim.scenario.workload`): absurd
     runs, or an absurd total, are refused; a large total needs ``confirmed``, and so do ``jobs``
-    local workers (None: one per core) that this machine's memory cannot hold side by side (on a
-    cluster, at ``scheduler``, the workers' memory is not known here).  Runs that differ only by
-    seed or by which link fails cost about the same, so each kind is estimated once."""
+    local workers (None: one per core) that this machine's memory cannot hold side by side, or,
+    on the Dask cluster at ``scheduler``, the worker with the least memory per thread (asked of
+    the scheduler; workers that state no limit are not checked).  Runs that differ only by seed
+    or by which link fails cost about the same, so each kind is estimated once."""
     from netsim.scenario import workload
 
     scenario = _scenario(source)
@@ -341,7 +342,14 @@ def check_work(source: SweepInput, specs: Sequence[RunSpec], *, confirmed: bool,
                                                    dict(first.options)), runs=count)
              for first, count in groups.values()]
     if scheduler is not None:
-        return workload.check(loads, confirmed=confirmed, what="the sweep", memory=None)
+        from netsim.studies.cluster import worker_memory
+
+        tightest = worker_memory(scheduler)
+        if tightest is None:
+            return workload.check(loads, confirmed=confirmed, what="the sweep", memory=None)
+        address, limit, threads = tightest
+        return workload.check(loads, confirmed=confirmed, what="the sweep", memory=limit, at_once=threads,
+                              memory_of=f"Dask worker {address}'s memory limit of")
     return workload.check(loads, confirmed=confirmed, what="the sweep", at_once=jobs or os.cpu_count() or 1)
 
 

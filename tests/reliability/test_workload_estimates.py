@@ -4,6 +4,7 @@ parts against the messages a real run sends, every case of the issue, and the li
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def test_runs_side_by_side_need_their_memory_together() -> None:
     assert workload.check([single], confirmed=False, memory=ram, at_once=8) == []
 
 
-def test_a_sweep_counts_its_local_workers_and_not_a_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sweep_counts_its_local_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     from netsim.studies import sweep
 
     source = sweep.SweepInput.from_path(ROOT / "scenarios" / "demo.yaml")
@@ -254,7 +255,36 @@ def test_a_sweep_counts_its_local_workers_and_not_a_clusters(monkeypatch: pytest
     assert sweep.check_work(source, specs, confirmed=False, jobs=1) == []
     with pytest.raises(NetsimError, match="runs at once"):
         sweep.check_work(source, specs, confirmed=False, jobs=4)
-    assert sweep.check_work(source, specs, confirmed=False, jobs=4, scheduler="tcp://127.0.0.1:1") == []
+
+
+def test_a_cluster_sweep_is_checked_against_its_tightest_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Dask cluster the scheduler says each worker's memory limit and threads (a thread runs
+    one run at a time in the worker's process): the worker with the least memory per thread must
+    hold that many runs; this machine's memory does not count, and a worker without a limit is
+    not checked."""
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import LocalCluster
+
+    from netsim.studies import sweep
+
+    source = sweep.SweepInput.from_path(ROOT / "scenarios" / "demo.yaml")
+    specs = sweep.plan_sweep(source, protocols=["linkstate"], seeds=[0, 1, 2, 3])
+    one = workload.estimate(load_scenario(ROOT / "scenarios" / "demo.yaml"), "linkstate").memory
+    monkeypatch.setattr(workload, "machine_memory", lambda: 1e3)  # this machine could hold nothing
+    fits_one = int(one / workload.MEMORY_SHARE * 1.5)
+    for threads, limit, refused in ((1, fits_one, False), (2, fits_one, True), (2, 0, False)):
+        with LocalCluster(processes=False, n_workers=1, threads_per_worker=threads, memory_limit=limit,
+                          dashboard_address=None) as cluster:
+            check = partial(sweep.check_work, source, specs, confirmed=False, jobs=1,
+                            scheduler=cluster.scheduler_address)
+            if refused:
+                with pytest.raises(NetsimError, match=r"\(2 runs at once\), more than 75% of Dask worker .*'s "
+                                                      r"memory limit of \d+ MB"):
+                    check()
+                assert "of memory" in sweep.check_work(source, specs, confirmed=True, jobs=1,
+                                                       scheduler=cluster.scheduler_address)[0]
+            else:
+                assert check() == [], (threads, limit)
 
 
 def test_workers_may_hold_the_largest_runs_together(monkeypatch: pytest.MonkeyPatch) -> None:
