@@ -624,6 +624,11 @@ class ModelJudge:
             return dest in self.world.fibs[router]
         return router in self._wrong.get(dest, ()) and dest in self.expected.get(router, {})
 
+    def _roots(self, dest: str, ends: set[int]) -> list[str]:
+        """Every router a walk towards ``dest`` starts from (:meth:`_is_root`)."""
+        candidates = self.world.routers if self.model is None else self._wrong.get(dest, ())
+        return [r for r in candidates if self._is_root(r, dest, ends)]
+
     def _forwarding(self, dest: str, changed: Iterable[str] | None = None) -> None:
         """Re-judge ``dest``'s forwarding: afresh, or (``changed``: the routers whose entries for
         it just changed, topology unchanged) walking again only where a walk can have moved."""
@@ -639,8 +644,7 @@ class ModelJudge:
         index, names = self._choices.index, self._choices.names
         known = self._facts.get(dest) if changed is not None else None
         if known is None:
-            candidates = self.world.routers if self.model is None else self._wrong.get(dest, ())
-            roots = [index[r] for r in candidates if self._is_root(r, dest, ends)]
+            roots = [index[r] for r in self._roots(dest, ends)]
             known = ReachFacts(roots) if roots else None
         else:
             known.update([index[r] for r in changed], lambda i: self._is_root(names[i], dest, ends))
@@ -655,8 +659,7 @@ class ModelJudge:
     def _walk_reference(self, dest: str, ends: set[int]) -> tuple[bool, bool]:
         """The original walk: every root's, by router name, a call per hop and per link."""
         world, names = self.world, self._choices.names
-        candidates = world.routers if self.model is None else self._wrong.get(dest, ())
-        roots = sorted(r for r in candidates if self._is_root(r, dest, ends))
+        roots = sorted(self._roots(dest, ends))
         fibs = world.fibs
 
         def hops(r: str) -> list[str]:

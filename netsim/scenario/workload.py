@@ -179,9 +179,8 @@ def check(workloads: Iterable[Workload], *, confirmed: bool, what: str = "the ru
     A run expected to need more than :data:`MEMORY_SHARE` of ``memory`` (bytes; by default this
     machine's, None: not checked) needs confirmation too; with ``at_once`` runs side by side (a
     sweep's or a scaling study's local workers) the largest that many need it together;
-    ``memory_of`` says whose memory it is in the message (a cluster worker's).  The
-    messages say what to change or how
-    to confirm; ``what`` names the job in them.
+    ``memory_of`` says whose memory it is in the message (a cluster worker's).  The messages say
+    what to change or how to confirm; ``what`` names the job in them.
     """
     if memory == THIS_MACHINE:
         memory = machine_memory()
