@@ -11,6 +11,11 @@ and a few hand-built ones add what the shipped ones lack around a streaming link
 direction only, jitter on some links, BFD, loss and attribute changes, a carrier delay, per-interface
 timers.  The whole trace is compared too (every message row in order, every FIB change and
 decision), which is stricter than the JSON.
+
+EIGRP ends an input that DUAL answers with "nothing changes" at once (``Eigrp.unchanged_shortcut``):
+its shipped scenarios run with and without, and two hand-built ones add churn around it (loss,
+interface metric changes, a crash, a silent failure, a flap) and unequal-cost load sharing, where
+the shortcut must not be taken.
 """
 
 from __future__ import annotations
@@ -24,14 +29,15 @@ from call_counts import count_calls
 from netsim.api import Scenario, load_scenario, parse_scenario, run_protocols, simulate
 from netsim.output import report
 from netsim.protocols.distvector.protocol import DistanceVector
+from netsim.protocols.eigrp.protocol import Eigrp
 from netsim.protocols.linkstate.protocol import LinkState
 from netsim.trace import Trace
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: Shortcut switches: (class, attribute).
-SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (LinkState, "quiet_hellos"))
+SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (LinkState, "quiet_hellos"), (Eigrp, "unchanged_shortcut"))
 #: Protocols with a shortcut.
-SHORTCUT_PROTOCOLS = ("distvector", "linkstate")
+SHORTCUT_PROTOCOLS = ("distvector", "linkstate", "eigrp")
 
 #: Around streaming links: loss on one direction of r1-r2 (the other streams), jitter on r3-r4, BFD
 #: on r5-r6, loss switched on and off, a set_link and a cost change on streaming links, a silent
@@ -72,8 +78,59 @@ events:
   - {at: 170.75, link_up: [r3, r6]}
   - {at: 180, srlg: [[r1, r2], [r6, r1]]}
 """
+#: EIGRP inputs that change nothing end early (``Eigrp.unchanged_shortcut``): around them a cold
+#: start on a meshed graph, a lossy link (retransmissions), new bandwidth and delay on interfaces,
+#: a crash and a restart, a silent failure (hold timer), and a flap.
+EIGRP_CHURN = """
+name: eigrp-churn
+seed: 3
+duration: 120
+topology:
+  generator: {kind: barabasi_albert, n: 40, m: 3, seed: 5}
+protocols:
+  eigrp: {hello_interval: 1, hold_time: 3}
+events:
+  - {at: 15, set_loss: [r1, r2], loss: 0.2}
+  - {at: 20, link_down: [r1, r3]}
+  - {at: 30, set_link: [r1, r4], bandwidth: 10000}
+  - {at: 35, set_link: [r2, r5], eigrp_delay: 5000}
+  - {at: 40, node_down: r6}
+  - {at: 55, node_up: r6}
+  - {at: 70.5, link_down: [r2, r3], silent: true}
+  - {at: 80, link_up: [r1, r3]}
+  - {at: 90, flap: [r1, r4], period: 2, count: 3, down_time: 0.5}
+"""
+#: Unequal-cost load sharing: there a neighbour that is no better can still enter the FIB, so
+#: the shortcut must not be taken.
+EIGRP_VARIANCE = """
+name: eigrp-variance
+seed: 2
+duration: 80
+topology:
+  links:
+    - {a: r1, b: r2, bandwidth: 100000}
+    - {a: r1, b: r3, eigrp_delay: 300}
+    - {a: r2, b: r4}
+    - {a: r3, b: r4, bandwidth: 100000}
+    - {a: r3, b: r5, eigrp_delay: 200}
+    - {a: r4, b: r6}
+    - {a: r5, b: r6, bandwidth: 100000}
+    - {a: r2, b: r5, eigrp_delay: 500}
+    - {a: r6, b: r7}
+    - {a: r5, b: r7, eigrp_delay: 150}
+    - {a: r1, b: r7, bandwidth: 10000}
+protocols:
+  eigrp: {hello_interval: 1, hold_time: 3, variance: 3}
+events:
+  - {at: 20, link_down: [r3, r5]}
+  - {at: 30, set_link: [r2, r4], bandwidth: 100000}
+  - {at: 40, node_down: r4}
+  - {at: 50, node_up: r4}
+  - {at: 60, link_up: [r3, r5]}
+"""
 #: Hand-built scenarios: name -> (YAML, protocol).
-HAND_BUILT = {"stream-breakers": (STREAM_BREAKERS, "linkstate")}
+HAND_BUILT = {"stream-breakers": (STREAM_BREAKERS, "linkstate"), "eigrp-churn": (EIGRP_CHURN, "eigrp"),
+              "eigrp-variance": (EIGRP_VARIANCE, "eigrp")}
 
 
 def _warm_start_applies(sc: Scenario) -> bool:
@@ -96,7 +153,8 @@ def _cases() -> list[Any]:
                 out.append(pytest.param(name, p, {"warm_start": True}, id=f"{name}-{p}-warm"))
     for name, (_text, p) in HAND_BUILT.items():
         out.append(pytest.param(name, p, None, id=f"{name}-{p}"))
-        out.append(pytest.param(name, p, {"warm_start": True}, id=f"{name}-{p}-warm"))
+        if p == "linkstate":
+            out.append(pytest.param(name, p, {"warm_start": True}, id=f"{name}-{p}-warm"))
     return out
 
 
@@ -153,6 +211,24 @@ def test_the_shortcuts_are_taken() -> None:
         DistanceVector._refreshed_by = original  # type: ignore[method-assign]
     full_updates = res.metrics.messages_total
     assert 0 < taken < full_updates / 3
+
+
+def test_the_eigrp_shortcut_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many EIGRP inputs change nothing (else the equality test above would prove nothing)."""
+    from netsim.protocols.eigrp import dual
+
+    counts = {"inputs": 0, "unchanged": 0}
+    original = dual.step
+
+    def counting(*args: Any, **kwargs: Any) -> dual.Effects:
+        effects = original(*args, **kwargs)
+        counts["inputs"] += 1
+        counts["unchanged"] += effects is dual.UNCHANGED
+        return effects
+
+    monkeypatch.setattr(dual, "step", counting)
+    simulate(parse_scenario(EIGRP_CHURN), "eigrp", check_work=False)
+    assert counts["unchanged"] > 0.3 * counts["inputs"] > 1000
 
 
 QUIET = """

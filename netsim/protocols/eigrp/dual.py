@@ -54,6 +54,7 @@ from netsim.protocols.eigrp.notes import (
     WentActive,
     WentPassive,
 )
+from netsim.records import quick_init
 
 if TYPE_CHECKING:
     from netsim.protocols.eigrp.notes import Note
@@ -117,6 +118,7 @@ UPDATE, QUERY, REPLY, NEIGHBOR_DOWN, LINK_CHANGE, NEIGHBOR_UP = (
     "update", "query", "reply", "neighbor-down", "link-change", "neighbor-up")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Input:
     """What happened to a destination: ``kind`` (update, query, reply, neighbour down, link
@@ -184,9 +186,12 @@ class _Out:
 
 #: Inputs that only bring news about one neighbour's route (no query to answer).
 _NEWS = frozenset((UPDATE, NEIGHBOR_DOWN, LINK_CHANGE, NEIGHBOR_UP))
-_UNCHANGED = Effects(events=(FC_MET,))
+#: What :func:`step` returns when the input can change nothing (the very object: callers may
+#: test for it with ``is`` and skip their own work).
+UNCHANGED = Effects(events=(FC_MET,))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Best:
     """The least distance over all neighbours and who offers it (sorted names)."""
@@ -255,7 +260,7 @@ def step(route: Route, cands: Mapping[str, Candidate], inp: Input, neighbors: It
         if c is None or c.distance > route.distance:
             # Passive, the route is the least distance of all, and a non-successor reports no
             # better: nothing can change (the common case while tables are first exchanged).
-            return _UNCHANGED
+            return UNCHANGED
     out = _Out()
     names = neighbors if isinstance(neighbors, tuple) else tuple(sorted(neighbors))
     if route.state == PASSIVE:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
+from netsim.records import quick_init
 
 #: Unreachable: the largest classic metric (RFC 7868: a delay of all ones means unreachable).
 INFINITY = 0xFFFFFFFF
@@ -52,6 +53,7 @@ class KValues:
     k3: int = 1
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Vector:
     """A path's vector metric: its minimum bandwidth (kbit/s) and total delay (tens of µs).

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from netsim.records import quick_init
 from netsim.trace import Note
 
 
@@ -70,6 +71,7 @@ class KValueMismatch(Note):
         return f"K-values differ (theirs {self.theirs}, ours {self.ours}): no adjacency"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RouteChosen(Note):
     """A passive (local) computation picked successors: the route is new, better, or worse
@@ -97,6 +99,7 @@ class RouteChosen(Note):
                 f"feasibility condition (RD {self.rd} < FD {self.fd})")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WentActive(Note):
     kind: ClassVar[str] = "eigrp-active"
@@ -118,6 +121,7 @@ class WentActive(Note):
                 f"(RD {self.best_rd} >= FD {self.fd}); its path might lead back through us")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReplyReceived(Note):
     kind: ClassVar[str] = "eigrp-reply"
@@ -134,6 +138,7 @@ class ReplyReceived(Note):
         return f"still waiting for {_names(self.outstanding)}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WentPassive(Note):
     kind: ClassVar[str] = "eigrp-passive"
@@ -170,6 +175,7 @@ class ActiveAgain(Note):
         return f"the successor's distance rose during the computation; FC fails with FD {self.fd}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DistanceRoseWhileActive(Note):
     kind: ClassVar[str] = "eigrp-active"
@@ -199,6 +205,7 @@ class QueryWhileActive(Note):
         return "its reply waits until our own computation ends (query origin flag 2)"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActiveForwarding(Note):
     """While active the successor is frozen; only its distance (the FIB cost) moves."""

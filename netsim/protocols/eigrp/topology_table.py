@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from netsim.protocols.eigrp.dual import Route, feasible
 from netsim.protocols.eigrp.metric import INFINITY, InterfaceMetric, KValues, Vector, composite, extend
+from netsim.records import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A neighbour's route to a destination as this router sees it."""
@@ -69,8 +71,8 @@ class TopologyTable:
         """Record what ``neighbor`` reports for ``dest`` (None: unreachable); whether it changed."""
         per = self.reports.get(dest)
         old = per.get(neighbor) if per else None
-        if old == vector:
-            return False
+        if old is vector or (old is not None and vector is not None and old == vector):
+            return False  # identity first: neighbours resend the very vector objects they hold
         if vector is None:
             assert per is not None
             del per[neighbor]
