@@ -139,55 +139,78 @@ class EigrpModel(CorrectnessModel):
         """The fixed point for one destination: every router that can reach it, and its route."""
         if dest not in adj:
             return {}
-        k = self.k
+        return self._routes_to(dest, _inbound(adj))
+
+    def _routes_to(self, dest: str, inbound: Mapping[str, list[tuple[str, int, int]]]) -> dict[str, Route]:
+        """:meth:`routes_to` over ``inbound`` (:func:`_inbound`).
+
+        Why it is written out: :meth:`tables` runs it for every destination, half a million
+        relaxations on a network of hundreds of routers; :func:`over`, :func:`metric` and
+        :func:`order` are inlined (a test holds the result to a plain Bellman-Ford)."""
+        k1, k2, k3 = self.k
         best: dict[str, Route] = {dest: ORIGIN}
+        rank: dict[str, tuple[int, int, int]] = {dest: (0, 0, 0)}
         done: set[str] = set()
-        heap = [(order(ORIGIN, k), dest)]
+        heap = [((0, 0, 0), dest)]
+        pop, push = heapq.heappop, heapq.heappush
         while heap:
-            _, u = heapq.heappop(heap)
+            _, u = pop(heap)
             if u in done:
                 continue
             done.add(u)
-            ru = best[u]
-            for v in adj[u]:
+            ubw, udelay = best[u]
+            for v, bw, delay in inbound[u]:  # v learns u's route over v's own interface to u
                 if v in done:
                     continue
-                bw, delay = adj[v][u]  # v learns u's route over v's own interface to u
-                cand = over(ru, bw, delay)
-                if metric(cand, k) >= INFINITY:
+                b = bw if ubw == 0 or bw < ubw else ubw
+                d = udelay + delay
+                term = 10**7 // b if b else 0
+                m = 256 * (k1 * term + (k2 * term) // 255 + k3 * d)
+                if m >= INFINITY:
                     continue
-                if v not in best or order(cand, k) < order(best[v], k):
-                    best[v] = cand
-                    heapq.heappush(heap, (order(cand, k), v))
+                key = (m, d, -b)
+                old = rank.get(v)
+                if old is None or key < old:
+                    rank[v] = key
+                    best[v] = (b, d)
+                    push(heap, (key, v))
         return best
 
     def tables(self, state: NetworkState) -> dict[str, dict[str, Expected]]:
-        """Every up router's correct table (destinations it cannot reach are absent)."""
+        """Every up router's correct table (destinations it cannot reach are absent).
+
+        A router's next hops are the neighbours whose route, extended over the link to them,
+        has the router's own metric, and with ``variance`` > 1 also the feasible successors
+        within it: such an offer within ``variance`` times the metric from a neighbour whose own
+        metric is less (FD <= the metric, so RD < it is necessary).  :func:`over` and
+        :func:`metric` are inlined, as in :meth:`_routes_to`: this visits every link end for
+        every destination (a test holds it to next hops computed with the plain functions)."""
         adj = self.interfaces(state)
+        inbound = _inbound(adj)
+        outbound = {i: [(n, bw, delay) for n, (bw, delay) in nbrs.items()] for i, nbrs in adj.items()}
+        k1, k2, k3 = self.k
+        variance = self.variance
         out: dict[str, dict[str, Expected]] = {r: {} for r in adj}
         for dest in adj:
-            routes = self.routes_to(dest, adj)
-            for i, ri in routes.items():
+            routes = self._routes_to(dest, inbound)
+            own = {i: metric(r, self.k) for i, r in routes.items()}
+            get = routes.get
+            for i, d in own.items():
                 if i == dest:
                     continue
-                out[i][dest] = self._expected(i, ri, routes, adj)
+                hops = []
+                for n, bw, delay in outbound[i]:
+                    rn = get(n)
+                    if rn is None:
+                        continue
+                    rbw = rn[0]
+                    b = bw if rbw == 0 or bw < rbw else rbw
+                    term = 10**7 // b if b else 0
+                    offer = 256 * (k1 * term + (k2 * term) // 255 + k3 * (rn[1] + delay))
+                    if offer == d or (variance > 1 and own[n] < d and min(offer, INFINITY) <= variance * d):
+                        hops.append(n)
+                out[i][dest] = Expected(float(d), frozenset(hops))
         return out
-
-    def _expected(self, i: str, ri: Route, routes: Mapping[str, Route],
-                  adj: Mapping[str, Mapping[str, tuple[int, int]]]) -> Expected:
-        k = self.k
-        d = metric(ri, k)
-        hops = set()
-        for n, (bw, delay) in adj[i].items():
-            rn = routes.get(n)
-            if rn is None:
-                continue
-            dist = metric(over(rn, bw, delay), k)
-            if dist == d:
-                hops.add(n)
-            elif self.variance > 1 and metric(rn, k) < d and dist <= self.variance * d:
-                hops.add(n)  # a feasible successor within the variance (FD <= d, so RD < d is necessary)
-        return Expected(float(d), frozenset(hops))
 
     def ties(self, state: NetworkState) -> set[tuple[str, str]]:
         """(router, destination) pairs where neighbours offer different vectors of the same
@@ -205,3 +228,13 @@ class EigrpModel(CorrectnessModel):
                 if len({r for r in offered if metric(r, self.k) == d}) > 1:
                     out.add((i, dest))
         return out
+
+
+def _inbound(adj: Mapping[str, Mapping[str, tuple[int, int]]]) -> dict[str, list[tuple[str, int, int]]]:
+    """Per router ``u``: every neighbour ``v`` with the bandwidth and delay of ``v``'s interface
+    to ``u``, over which ``v`` learns ``u``'s route."""
+    inbound: dict[str, list[tuple[str, int, int]]] = {u: [] for u in adj}
+    for v, nbrs in adj.items():
+        for u, (bw, delay) in nbrs.items():
+            inbound[u].append((v, bw, delay))
+    return inbound

@@ -182,3 +182,39 @@ def test_the_fixed_point_is_unique(g: nx.Graph, data: st.DataObject) -> None:
     for dest in sorted(g.nodes):
         start = {n: data.draw(bogus) for n in sorted(g.nodes)}
         assert bellman_ford(g, dest, start) == model.routes_to(dest, adj)
+
+
+@given(networks(), st.sampled_from([1.0, 1.5, 4.0]), st.data())
+def test_tables_take_every_offer_of_the_routers_own_metric(g: nx.Graph, variance: float,
+                                                            data: st.DataObject) -> None:
+    """``tables`` (its arithmetic written out for speed) against the definition, link by link
+    with the model's plain ``over`` and ``metric``: the next hops are the neighbours whose
+    route over the link to them has the router's metric, and with a variance the feasible
+    successors within it.  Some links are down and one end's bandwidth changed, as in runs."""
+    model = EigrpModel(g, {"variance": variance})
+    links = dict(NetworkState.initial(g).links)
+    for key in sorted(links):
+        change = data.draw(st.sampled_from(["up", "down", "slow end"]))
+        if change == "down":
+            links[key] = LinkState(False)
+        elif change == "slow end":
+            links[key] = LinkState(True, bandwidth_ab=1544)
+    state = NetworkState(links)
+    adj = model.interfaces(state)
+    tables = model.tables(state)
+    k = model.k
+    for dest in sorted(adj):
+        routes = model.routes_to(dest, adj)
+        for i in sorted(adj):
+            if i == dest or i not in routes:
+                assert dest not in tables[i]
+                continue
+            d = oracle_module.metric(routes[i], k)
+            hops = set()
+            for n, (bw, delay) in adj[i].items():
+                if n not in routes:
+                    continue
+                offer = oracle_module.metric(oracle_module.over(routes[n], bw, delay), k)
+                if offer == d or (variance > 1 and oracle_module.metric(routes[n], k) < d and offer <= variance * d):
+                    hops.add(n)
+            assert tables[i][dest] == Expected(float(d), frozenset(hops))
