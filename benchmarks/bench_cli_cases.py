@@ -15,6 +15,9 @@ Cases (each a scenario file written to a temporary directory, run with ``netsim 
   failure at t=20 s, 30 simulated s: path exploration makes about 94 k route changes, and judging
   loops and black holes after each of them was most of the run until the model judge remembered
   its walks -- no goal in the issue;
+* ``eigrp-ba500``: the same with EIGRP: about 940 k DUAL inputs and 490 k route changes, and its
+  correctness model's tables (every router's expected routes) once per topology -- no goal in
+  the issue;
 * ``startup``: ``netsim --version`` and ``netsim --help`` -- goal <= 0.3 s.
 
 Each figure is the median of ``--repeat`` runs; peak RSS is the child's own (``os.wait4``).
@@ -53,6 +56,9 @@ SCENARIOS = {
     "bgp-ba500": ("name: bgp-ba500\nduration: 30\n"
                   "topology: {generator: {kind: barabasi_albert, n: 500, m: 2, seed: 1}}\n"
                   "protocols:\n  bgp: {}\nevents:\n  - {at: 20, link_down: [{link}]}\n", []),
+    "eigrp-ba500": ("name: eigrp-ba500\nduration: 30\n"
+                    "topology: {generator: {kind: barabasi_albert, n: 500, m: 2, seed: 1}}\n"
+                    "protocols:\n  eigrp: {}\nevents:\n  - {at: 20, link_down: [{link}]}\n", ["--yes"]),
 }
 GOALS = {"ls-3356-cold": (5.0, None), "ls-world-warm": (10.0, 1024.0), "ls-isp10k-warm": (60.0, 4096.0),
          "startup --version": (0.3, None), "startup --help": (0.3, None)}
