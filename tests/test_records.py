@@ -10,6 +10,10 @@ import pytest
 
 from netsim.protocols.distvector.notes import DvUpdate
 from netsim.protocols.distvector.rules import DvChange
+from netsim.protocols.eigrp.dual import Best, Input
+from netsim.protocols.eigrp.metric import Vector
+from netsim.protocols.eigrp.notes import RouteChosen
+from netsim.protocols.eigrp.topology_table import Candidate
 from netsim.records import quick_init
 from netsim.trace import Decision, Narration, Route, RouteChange
 
@@ -20,6 +24,11 @@ CASES = [
     (Decision, (3.0, "r1", Narration("what"))),
     (DvChange, ("d", (2.0, "n1"), (16.0, "n1"), "rule", 15.0)),
     (DvUpdate, ("n1", "d", 2.0, 1.0, "rule", True)),
+    (Vector, (1_000_000, 12)),
+    (Candidate, ("n1", Vector(100_000, 3), 28160, Vector(100_000, 4), 28416)),
+    (Input, ("update", "n1")),
+    (Best, (2816, ("n1", "n2"))),
+    (RouteChosen, ("d", ("n1",), 3072, 2816, 3072, ())),
 ]
 
 
