@@ -175,9 +175,14 @@ class SimProgress:
 
 
 def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = False,
-            pcap: Path | None = None, yes: bool = False) -> list[Any]:
+            pcap: Path | None = None, yes: bool = False, narrate: bool = True) -> list[Any]:
     """Run each protocol, showing progress on stderr, once the work estimate allows it; with
-    ``pcap``, capture every message into ``pcap/<protocol>/`` (one file per link)."""
+    ``pcap``, capture every message into ``pcap/<protocol>/`` (one file per link).
+
+    ``narrate=False`` for commands that show no narration: the trace then keeps only the
+    decisions a metric reads, which are all the results depend on (a test compares every shipped
+    scenario's results both ways).  A 500-router EIGRP or BGP run records about half a million
+    decisions otherwise."""
     from netsim.api import run_protocols
 
     confirm_work(scenario, names, yes)
@@ -196,7 +201,7 @@ def run_all(scenario: Any, names: list[str], seed: int | None, quiet: bool = Fal
 
     try:
         results = run_protocols(scenario, names, seed=seed, progress=progress, on_network=capture,
-                                check_work=False)
+                                check_work=False, narrate=narrate)
         for name, recorder in recorders:
             summary = recorder.close()
             if summary.skipped:  # a capture that silently lacks a protocol's messages would mislead

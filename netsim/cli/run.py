@@ -49,7 +49,7 @@ def run(scenario: Path, protocols: tuple[str, ...], seed: int | None, as_json: b
     if pcap is not None:
         check_output_dir(pcap, "--pcap")
     sc, names = load(scenario, protocols)
-    results = run_all(sc, names, seed, quiet=as_json, pcap=pcap, yes=yes)
+    results = run_all(sc, names, seed, quiet=as_json, pcap=pcap, yes=yes, narrate=False)
     if as_json and out is None:
         print_json(results)
     elif not as_json:
@@ -160,7 +160,7 @@ def compare(scenario: Path, protocols: tuple[str, ...], seed: int | None, plot_p
 
         names = list(dict.fromkeys([*DEFAULT_PROTOCOLS, *names]))
         warn_unlisted(sc, names)
-    results = run_all(sc, names, seed, yes=yes)
+    results = run_all(sc, names, seed, yes=yes, narrate=False)
     click.echo(report.compare_text(results))
     outputs: list[tuple[Path, Any]] = []
     if json_path is not None:
