@@ -28,11 +28,10 @@ from typing import ClassVar
 import numpy as np
 
 from netsim.numeric import fmt_num
-from netsim.records import quick_init
+from netsim.records import record
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Route:
     """One FIB entry: the set of equal-cost next hops and the path cost."""
 
@@ -71,8 +70,7 @@ class Note:
         return f"{self.text()}: {why}" if why else self.text()
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class RouteChange:
     """A FIB entry of ``router`` for ``dest`` changed from ``old`` to ``new`` (None = no entry)."""
 
@@ -84,8 +82,7 @@ class RouteChange:
     cause: Note
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     """A note recorded by ``router`` at ``time``."""
 
@@ -104,7 +101,7 @@ class Decision:
         return f"{self.note.text()}: {why}" if why else self.note.text()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScriptedEvent:
     """A scenario event as it was applied (one per entry of the scenario's ``events``)."""
 
@@ -115,7 +112,7 @@ class ScriptedEvent:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TopologyChange:
     """The physical topology changed: a link's state or cost, or a node's state.
 
@@ -143,7 +140,7 @@ class TopologyChange:
 
 
 # -- notes shared by several protocols (and read by metrics) ---------------------------------------
-@dataclass(frozen=True, slots=True)
+@record
 class InitialFib(Note):
     """An entry of a FIB loaded as a checkpoint at t=0 (a warm start)."""
 
@@ -153,7 +150,7 @@ class InitialFib(Note):
         return "initial FIB (checkpoint at t=0)"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InterfaceChanged(Note):
     """The router saw its interface to ``neighbor`` go up or down (carrier or BFD)."""
 
@@ -172,7 +169,7 @@ class InterfaceChanged(Note):
         return self.text()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CostChanged(Note):
     """The configured cost of the interface to ``neighbor`` changed."""
 
@@ -188,7 +185,7 @@ class CostChanged(Note):
         return self.consequence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteFlapped(Note):
     """Route-flap damping (RFC 2439) counted a flap of the route to ``dest`` learned from ``via``."""
 
@@ -203,7 +200,7 @@ class RouteFlapped(Note):
         return f"flap: route to {self.dest} via {self.via} flap {self.flaps}, penalty {self.penalty:.0f}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteSuppressed(Note):
     """Damping suppressed the route: not used nor advertised until ``reuse_at``."""
 
@@ -219,7 +216,7 @@ class RouteSuppressed(Note):
                 f"reuse expected at t={self.reuse_at:.3f}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteReused(Note):
     """The damping penalty decayed below the reuse threshold: the route is usable again."""
 
@@ -265,7 +262,7 @@ class UpdatesSent(Note):
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Narration(Note):
     """Free text, for tests and tools that make traces by hand (never used by the protocols)."""
 

@@ -9,6 +9,7 @@ two ever added costs in a different order.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,59 @@ def test_bellman_ford_equals_dijkstra_exactly(graph: tuple, data: st.DataObject)
         ours = paths._bellman_ford(n, u, v, w, src)
         theirs = paths._dijkstra(n, u, v, w, src)
         assert np.array_equal(ours, theirs)
+
+
+@given(directed_graphs(), st.data())
+def test_floyd_warshall_equals_dijkstra_exactly_on_integer_costs(graph: tuple, data: st.DataObject) -> None:
+    n, rows, cols, costs = graph
+    costs = [float(max(1, round(c))) for c in costs]
+    u, v, w = np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), np.array(costs)
+    assume(paths.exact_sums(w))
+    sources = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1)))
+    everyone = paths._floyd_warshall(n, u, v, w)
+    assert np.array_equal(everyone, paths._dijkstra(n, u, v, w, np.arange(n, dtype=np.intp)))
+    assert np.array_equal(paths.distances(n, rows, cols, costs, sources), everyone[sources])
+
+
+def test_floyd_warshall_reads_a_repeated_pair_as_bellman_ford_does() -> None:
+    u, v, w = np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([5.0, 2.0, 3.0])
+    fw = paths._floyd_warshall(2, u, v, w)
+    assert np.array_equal(fw, paths._bellman_ford(2, u, v, w, np.arange(2))) and fw[0, 1] == 2.0
+
+
+def test_all_pairs_of_a_small_network_with_integer_costs_go_to_floyd_warshall(monkeypatch) -> None:
+    """A 10 x 10 grid's all pairs: one pass per router, not a Bellman-Ford round per hop."""
+    monkeypatch.setattr(paths, "_bellman_ford", None)  # would fail if called
+    n, rows, cols = _grid(10)
+    out = paths.distances(n, rows, cols, [1.0] * len(rows))
+    assert out[0, n - 1] == 18 and out[n - 1, 0] == 18 and out.shape == (n, n)
+
+
+def test_fractional_costs_and_single_sources_stay_with_bellman_ford(monkeypatch) -> None:
+    monkeypatch.setattr(paths, "_floyd_warshall", None)  # would fail if called
+    n, rows, cols = _grid(10)
+    assert paths.distances(n, rows, cols, [0.5] * len(rows))[0, n - 1] == 9.0  # not exact: any size
+    assert paths.distances(n, rows, cols, [1.0] * len(rows), [0])[0, n - 1] == 18  # one source: cheaper
+
+
+def test_above_bellman_fords_budget_floyd_warshall_spares_the_scipy_import(monkeypatch) -> None:
+    monkeypatch.setattr(paths, "VECTOR_BUDGET", 0)
+    monkeypatch.setattr(paths, "_dijkstra", None)  # would fail if called
+    n, rows, cols = _grid(6)
+    assert paths.distances(n, rows, cols, [2.0] * len(rows), [0, 5])[1, 0] == 10.0
+    monkeypatch.setattr(paths, "FLOYD_BUDGET", 0)
+    with pytest.raises(TypeError):  # too many additions: Dijkstra's turn
+        paths.distances(n, rows, cols, [2.0] * len(rows), [0, 5])
+
+
+def _grid(side: int) -> tuple[int, list[int], list[int]]:
+    rows: list[int] = []
+    cols: list[int] = []
+    for i in range(side * side):
+        for j in ([i + 1] if i % side < side - 1 else []) + ([i + side] if i + side < side * side else []):
+            rows += [i, j]
+            cols += [j, i]
+    return side * side, rows, cols
 
 
 def test_the_large_case_goes_to_dijkstra(monkeypatch) -> None:
@@ -210,6 +264,7 @@ def test_duplicate_entries_are_parallel_links_as_scipy_reads_them() -> None:
 def test_distances_hand_known_rows_to_the_chains(monkeypatch) -> None:
     """The public entry: large enough for Dijkstra, integer costs -> chains, with the rows known."""
     monkeypatch.setattr(paths, "VECTOR_BUDGET", 0)
+    monkeypatch.setattr(paths, "FLOYD_BUDGET", 0)  # not Floyd-Warshall either: the chains' turn
     n = 60
     rows = list(range(n - 1)) + list(range(1, n))
     cols = list(range(1, n)) + list(range(n - 1))

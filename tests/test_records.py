@@ -1,73 +1,230 @@
-"""``quick_init`` gives a frozen dataclass a cheaper ``__init__`` and changes nothing else."""
+"""``@record`` makes the class ``@dataclass(frozen=True, slots=True)`` would, only cheaper.
+
+Every record class netsim defines is held to a plain frozen, slotted dataclass with the same
+fields (the reference): same signature, field list, ``repr``, equality, hash, pickling, ``replace``
+and frozenness, on values hypothesis draws.  Synthetic classes cover what netsim's own do not use
+yet (factories, ``compare=False``, methods the class body defines).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
+import math
 import pickle
-from dataclasses import dataclass
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from netsim.protocols.distvector.notes import DvUpdate
-from netsim.protocols.distvector.rules import DvChange
-from netsim.protocols.eigrp.dual import Best, Input
-from netsim.protocols.eigrp.metric import Vector
-from netsim.protocols.eigrp.notes import RouteChosen
-from netsim.protocols.eigrp.topology_table import Candidate
-from netsim.records import quick_init
-from netsim.trace import Decision, Narration, Route, RouteChange
-
-#: Each class quick_init is applied to, with arguments for one instance.
-CASES = [
-    (Route, (("a", "b"), 2.5)),
-    (RouteChange, (1.25, "r1", "r2", None, Route(("r3",), 1.0), Narration("why"))),
-    (Decision, (3.0, "r1", Narration("what"))),
-    (DvChange, ("d", (2.0, "n1"), (16.0, "n1"), "rule", 15.0)),
-    (DvUpdate, ("n1", "d", 2.0, 1.0, "rule", True)),
-    (Vector, (1_000_000, 12)),
-    (Candidate, ("n1", Vector(100_000, 3), 28160, Vector(100_000, 4), 28416)),
-    (Input, ("update", "n1")),
-    (Best, (2816, ("n1", "n2"))),
-    (RouteChosen, ("d", ("n1",), 3072, 2816, 3072, ())),
-]
+import netsim
+from netsim import records
+from netsim.records import record
 
 
-def _generated(cls: type) -> type:
-    """The same fields as a plain frozen, slotted dataclass (with the generated ``__init__``)."""
-    fields = [(f.name, f.type) for f in dataclasses.fields(cls)]
-    return dataclasses.make_dataclass(f"Plain{cls.__name__}", fields, frozen=True, slots=True)
+def _record_classes() -> list[type]:
+    """Every class in netsim that ``record`` built itself (not handed to ``dataclass``)."""
+    found: dict[str, type] = {}
+    for info in pkgutil.walk_packages(netsim.__path__, "netsim."):
+        if info.name.endswith("__main__"):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional dependency (plots, dask) absent here
+            continue
+        for obj in vars(module).values():
+            if (isinstance(obj, type) and obj.__module__ == module.__name__
+                    and getattr(obj, "__dataclass_params__", None) is records._FROZEN_PARAMS):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return [found[k] for k in sorted(found)]
 
 
-@pytest.mark.parametrize(("cls", "args"), CASES, ids=lambda c: getattr(c, "__name__", ""))
-def test_instances_are_those_of_the_generated_init(cls: type, args: tuple) -> None:
-    obj = cls(*args)
-    plain = _generated(cls)(*args)
-    assert dataclasses.astuple(obj) == dataclasses.astuple(plain)
+RECORDS = _record_classes()
+
+
+def _reference(cls: type) -> type:
+    """The same fields (types, defaults, flags) as a plain frozen, slotted dataclass."""
+    spec = []
+    for f in dataclasses.fields(cls):
+        kw: dict[str, Any] = {"repr": f.repr, "compare": f.compare, "hash": f.hash}
+        if f.default is not dataclasses.MISSING:
+            kw["default"] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            kw["default_factory"] = f.default_factory
+        spec.append((f.name, f.type, field(**kw)))
+    ref = dataclasses.make_dataclass(cls.__name__, spec, frozen=True, slots=True)
+    ref.__qualname__ = cls.__qualname__
+    return ref
+
+
+def test_netsim_defines_records() -> None:
+    assert len(RECORDS) >= 100  # the walk found them: otherwise the tests below test nothing
+    from netsim.trace import Route
+    assert Route in RECORDS
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
+def test_class_matches_the_plain_dataclass(cls: type) -> None:
+    ref = _reference(cls)
+    assert [(f.name, f.default, f.default_factory) for f in dataclasses.fields(cls)] == \
+        [(f.name, f.default, f.default_factory) for f in dataclasses.fields(ref)]
+    assert str(inspect.signature(cls)) == str(inspect.signature(ref))
+    assert cls.__match_args__ == ref.__match_args__  # type: ignore[attr-defined]
+    assert cls.__dataclass_params__.frozen and cls.__dataclass_params__.eq  # type: ignore[attr-defined]
+    assert not hasattr(cls, "__dict__") or "__dict__" not in dir(cls)
+    assert set(cls.__slots__) == {f.name for f in dataclasses.fields(cls)}  # type: ignore[attr-defined]
+
+
+VALUES = st.one_of(st.integers(-3, 3), st.sampled_from(["a", "b", ""]), st.none(),
+                   st.floats(allow_nan=True, allow_infinity=True), st.tuples(st.integers(0, 2)))
+
+
+@pytest.mark.parametrize("cls", [c for c in RECORDS if not hasattr(c, "__post_init__")],
+                         ids=lambda c: f"{c.__module__}.{c.__qualname__}")
+@given(data=st.data())
+def test_instances_behave_as_the_plain_dataclass(cls: type, data: st.DataObject) -> None:
+    ref = _reference(cls)
+    n = len(dataclasses.fields(cls))
+    a, b = (data.draw(st.lists(VALUES, min_size=n, max_size=n)) for _ in range(2))
+    x, y, rx, ry = cls(*a), cls(*b), ref(*a), ref(*b)
+    assert repr(x) == repr(rx)
+    assert (x == y) == (rx == ry)
+    assert (x == x) == (rx == rx)  # a NaN field: identity first, as in a tuple
+    assert (x != y) == (rx != ry)
+    assert x != rx and (x == a) is False  # another class never compares equal
+    assert hash(x) == hash(rx)
+    assert dataclasses.astuple(x) == dataclasses.astuple(rx) or any(isinstance(v, float) and math.isnan(v) for v in a)
+    assert repr(pickle.loads(pickle.dumps(x))) == repr(x)
+    assert repr(dataclasses.replace(x)) == repr(x)
     names = [f.name for f in dataclasses.fields(cls)]
-    assert cls(**dict(zip(names, args, strict=True))) == obj
-    assert hash(obj) == hash(cls(*args))
-    assert repr(obj).split("(", 1)[1] == repr(plain).split("(", 1)[1]
-    assert pickle.loads(pickle.dumps(obj)) == obj
-    assert dataclasses.replace(obj) == obj
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(obj, names[0], args[0])
-    with pytest.raises(TypeError):
-        cls(*args[:-1])
+    assert repr(cls(**dict(zip(names, a, strict=True)))) == repr(x)
+    for name in names[:1] + ["other"]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(x, name, 1)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(x, name)
+    if n:
+        with pytest.raises(TypeError):
+            last = dataclasses.fields(cls)[-1]
+            required = last.default is dataclasses.MISSING and last.default_factory is dataclasses.MISSING
+            cls(*a[:-1], **({} if required else {"no_such": 1}))
 
 
-def test_only_frozen_slotted_dataclasses_without_defaults_are_accepted() -> None:
-    @dataclass(frozen=True)
-    class NoSlots:
+def test_defaults_factories_and_field_flags() -> None:
+    @record
+    class R:
+        """A record with every kind of field."""
+
+        kind: ClassVar[str] = "r"
+        a: int
+        b: float = 2.0
+        c: tuple[int, ...] = field(default_factory=tuple)
+        d: str = field(default="x", compare=False, repr=False)
+        e: int = field(default=0, hash=False)
+
+    r = R(1)
+    assert (r.a, r.b, r.c, r.d, r.e) == (1, 2.0, (), "x", 0)
+    assert R(1, c=(1,)).c == (1,)
+    assert repr(r) == "test_defaults_factories_and_field_flags.<locals>.R(a=1, b=2.0, c=(), e=0)"
+    assert R(1, d="y") == R(1, d="z")
+    assert hash(R(1, e=1)) == hash(R(1, e=2)) and R(1, e=1) != R(1, e=2)
+    assert R.kind == "r" and [f.name for f in dataclasses.fields(R)] == ["a", "b", "c", "d", "e"]
+    assert R.__doc__ == "A record with every kind of field."
+
+
+def test_a_factory_runs_for_each_instance() -> None:
+    @record
+    class L:
+        items: list[int] = field(default_factory=list)
+
+    assert L().items == [] and L().items is not L().items and L([1]).items == [1]
+
+
+def test_post_init_and_methods_of_the_body_are_kept() -> None:
+    @record
+    class P:
         x: int
 
-    @dataclass(slots=True)
-    class NotFrozen:
+        def __post_init__(self) -> None:
+            if self.x < 0:
+                raise ValueError("negative")
+
+        def __repr__(self) -> str:
+            return f"P<{self.x}>"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, P) and abs(self.x) == abs(other.x)
+
+        def __hash__(self) -> int:
+            return 7
+
+    with pytest.raises(ValueError, match="negative"):
+        P(-1)
+    assert repr(P(2)) == "P<2>" and P(2) == P(2) and hash(P(3)) == 7
+
+
+def test_an_equality_without_hash_gets_the_field_hash() -> None:
+    @record
+    class E:
         x: int
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, E) and self.x == other.x
+
+    assert hash(E(5)) == hash((5,))
+
+
+def test_an_undocumented_record_gets_the_dataclass_docstring() -> None:
+    @record
+    class U:
+        x: int
+        y: str = "a"
 
     @dataclass(frozen=True, slots=True)
-    class WithDefault:
-        x: int = 0
+    class V:
+        x: int
+        y: str = "a"
 
-    for cls in (NoSlots, NotFrozen, WithDefault):
-        with pytest.raises(TypeError):
-            quick_init(cls)
+    assert U.__doc__ == "U" + V.__doc__[1:]  # type: ignore[index]
+
+
+def test_what_record_does_not_build_goes_to_dataclass() -> None:
+    @record
+    class Base:
+        x: int
+
+    @record
+    class Sub(Base):
+        y: int
+
+    @record
+    class Late:
+        x: int
+        y: int = field(init=False, default=0)
+
+    for cls in (Sub, Late):
+        assert cls.__dataclass_params__ is not records._FROZEN_PARAMS  # type: ignore[attr-defined]
+        assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert Sub(1, 2) == Sub(1, 2) and Sub(1, 2).y == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Sub(1, 2).x = 3  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="non-default argument 'y'"):
+        @record
+        class Bad:
+            x: int = 0
+            y: int
+
+
+def test_a_record_cannot_define_setattr() -> None:
+    with pytest.raises(TypeError, match="__setattr__"):
+        @record
+        class S:
+            x: int
+
+            def __setattr__(self, name: str, value: Any) -> None:
+                pass

@@ -20,7 +20,6 @@ import bisect
 import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ import numpy as np
 from netsim.analysis.oracle import LinkState
 from netsim.analysis.oracle.shortest_paths import Oracle, prefix_origins
 from netsim.analysis.replay import World, steps
+from netsim.records import record
 from netsim.scenario.faults import FlowSpec
 from netsim.topology.common import DEFAULT_DELAY, link_key
 from netsim.topology.graph import Graph
@@ -37,7 +37,7 @@ DELIVERED, NO_ROUTE, TTL_EXPIRED, LINK_DOWN, LOST, UNREACHABLE = (
     "delivered", "no_route", "ttl_expired", "link_down", "lost", "unreachable")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PacketCounts:
     """Probe packets sent in one window and what became of them.
 
@@ -68,7 +68,7 @@ class PacketCounts:
         return PacketCounts(*(getattr(self, f) + getattr(other, f) for f in PacketCounts.__slots__))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DataPlane:
     """Per-window packet counts (window start → counts; 0.0 is the cold start) and flows used."""
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from netsim.errors import NetsimError
 from netsim.inputs import short
 from netsim.names import hint
+from netsim.records import record
 from netsim.trace import Decision, Route, RouteChange, Trace
 
 #: Sort rank at equal times: the script first, then what it did to the wires, then the
@@ -36,7 +36,7 @@ _REDUNDANT_KINDS = frozenset({"dv-count"})
 COUNTING_PROTOCOLS = frozenset({"distvector"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Line:
     """One narrated happening.  ``kind`` is ``event``, ``link``, ``node``, ``route`` or a
     decision kind (``adjacency``, ``lsa``, ``spf``, ``interface``, ``dv-unreachable`` …)."""
@@ -57,7 +57,7 @@ class Line:
                 "text": self.text, "cause": self.cause}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Filter:
     """Which lines to keep.  Scripted events are always kept: they are the story's chapters."""
 

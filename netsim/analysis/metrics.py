@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,11 +27,12 @@ from netsim.analysis.metric_defs import RunContext, Window, event_metrics_for
 from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable
 from netsim.analysis.oracle.shortest_paths import ShortestPaths
 from netsim.analysis.replay import World, steps
+from netsim.records import record
 from netsim.topology.graph import Graph
 from netsim.trace import Route, Trace
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EventMetrics:
     """One event's window and every metric that applies to the run, by name (also as attributes)."""
 
@@ -51,7 +51,7 @@ class EventMetrics:
             raise AttributeError(name) from None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunMetrics:
     initial_convergence: float | None
     events: tuple[EventMetrics, ...]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from netsim.analysis.oracle import LinkState, NetworkState
 from netsim.fibs import ChangedFib
+from netsim.records import record
 from netsim.topology.common import link_costs, link_key
 from netsim.topology.graph import Graph
 from netsim.trace import InitialFib, Route, RouteChange, TopologyChange, Trace
@@ -112,7 +113,7 @@ class _InitialFibs(dict[str, MutableMapping[str, Route]]):
         return fib
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """Everything that happened at one instant, in trace order."""
 

@@ -10,7 +10,6 @@ disagree with the numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from netsim.analysis.oracle import CorrectnessModel, ModelUnavailable, get_model
 from netsim.analysis.replay import World, world_at
@@ -18,6 +17,7 @@ from netsim.analysis.result import RunResult
 from netsim.errors import NetsimError
 from netsim.inputs import short
 from netsim.names import hint
+from netsim.records import record
 from netsim.trace import Route
 
 #: Status of one entry, with the symbol and colour that mark it in the text table.
@@ -29,7 +29,7 @@ LEGEND = "marks: - missing (the oracle has a route, the FIB none)   ≠ wrong (c
 
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One destination in one router's table: what the FIB holds and what it should hold."""
 
@@ -40,7 +40,7 @@ class Entry:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouterTable:
     router: str
     down: bool

@@ -16,12 +16,12 @@ or lossy link) and tells the router's protocol when a session goes down or comes
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from netsim.numeric import fmt_secs
+from netsim.records import record
 from netsim.scenario.faults import BfdSpec
 from netsim.trace import Note
 
@@ -47,7 +47,7 @@ BFD_FSM: dict[tuple[str, str], str] = {
 BFD_PACKET_SIZE = 52
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BfdPacket:
     """A control packet: the sender's session state and its transmit interval (which sets the
     receiver's detection time, as Desired Min TX Interval does in RFC 5880 §6.8.4)."""
@@ -57,7 +57,7 @@ class BfdPacket:
     interval: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BfdStateChange(Note):
     """A BFD session to ``neighbor`` changed state: on a received packet, or when nothing arrived
     for the detection time (``silent_for`` seconds, ``detect`` the detection time)."""

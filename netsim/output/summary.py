@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from netsim.errors import NetsimError
 from netsim.inputs import read_text, short
+from netsim.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EventSummary:
     time: float
     kind: str
@@ -30,7 +31,7 @@ class EventSummary:
     bytes: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunSummary:
     """One protocol run as the results JSON describes it (plus the raw object, for ``--by``)."""
 

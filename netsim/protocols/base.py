@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from typing import Protocol as TypingProtocol
 
+from netsim.records import record
 from netsim.trace import Note
 
 
@@ -30,7 +31,7 @@ class Timer(TypingProtocol):
     def cancel(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Interface:
     """What a router knows about one of its interfaces: who is on the other end, the cost of
     sending on it, and whether the carrier is up *as this router sees it* (a silent failure
@@ -41,7 +42,7 @@ class Interface:
     up: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Prefix:
     """A destination a router originates besides its own loopback: ``10.1.0.0/24`` at ``metric``."""
 
@@ -153,7 +154,7 @@ class QuietPort(TypingProtocol):
         """``fn(*args)`` at exactly ``time`` (>= now), the float a parked timer's chain reaches."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """One tunable of a protocol: its default, documentation, and validation bounds.
 

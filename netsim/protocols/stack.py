@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netsim.protocols.base import Interface, Protocol, RouterPort, Timer
+from netsim.records import record
 from netsim.trace import Note, Route
 
 #: Administrative distances (FRRouting and Cisco IOS defaults): lower wins.
@@ -38,7 +38,7 @@ IBGP_DISTANCE = 200
 DEFAULT_TTL = 64
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Routed:
     """A packet addressed to router ``dst``'s loopback, forwarded hop by hop along the FIBs.
 

@@ -9,17 +9,17 @@ ever re-learned: after a failure the network keeps its stale routes or loses the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netsim.protocols.base import Protocol, register
 from netsim.protocols.common.spf import spf
+from netsim.records import record
 from netsim.topology.common import link_costs
 from netsim.topology.graph import Graph
 from netsim.trace import InterfaceChanged, Note
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StaticConfigured(Note):
     """The operator's static routes were installed at boot."""
 

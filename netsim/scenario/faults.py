@@ -8,9 +8,9 @@ can be validated without loading either.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from netsim.records import record
 from netsim.topology.common import link_key
 from netsim.topology.graph import Graph
 
@@ -24,7 +24,7 @@ FLOW_RATE = 100.0
 FLOW_TTL = 64
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BfdSpec:
     """One BFD configuration: desired transmit interval, detect multiplier, slow (not Up) interval."""
 
@@ -33,7 +33,7 @@ class BfdSpec:
     slow_interval: float = BFD_SLOW_INTERVAL
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FlowSpec:
     """Probe traffic: which (source, destination) pairs, how fast, with which TTL.
 

@@ -20,10 +20,10 @@ import dataclasses
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.analysis.metrics import RunMetrics
+from netsim.records import record
 from netsim.scenario.events import Event, LinkDown, NodeDown
 
 #: The figures compared, as (EventMetrics attribute, label); the first one carries the verdict.
@@ -40,7 +40,7 @@ def tolerance(protocol: str, event: Event | None) -> float:
     return JITTER_BAND
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Row:
     """One figure of one event: netsim over seeds against FRR over runs (None = never)."""
 

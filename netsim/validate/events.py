@@ -22,10 +22,10 @@ whatever took that link down.  :func:`apply_action` then does each to the lab:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
+from netsim.records import record
 from netsim.scenario.events import Event, Flap, LinkDown, LinkUp, NodeDown, NodeUp, SetCost
 from netsim.topology.common import link_key
 
@@ -35,7 +35,7 @@ LINK_DOWN, LINK_UP, BLOCK, UNBLOCK, CRASH, RESTART, COST = (
 _TOPOLOGY_UP = {LINK_DOWN: False, BLOCK: False, LINK_UP: True, UNBLOCK: True, CRASH: False, RESTART: True}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Action:
     """One operation at ``offset`` seconds after the measured phase starts, for scripted event ``event``.
 
@@ -53,7 +53,7 @@ class Action:
         return bool(self.b)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AppliedAction:
     """An action as it happened: lab time just before and just after doing it, and the time the
     change took effect (the kernel's link notification for carrier changes, else ``after``)."""

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
 from netsim.protocols.base import RouterConfig
+from netsim.records import record
 from netsim.validate.plan import LabPlan, RouterPlan
 
 #: The FRR daemon that speaks each netsim protocol.
@@ -70,7 +70,7 @@ _REFUSED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OspfTimers:
     hello: int
     dead: int
@@ -83,7 +83,7 @@ class OspfTimers:
     refresh: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RipTimers:
     update: int
     timeout: int

@@ -8,14 +8,15 @@ time 0, so a log line and a kernel route change can be put on one timeline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from netsim.records import record
 
 _LINE = re.compile(r"^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (\w+): (?:\[[\w-]+\](?:\[[^\]]+\])? )?(.*)$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LogLine:
     time: float
     router: str

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from netsim.records import record
 from netsim.validate import blocking
 from netsim.validate.frr_config import PROTOCOL_DAEMON, with_log_file
 from netsim.validate.plan import NETNS_RE, PREFIX_ROOT, LabPlan, RouterPlan
@@ -60,7 +61,7 @@ class Ledger:
     files: list[Path] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Daemon:
     router: str
     name: str

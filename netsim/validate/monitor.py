@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from netsim.records import record
 from netsim.validate.plan import LabPlan
 from netsim.validate.shell import LabError
 
@@ -59,7 +60,7 @@ class LabClock:
         return wall - self.t0_wall
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KernelRoute:
     """One RTM_NEWROUTE / RTM_DELROUTE seen in a router's namespace."""
 
@@ -73,7 +74,7 @@ class KernelRoute:
     rtype: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkState:
     """One RTM_NEWLINK: an interface's administrative state and carrier."""
 
@@ -84,7 +85,7 @@ class LinkState:
     carrier: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RibSample:
     """A router's whole RIB at one instant: (prefix, metric, next-hop gateways) per selected route."""
 

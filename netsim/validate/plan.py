@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 
 from netsim.errors import NetsimError
+from netsim.records import record
 from netsim.topology.addressing import Addressing
 from netsim.topology.common import link_costs, link_key
 from netsim.topology.graph import Graph
@@ -57,7 +58,7 @@ def directed_cost(graph: Graph, a: str, b: str) -> float:
     return float(link_costs(graph.edges[a, b], a, b)[0])
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IfacePlan:
     """One end of a link, inside one router's namespace."""
 
@@ -70,7 +71,7 @@ class IfacePlan:
     cost: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouterPlan:
     name: str
     index: int
@@ -85,7 +86,7 @@ class RouterPlan:
         raise NetsimError(f"router {self.name} has no link to {neighbor}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkPlan:
     """A veth pair: interface ``ifname`` in the namespaces of ``a`` and ``b`` (``a < b``)."""
 

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from netsim.records import record
 from netsim.scenario.events import Event
 from netsim.topology.common import link_costs, link_key
 from netsim.trace import Note, Route, RouteChange, ScriptedEvent, TopologyChange, Trace
@@ -52,7 +53,7 @@ from netsim.validate.monitor import RT_TABLE_MAIN, RTN_UNICAST, KernelRoute, Lin
 from netsim.validate.plan import LabPlan
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KernelChange(Note):
     """What the lab observed a real router do to its FIB, and how it saw it (``seen``)."""
 

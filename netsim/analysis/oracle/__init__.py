@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from netsim.errors import NetsimError
 from netsim.numeric import same_cost
+from netsim.records import record
 from netsim.trace import Route
 
 
@@ -29,7 +30,7 @@ class ModelUnavailable(NetsimError):
     a customer–provider cycle): a run still has every other figure, and says why it is not judged."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Expected:
     """The correct entry: its cost and every next hop that may carry it (ECMP)."""
 
@@ -44,7 +45,7 @@ class Expected:
         return Route(tuple(sorted(self.next_hops)), _clean(self.cost))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkState:
     """A link's physical state: up or down, and its cost in each direction (a→b, b→a)."""
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # any graph with networkx's API: netsim's own or an nx.Graph
@@ -47,11 +46,12 @@ if TYPE_CHECKING:  # any graph with networkx's API: netsim's own or an nx.Graph
 
 from netsim.analysis.oracle import CorrectnessModel, Expected, NetworkState, register_model
 from netsim.analysis.oracle import LinkState as BaseLinkState
+from netsim.records import record
 
 INFINITY = 2**32 - 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkState(BaseLinkState):
     """One link in one network state, with EIGRP's interface metrics: ``bandwidth_*`` (kbit/s) and
     ``delay_*`` (µs) of the ``a`` end and the ``b`` end, each None when as in the initial graph.

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netsim.analysis.oracle import (
@@ -43,13 +42,14 @@ from netsim.analysis.oracle import (
 )
 from netsim.analysis.oracle.ibgp import MultiRouterRouting
 from netsim.errors import NetsimError
+from netsim.records import record
 from netsim.topology.addressing import Addressing
 from netsim.topology.graph import Graph
 
 CUSTOMER_ROUTE, PEER_ROUTE, PROVIDER_ROUTE, SHORTEST = "customer", "peer", "provider", "shortest"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StableRoute:
     """A router's route in the stable solution: the routers it crosses (next hop first,
     destination last) and the kind of neighbour it was learned from."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from ipaddress import IPv4Address
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +33,7 @@ from netsim.output.pcap.ip import IPV4_MAX_PACKET, ipv4_packet
 from netsim.output.pcap.naming import LINKS_INDEX, link_file_names, tsv
 from netsim.output.pcap.translate import PacketEncoder, Transmission, UnencodableMessage
 from netsim.output.pcap.writer import PcapFile
+from netsim.records import record
 from netsim.topology.addressing import Addressing
 
 LINKS_HEADER = ("file", "router_a", "router_b", "subnet", "address_a", "address_b", "router_id_a",
@@ -41,7 +41,7 @@ LINKS_HEADER = ("file", "router_a", "router_b", "subnet", "address_a", "address_
 DEFAULT_BUFFER = 16 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaptureSummary:
     """What a closed capture holds: files written, messages and packets, what was left out."""
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from netsim.output.pcap.checksums import fletcher_checksum, internet_checksum
 from netsim.output.pcap.fields import int_field
+from netsim.records import record
 
 VERSION = 2
 HELLO, DB_DESCRIPTION, LS_REQUEST, LS_UPDATE, LS_ACK = 1, 2, 3, 4, 5
@@ -47,7 +47,7 @@ _LSA_HEADER = struct.Struct("!HBB4s4sIHH")
 _LINK = struct.Struct("!4s4sBBH")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouterLink:
     """One link of a router-LSA (A.4.2); addresses as 4 packed octets."""
 

@@ -42,13 +42,13 @@ real router says 1; the capture keeps netsim's value so it agrees with ``netsim 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from netsim.output.pcap import bfd, ospf, rip
 from netsim.output.pcap.addresses import PackedAddresses
 from netsim.output.pcap.fields import int_field
 from netsim.output.pcap.ip import IPV4_HEADER, IPV4_MAX_PACKET, PROTO_OSPF, PROTO_UDP, udp_datagram
+from netsim.records import record
 
 ALL_SPF_ROUTERS = bytes((224, 0, 0, 5))
 RIPV2_ROUTERS = bytes((224, 0, 0, 9))
@@ -95,7 +95,7 @@ class IpPayload(NamedTuple):
     payload: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MessageKind:
     """A netsim message type as recognised here: its class name and the fields the encoder reads."""
 

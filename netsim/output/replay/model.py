@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from netsim.records import record
 
 OK, MISSING, WRONG, EXTRA = "ok", "missing", "wrong", "extra"
 #: The mark ``netsim table --at`` prints for each status.
@@ -33,7 +34,7 @@ CORRECT, INCOMPLETE, INCORRECT, DOWN, UNJUDGED = "correct", "missing", "wrong", 
 REL_TOL = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Row:
     """One destination of one router's table at an instant."""
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from netsim.errors import NetsimError
@@ -40,6 +40,7 @@ from netsim.protocols.bgp.mrai import MraiConfig
 from netsim.protocols.bgp.policy import GAO_REXFORD, NO_POLICY, FilterRule, LocalPrefs, RouteFilter
 from netsim.protocols.bgp.route import CUSTOMER, INTERNAL, PEER, PROVIDER, UNSPECIFIED
 from netsim.protocols.common.damping import DampingParams
+from netsim.records import record
 from netsim.topology.addressing import Addressing
 from netsim.topology.graph import Graph, connected_components
 
@@ -51,7 +52,7 @@ ROUTER_KEYS = ("originate", "next_hop_self", "neighbors")
 IGP = "linkstate"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Timers:
     """Session timers (s).  Defaults: RFC 4271 §10's suggested hold 90 s and keepalive 30 s
     (FRRouting and Cisco IOS ship 180 s / 60 s), ConnectRetry 120 s (RFC 4271 and FRRouting),
@@ -66,7 +67,7 @@ class Timers:
     jitter: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BgpOptions:
     """The protocol options, parsed once."""
 
@@ -81,7 +82,7 @@ class BgpOptions:
     ssld: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeighborConfig:
     """One configured neighbour.  ``relationship`` is the neighbour's role towards us."""
 
@@ -104,7 +105,7 @@ class NeighborConfig:
         object.__setattr__(self, "address_int", int(ipaddress.IPv4Address(self.address)))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IgpConfig:
     """What a router of an AS of several routers needs besides BGP: the IGP it runs and where.
 
@@ -126,7 +127,7 @@ class IgpConfig:
     next_hop_self: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SpeakerConfig:
     name: str
     asn: int

@@ -10,12 +10,12 @@ even when the run is not narrated), so per-event figures can be computed from an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from netsim.records import record
 from netsim.trace import Decision, PathChoice
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exploration:
     """The best paths one router selected for one prefix (None: no route), in order."""
 

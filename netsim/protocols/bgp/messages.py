@@ -30,8 +30,10 @@ length comes from :data:`PREFIX_LENGTH`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar
+
+from netsim.records import record
 
 HEADER = 19
 MAX_MESSAGE = 4096
@@ -77,7 +79,7 @@ def as_path_value_size(path: Sequence[int]) -> int:
     return 2 * segments + 4 * n
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PathAttributes:
     """The attributes an UPDATE carries for its NLRI.
 
@@ -111,7 +113,7 @@ class PathAttributes:
         object.__setattr__(self, "size", total)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Open:
     """OPEN (§4.2): version 4, the sender's AS, proposed hold time and BGP identifier."""
 
@@ -130,7 +132,7 @@ class Open:
         return self.asn if self.asn <= 0xFFFF else AS_TRANS
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Keepalive:
     """KEEPALIVE (§4.4): the header alone."""
 
@@ -141,7 +143,7 @@ class Keepalive:
         return HEADER
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Notification:
     """NOTIFICATION (§4.5): an error code and subcode; the session closes after it."""
 
@@ -158,7 +160,7 @@ class Notification:
         return ERROR_NAMES.get(self.code, f"error {self.code}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Update:
     """UPDATE (§4.3): withdrawn prefixes, and prefixes (NLRI) announced with one attribute set."""
 

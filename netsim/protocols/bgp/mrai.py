@@ -22,7 +22,7 @@ Pure code: :meth:`MraiState.verdict` answers "send now" (None) or "hold until T"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from netsim.records import record
 
 #: Key of the one per-peer timer in :attr:`MraiState.until`.
 PEER_TIMER = ""
@@ -30,7 +30,7 @@ PEER_TIMER = ""
 EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MraiConfig:
     interval: float
     jitter: bool = True

@@ -12,9 +12,9 @@ metrics (suppressed time, flap counts) read BGP runs exactly as they read RIP ru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
+from netsim.records import record
 from netsim.trace import Note, PathChoice, RouteFlapped, RouteReused, RouteSuppressed, UpdatesSent
 
 
@@ -27,7 +27,7 @@ def peer_text(peer: str, asn: int) -> str:
     return f"{peer} (AS{asn})"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SessionChange(Note):
     """The session with ``peer`` changed state."""
 
@@ -46,7 +46,7 @@ class SessionChange(Note):
         return f"{self.event}; {self.detail}" if self.detail else self.event
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UpdateReceived(Note):
     """An UPDATE from ``peer`` announced ``path`` for ``prefix``, or withdrew it (``path`` None)."""
 
@@ -62,7 +62,7 @@ class UpdateReceived(Note):
         return f"UPDATE from {peer_text(self.peer, self.peer_asn)} announces {self.prefix} via {path_text(self.path)}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteRejected(Note):
     """A route from ``peer`` is not usable: its AS path loops through us, or a filter denies it."""
 
@@ -80,7 +80,7 @@ class RouteRejected(Note):
         return self.why
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BestPathChange(PathChoice):
     """The decision process chose a new best route for ``prefix`` (or found none).
 
@@ -133,7 +133,7 @@ class BestPathChange(PathChoice):
         return f"{self.trigger}; next best {self._via()} ({self._rule()})"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NextHopChange(Note):
     """The IGP route to a BGP next hop changed (next-hop tracking): the routes resolved through it
     follow (recursive resolution), and the decision process runs again where its cost matters."""
@@ -152,7 +152,7 @@ class NextHopChange(Note):
         return "the IGP route to it changed"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UpdateSent(UpdatesSent):
     """We sent ``peer`` an UPDATE announcing ``announced`` with ``path`` and/or withdrawing some."""
 
@@ -184,7 +184,7 @@ class UpdateSent(UpdatesSent):
         return self.why
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MraiDeferred(Note):
     """An advertisement of ``prefix`` to ``peer`` waits for the MRAI timer."""
 
@@ -203,7 +203,7 @@ class MraiDeferred(Note):
         return f"MinRouteAdvertisementInterval timer running {scope}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DampingFlap(RouteFlapped):
     """A flap of the route to ``dest`` learned from ``via`` raised its penalty."""
 
@@ -213,7 +213,7 @@ class DampingFlap(RouteFlapped):
         return self.why
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DampingSuppress(RouteSuppressed):
     threshold: float = 0.0
 
@@ -221,7 +221,7 @@ class DampingSuppress(RouteSuppressed):
         return f"penalty above the suppress threshold {self.threshold:.0f}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DampingReuse(RouteReused):
     threshold: float = 0.0
 

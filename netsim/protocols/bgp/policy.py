@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from netsim.protocols.bgp.messages import PathAttributes
 from netsim.protocols.bgp.route import CUSTOMER, INTERNAL, OWN, PEER, PROVIDER, RELATIONSHIP_TAGS, BgpRoute
+from netsim.records import record
 
 GAO_REXFORD = "gao_rexford"
 NO_POLICY = "none"
@@ -36,7 +36,7 @@ NO_POLICY = "none"
 SSLD_OFF, SSLD_SOURCE, SSLD_PATH = "off", "source", "path"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LocalPrefs:
     """LOCAL_PREF given at import, by the neighbour's relationship to us."""
 
@@ -92,7 +92,7 @@ def internal_attributes(route: BgpRoute, my_asn: int, my_address: str, next_hop_
                           default_lp if own else route.local_pref, () if tag is None else ((my_asn, tag),))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FilterRule:
     """Permit or deny routes to the prefixes matching any of ``names`` (destination routers),
     ``networks`` (a prefix and everything inside it), or everything when ``any``; optionally only
@@ -123,7 +123,7 @@ class FilterRule:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteFilter:
     """An ordered filter: the first matching rule decides; no match denies (as a prefix list)."""
 

@@ -26,16 +26,16 @@ acknowledgements, the handshake's own retransmission (a lost SYN waits for Conne
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netsim.protocols.bgp.transport import IP_TCP_OVERHEAD, ConnId, Segment
+from netsim.records import record
 
 INITIAL_RTO = 1.0
 MAX_RTO = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sequenced:
     """A data segment with its sequence number (a TCP header field: no extra bytes)."""
 
@@ -52,7 +52,7 @@ class Sequenced:
         return self.segment.size
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ack:
     """A pure acknowledgement: every segment before ``ack`` of connection ``conn`` arrived."""
 

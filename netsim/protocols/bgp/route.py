@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netsim.protocols.bgp.messages import IGP
+from netsim.records import record
 
 #: Relationship of a neighbour *as seen from this router*, and the pseudo-relationship of the
 #: routes a router originates itself.
@@ -18,7 +17,7 @@ RELATIONSHIP_TAGS = {CUSTOMER: 1, PEER: 2, PROVIDER: 3}
 TAG_RELATIONSHIPS = {v: k for k, v in RELATIONSHIP_TAGS.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BgpRoute:
     """One route to one prefix in an Adj-RIB-In (after import policy) or the Loc-RIB.
 

@@ -25,10 +25,10 @@ into one segment and send pure ACKs, which are not counted here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.protocols.bgp.messages import BgpMessage
+from netsim.records import record
 
 IP_TCP_OVERHEAD = 20 + 20
 
@@ -36,7 +36,7 @@ IP_TCP_OVERHEAD = 20 + 20
 ConnId = tuple[str, float, int]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Syn:
     kind: ClassVar[str] = "tcp-syn"
     conn: ConnId
@@ -46,7 +46,7 @@ class Syn:
         return IP_TCP_OVERHEAD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SynAck:
     kind: ClassVar[str] = "tcp-syn-ack"
     conn: ConnId
@@ -56,7 +56,7 @@ class SynAck:
         return IP_TCP_OVERHEAD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rst:
     kind: ClassVar[str] = "tcp-rst"
     conn: ConnId
@@ -66,7 +66,7 @@ class Rst:
         return IP_TCP_OVERHEAD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Segment:
     """One BGP message in a data segment of connection ``conn``."""
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from netsim.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DampingParams:
     penalty: float = 1000.0
     suppress: float = 2000.0

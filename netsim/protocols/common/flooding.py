@@ -28,11 +28,11 @@ creation order, so that order is part of a run's result).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.protocols.base import RouterPort, Timer
 from netsim.protocols.common.lsdb import Lsdb
+from netsim.records import record
 
 
 class FloodPeer:
@@ -69,7 +69,7 @@ class FloodPeer:
             setattr(self, t, None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FloodPolicy:
     """Where OSPF (the defaults) and IS-IS flood differently.
 

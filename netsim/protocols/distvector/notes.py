@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.numeric import fmt_num
-from netsim.records import quick_init
+from netsim.records import record
 from netsim.trace import Note
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class DvUpdate(Note):
     """A received vector changed the route to ``dest`` under RFC 2453 §3.9.2 ``rule``."""
 
@@ -29,7 +27,7 @@ class DvUpdate(Note):
                 f"+ link {fmt_num(self.link_cost)} ({self.rule})")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DvTimeout(Note):
     """No update refreshed the route to ``dest`` from ``via`` for ``timeout`` seconds."""
 
@@ -42,7 +40,7 @@ class DvTimeout(Note):
         return f"timeout: no update for {self.dest} from {self.via} in {fmt_num(self.timeout)} s"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DvUnreachable(Note):
     """The route to ``dest`` became unreachable (metric infinity) because of ``cause``."""
 
@@ -58,7 +56,7 @@ class DvUnreachable(Note):
         return f"{self.cause.as_cause('')}; garbage collection in {fmt_num(self.garbage)} s"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DvMetricRises(Note):
     """Same next hop, higher metric: the signature of counting to infinity when it repeats."""
 
@@ -73,7 +71,7 @@ class DvMetricRises(Note):
                 f"(counting to infinity?)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DvGarbage(Note):
     kind: ClassVar[str] = "dv-garbage"
     dest: str
@@ -86,7 +84,7 @@ class DvGarbage(Note):
         return f"garbage-collection timer ({fmt_num(self.garbage)} s) expired"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HolddownIgnored(Note):
     kind: ClassVar[str] = "holddown"
     dests: tuple[str, ...]
@@ -99,7 +97,7 @@ class HolddownIgnored(Note):
         return "held down"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HolddownStarted(Note):
     kind: ClassVar[str] = "holddown"
     dest: str

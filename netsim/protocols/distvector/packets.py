@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
+
+from netsim.records import record
 
 #: Bytes on the wire: IPv4 (20) + UDP (8) + RIP header (4), then 20 per route entry;
 #: at most 25 entries per packet (RFC 2453 §4).
@@ -12,7 +13,7 @@ RIP_ENTRY = 20
 RIP_MAX_ENTRIES = 25
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RipResponse:
     """A vector of (destination, metric): the whole table (periodic) or the changes (triggered)."""
 
@@ -21,7 +22,7 @@ class RipResponse:
     triggered: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RipRequest:
     """"Send me your whole table" (sent at boot and when an interface comes up)."""
 

@@ -10,10 +10,9 @@ under the three split-horizon modes.  The timers that decide *when* these run li
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import compress
 
-from netsim.records import quick_init
+from netsim.records import record
 
 
 class DvRoute:
@@ -31,8 +30,7 @@ class DvRoute:
         return f"DvRoute({self.metric}, {self.next_hop!r}, expires={self.expires}, gc_at={self.gc_at})"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class DvChange:
     """One entry changed: old and new (metric, next hop); ``None`` for no entry."""
 

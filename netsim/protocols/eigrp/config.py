@@ -10,14 +10,14 @@ link's values.  netsim's ``cost`` is not read: EIGRP's metric is bandwidth and d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.protocols.eigrp.metric import DEFAULT_BANDWIDTH, InterfaceMetric, default_delay_us, interface_metric
+from netsim.records import record
 from netsim.topology.graph import Graph
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouterConfig:
     """One router's interface metrics, by neighbour."""
 

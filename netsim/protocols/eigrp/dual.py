@@ -54,7 +54,7 @@ from netsim.protocols.eigrp.notes import (
     WentActive,
     WentPassive,
 )
-from netsim.records import quick_init
+from netsim.records import record
 
 if TYPE_CHECKING:
     from netsim.protocols.eigrp.notes import Note
@@ -118,8 +118,7 @@ UPDATE, QUERY, REPLY, NEIGHBOR_DOWN, LINK_CHANGE, NEIGHBOR_UP = (
     "update", "query", "reply", "neighbor-down", "link-change", "neighbor-up")
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Input:
     """What happened to a destination: ``kind`` (update, query, reply, neighbour down, link
     metric change) concerning ``neighbor`` (already applied to the topology table)."""
@@ -153,7 +152,7 @@ class Route:
         return self.state != PASSIVE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Effects:
     """What the router must do after an input: messages to send and notes to narrate.
 
@@ -191,8 +190,7 @@ _NEWS = frozenset((UPDATE, NEIGHBOR_DOWN, LINK_CHANGE, NEIGHBOR_UP))
 UNCHANGED = Effects(events=(FC_MET,))
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Best:
     """The least distance over all neighbours and who offers it (sorted names)."""
 

@@ -17,10 +17,10 @@ it is counted (bytes and packets) as those packets would be, and acknowledged as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.protocols.eigrp.metric import KValues, Vector
+from netsim.records import record
 
 IP_HEADER = 20
 EIGRP_HEADER = 20
@@ -33,14 +33,14 @@ ROUTES_PER_PACKET = (MTU - IP_HEADER - EIGRP_HEADER) // ROUTE_TLV
 Entry = tuple[str, Vector | None]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hello:
     kind: ClassVar[str] = "eigrp-hello"
     hold_time: float
     k: KValues
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ack:
     """A HELLO with an acknowledgement number and nothing else."""
 
@@ -48,7 +48,7 @@ class Ack:
     ack: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Update:
     kind: ClassVar[str] = "eigrp-update"
     seq: int
@@ -58,7 +58,7 @@ class Update:
     init: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Query:
     kind: ClassVar[str] = "eigrp-query"
     seq: int
@@ -66,7 +66,7 @@ class Query:
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reply:
     kind: ClassVar[str] = "eigrp-reply"
     seq: int

@@ -25,11 +25,10 @@ composite metric grows at every hop; :func:`validate_k_values` insists on K3 >= 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
-from netsim.records import quick_init
+from netsim.records import record
 
 #: Unreachable: the largest classic metric (RFC 7868: a delay of all ones means unreachable).
 INFINITY = 0xFFFFFFFF
@@ -44,7 +43,7 @@ MAX_DELAY_TENS = 0xFFFFFF
 MAX_BANDWIDTH = 0xFFFFFFFF
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KValues:
     """The metric weights.  Routers with different K-values do not become neighbours."""
 
@@ -53,8 +52,7 @@ class KValues:
     k3: int = 1
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Vector:
     """A path's vector metric: its minimum bandwidth (kbit/s) and total delay (tens of µs).
 
@@ -73,7 +71,7 @@ DEFAULT_K = KValues()
 ORIGIN = Vector(NO_LINK, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InterfaceMetric:
     """What one interface adds to a route learned over it: its bandwidth (kbit/s) and delay
     (tens of microseconds, at least 1)."""

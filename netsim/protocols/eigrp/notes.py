@@ -6,10 +6,9 @@ Each note is a frozen record with a ``kind``, the facts, ``text()`` (what happen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from netsim.records import quick_init
+from netsim.records import record
 from netsim.trace import Note
 
 
@@ -17,7 +16,7 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeighborPending(Note):
     """A hello from a router we have no adjacency with: the INIT exchange starts."""
 
@@ -31,7 +30,7 @@ class NeighborPending(Note):
         return "an adjacency is up only once both INIT updates are acknowledged"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeighborUp(Note):
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
@@ -44,7 +43,7 @@ class NeighborUp(Note):
         return f"INIT updates exchanged and acknowledged; sending our topology table ({self.routes} routes)"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeighborDown(Note):
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
@@ -57,7 +56,7 @@ class NeighborDown(Note):
         return f"{self.why}; every route it reported is gone"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KValueMismatch(Note):
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
@@ -71,8 +70,7 @@ class KValueMismatch(Note):
         return f"K-values differ (theirs {self.theirs}, ours {self.ours}): no adjacency"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class RouteChosen(Note):
     """A passive (local) computation picked successors: the route is new, better, or worse
     through a neighbour that still satisfies the feasibility condition."""
@@ -99,8 +97,7 @@ class RouteChosen(Note):
                 f"feasibility condition (RD {self.rd} < FD {self.fd})")
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class WentActive(Note):
     kind: ClassVar[str] = "eigrp-active"
     dest: str
@@ -121,8 +118,7 @@ class WentActive(Note):
                 f"(RD {self.best_rd} >= FD {self.fd}); its path might lead back through us")
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class ReplyReceived(Note):
     kind: ClassVar[str] = "eigrp-reply"
     dest: str
@@ -138,8 +134,7 @@ class ReplyReceived(Note):
         return f"still waiting for {_names(self.outstanding)}"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class WentPassive(Note):
     kind: ClassVar[str] = "eigrp-passive"
     dest: str
@@ -161,7 +156,7 @@ class WentPassive(Note):
         return f"every neighbour answered and the feasibility condition holds with FD {self.fd}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActiveAgain(Note):
     kind: ClassVar[str] = "eigrp-active"
     dest: str
@@ -175,8 +170,7 @@ class ActiveAgain(Note):
         return f"the successor's distance rose during the computation; FC fails with FD {self.fd}"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class DistanceRoseWhileActive(Note):
     kind: ClassVar[str] = "eigrp-active"
     dest: str
@@ -192,7 +186,7 @@ class DistanceRoseWhileActive(Note):
         return f"query origin flag {self.flag}: the last reply will re-check FC with the current FD"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QueryWhileActive(Note):
     kind: ClassVar[str] = "eigrp-active"
     dest: str
@@ -205,8 +199,7 @@ class QueryWhileActive(Note):
         return "its reply waits until our own computation ends (query origin flag 2)"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class ActiveForwarding(Note):
     """While active the successor is frozen; only its distance (the FIB cost) moves."""
 
@@ -224,7 +217,7 @@ class ActiveForwarding(Note):
         return "the successor stays frozen until every reply is in"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StuckInActive(Note):
     kind: ClassVar[str] = "eigrp-sia"
     dest: str
@@ -238,7 +231,7 @@ class StuckInActive(Note):
         return f"active timer expired: resetting the adjacency with {self.neighbor} (counts as an unreachable reply)"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InterfaceChanged(Note):
     kind: ClassVar[str] = "interface"
     neighbor: str
@@ -251,7 +244,7 @@ class InterfaceChanged(Note):
         return "every route learned over it is re-evaluated"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CostIgnored(Note):
     kind: ClassVar[str] = "interface"
     neighbor: str

@@ -13,15 +13,13 @@ needs no rewriting of the table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from netsim.protocols.eigrp.dual import Route, feasible
 from netsim.protocols.eigrp.metric import INFINITY, InterfaceMetric, KValues, Vector, composite, extend
-from netsim.records import quick_init
+from netsim.records import record
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
+@record
 class Candidate:
     """A neighbour's route to a destination as this router sees it."""
 
@@ -123,14 +121,14 @@ class TopologyTable:
 
 
 # -- read-only view ---------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@record
 class PathEntry:
     neighbor: str
     distance: int
     rd: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TopologyEntry:
     """One destination as ``show ip eigrp topology`` would print it."""
 

@@ -24,15 +24,15 @@ This module is bookkeeping only; the protocol owns the timers.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 
 from netsim.protocols.eigrp.messages import Entry
+from netsim.records import record
 
 RETRANSMIT = "retransmit"
 RESET = "reset"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outgoing:
     """A reliable message waiting for its turn: kind (``update``, ``query``, ``reply``) and routes."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.numeric import fmt_num, fmt_secs
 from netsim.protocols.isis import adjacency as adj
+from netsim.records import record
 from netsim.trace import Note
 
 _EVENT_WORDS = {
@@ -17,7 +17,7 @@ _EVENT_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AdjacencyChanged(Note):
     """The adjacency with ``neighbor`` moved from ``old`` to ``new`` on three-way ``event``;
     ``silent_for``: seconds without a hello when the holding timer ran out."""
@@ -38,7 +38,7 @@ class AdjacencyChanged(Note):
         return _EVENT_WORDS.get(self.event, self.event)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trigger:
     """One reason to generate a new LSP."""
 
@@ -67,7 +67,7 @@ def _reasons(triggers: tuple[Trigger, ...]) -> str:
     return "; ".join(dict.fromkeys(t.words() for t in triggers))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LspOriginated(Note):
     """This router issued LSP ``seq`` listing ``links``; ``reissued``: the same content under a
     sequence number past a newer copy of its own seen in the network (ISO 10589 §7.3.16.1)."""
@@ -87,7 +87,7 @@ class LspOriginated(Note):
         return _reasons(self.triggers)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GenerationDeferred(Note):
     """The minimum LSP generation interval holds a new LSP back for ``wait`` seconds."""
 
@@ -102,7 +102,7 @@ class GenerationDeferred(Note):
         return self.trigger.words()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LspPurged(Note):
     """LSP ``origin`` ``seq`` was purged here: its remaining lifetime ran out (``expired``, after
     ``lifetime`` s) or a purge arrived; or a purge's ZeroAgeLifetime ended (``removed``)."""
@@ -124,7 +124,7 @@ class LspPurged(Note):
         return f"remaining lifetime ran out ({fmt_secs(self.lifetime)} s without a refresh): purge flooded"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DatabaseSync(Note):
     """A CSNP (``complete``) or PSNP from ``neighbor`` listed ``listed`` LSPs: ``sent`` of ours
     go to it, ``requested`` of its are asked for."""
@@ -154,7 +154,7 @@ class DatabaseSync(Note):
 SpfReason = tuple[str, int, "str | None", bool]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SpfRun(Note):
     """SPF run ``run`` at ``router``, triggered by the LSPs in ``reasons`` (:data:`SpfReason`),
     after ``delay`` s of scheduling ``mode`` (RFC 8405 back-off ``state``, or "-")."""

@@ -43,8 +43,10 @@ default), so that a link whose MTU cannot carry a full PDU never forms an adjace
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar
+
+from netsim.records import record
 
 LLC = 3
 COMMON_HEADER = 8
@@ -110,7 +112,7 @@ def lsp_wire(body: int) -> tuple[int, int]:
     return body + fragments * (LSP_HEADER + LLC), fragments
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lsp:
     """One router's LSP (all its fragments as one unit).
 
@@ -170,7 +172,7 @@ def rank_words(rank: int) -> str:
 
 
 # -- PDUs (the messages on the wire; ``kind`` names them in captures and the replay) ---------------
-@dataclass(frozen=True, slots=True)
+@record
 class Iih:
     """A point-to-point IS-IS hello with its three-way adjacency TLV (RFC 5303).
 
@@ -186,7 +188,7 @@ class Iih:
     padded: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LspBurst:
     """The LSPs sent to one neighbour at one instant: one PDU per LSP fragment, back to back."""
 
@@ -194,7 +196,7 @@ class LspBurst:
     lsps: tuple[Lsp, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Csnp:
     """A complete sequence numbers PDU: (origin, rank) of every LSP in the sender's database."""
 
@@ -202,7 +204,7 @@ class Csnp:
     entries: tuple[tuple[str, int], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Psnp:
     """A partial sequence numbers PDU: (origin, rank) entries acknowledging LSPs (the same rank as
     the receiver's copy) or asking for them (a lower rank; 0: no copy at all)."""

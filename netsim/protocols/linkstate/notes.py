@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from netsim.numeric import fmt_num, fmt_secs
 from netsim.protocols.linkstate import neighbor as nsm
+from netsim.records import record
 from netsim.trace import Note
 
 #: Why an adjacency changed state, by the neighbour-FSM event that moved it.
@@ -18,7 +18,7 @@ _EVENT_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AdjacencyChanged(Note):
     """The adjacency with ``neighbor`` moved from ``old`` to ``new`` on neighbour-FSM ``event``.
 
@@ -49,7 +49,7 @@ class AdjacencyChanged(Note):
         return _EVENT_WORDS.get(self.event, self.event)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trigger:
     """One reason to originate a new router-LSA."""
 
@@ -77,7 +77,7 @@ def _reasons(triggers: tuple[Trigger, ...]) -> str:
     return "; ".join(dict.fromkeys(t.words() for t in triggers))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LsaOriginated(Note):
     kind: ClassVar[str] = "lsa"
     seq: int
@@ -92,7 +92,7 @@ class LsaOriginated(Note):
         return _reasons(self.triggers)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OriginationDeferred(Note):
     """MinLSInterval holds back a new router-LSA for ``wait`` seconds."""
 
@@ -107,7 +107,7 @@ class OriginationDeferred(Note):
         return self.trigger.words()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LsaDropped(Note):
     """A newer instance of ``origin``'s LSA from ``neighbor`` arrived ``since`` seconds after the
     last one was installed, under MinLSArrival (RFC 2328 §13 step 5a): it is discarded without an
@@ -134,7 +134,7 @@ class LsaDropped(Note):
                 f"ago; {self.neighbor} retransmits it after RxmtInterval ({fmt_secs(self.rxmt)} s)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LsaRetransmitted(Note):
     """LSAs sent again to ``neighbor`` because it did not acknowledge them within RxmtInterval."""
 
@@ -152,7 +152,7 @@ class LsaRetransmitted(Note):
         return f"not acknowledged within RxmtInterval ({fmt_secs(self.rxmt)} s)"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WarmStart(Note):
     kind: ClassVar[str] = "lsa"
     lsas: int
@@ -165,7 +165,7 @@ class WarmStart(Note):
         return f"{self.lsas} LSAs, {self.routes} routes"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SpfRun(Note):
     """SPF run ``run`` at ``router``, triggered by the LSAs in ``reasons`` ((origin, seq, source),
     source None = our own), after ``delay`` s of the RFC 8405 ``mode`` delay in back-off ``state``."""

@@ -6,8 +6,10 @@ metrics compare with what a capture of real routers would show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar
+
+from netsim.records import record
 
 #: IPv4 (20) + OSPF common header (24).
 OSPF_HDR = 44
@@ -15,7 +17,7 @@ OSPF_HDR = 44
 LSA_HEADER = 20
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lsa:
     """A router-LSA: its originator, sequence number, links (neighbour, cost of the link from the
     originator) and the stub prefixes it originates ((prefix, metric), ...)."""
@@ -43,26 +45,26 @@ class Lsa:
         object.__setattr__(self, "key", (self.origin, self.seq))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hello:
     kind: ClassVar[str] = "hello"
     sees_you: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DbDescription:
     kind: ClassVar[str] = "dbd"
     headers: tuple[tuple[str, int], ...]
     have_yours: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LsUpdate:
     kind: ClassVar[str] = "lsu"
     lsas: tuple[Lsa, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LsAck:
     kind: ClassVar[str] = "lsack"
     keys: tuple[tuple[str, int], ...]
