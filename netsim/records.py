@@ -93,7 +93,8 @@ def _frozen_params() -> Any:
     ``dataclass`` subclasses and readers of the params see a frozen dataclass."""
     global _FROZEN_PARAMS
     if _FROZEN_PARAMS is None:
-        _FROZEN_PARAMS = dataclasses.dataclass(frozen=True, slots=True)(type("_Frozen", (), {})).__dataclass_params__
+        _FROZEN_PARAMS = dataclasses.dataclass(frozen=True, slots=True)(
+            type("_Frozen", (), {"__doc__": "The params' model."})).__dataclass_params__
     return _FROZEN_PARAMS
 
 

@@ -53,6 +53,8 @@ class EventMetrics:
 
 @record
 class RunMetrics:
+    """Every figure of one run: per event, over the whole run, and the final tables."""
+
     initial_convergence: float | None
     events: tuple[EventMetrics, ...]
     messages_total: int

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunResult:
+    """One protocol's run of a scenario: its inputs, its trace and the metrics computed from it."""
+
     scenario: Scenario
     protocol: str
     seed: int

@@ -42,6 +42,8 @@ class Entry:
 
 @record
 class RouterTable:
+    """One router's table as judged at one instant: its entries and their status."""
+
     router: str
     down: bool
     entries: tuple[Entry, ...]

@@ -17,6 +17,8 @@ from typing import Any
 
 @dataclass(slots=True)
 class Link:
+    """A link of the running network: its two ends, costs, delay, state and what is in flight."""
+
     a: str
     b: str
     #: Cost of sending from ``a`` to ``b``, and from ``b`` to ``a`` (equal on most links).

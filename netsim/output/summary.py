@@ -21,6 +21,8 @@ from netsim.records import record
 
 @record
 class EventSummary:
+    """What one scripted event did: convergence, correctness and cost figures for the summary table."""
+
     time: float
     kind: str
     target: tuple[str, ...]

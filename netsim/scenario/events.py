@@ -198,6 +198,8 @@ class LinkUp(_LinkEvent):
 
 @dataclass(frozen=True)
 class _NodeEvent(Event):
+    """An event on one router."""
+
     node: str = ""
 
     @property

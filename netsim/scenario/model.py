@@ -30,6 +30,8 @@ class RouterSpec:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A loaded, checked scenario: the network, the protocols' options and the scripted events."""
+
     name: str
     graph: Graph
     protocols: dict[str, dict[str, Any]]

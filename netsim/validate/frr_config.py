@@ -72,6 +72,8 @@ _REFUSED = {
 
 @record
 class OspfTimers:
+    """The OSPF timers written into ospfd's configuration."""
+
     hello: int
     dead: int
     rxmt: int
@@ -85,6 +87,8 @@ class OspfTimers:
 
 @record
 class RipTimers:
+    """The RIP timers and split-horizon mode written into ripd's configuration."""
+
     update: int
     timeout: int
     garbage: int

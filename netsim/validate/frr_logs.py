@@ -18,6 +18,8 @@ _LINE = re.compile(r"^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (\w+): (?:
 
 @record
 class LogLine:
+    """One line of a daemon's log, on the lab's clock."""
+
     time: float
     router: str
     daemon: str

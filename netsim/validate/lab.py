@@ -63,6 +63,8 @@ class Ledger:
 
 @record
 class Daemon:
+    """A routing daemon started for a lab router."""
+
     router: str
     name: str
     pid: int
@@ -346,6 +348,8 @@ def _tail(path: Path, lines: int = 1) -> str:
 # -- leftovers of killed runs -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Leftovers:
+    """What an earlier lab left behind: namespaces, processes, directories."""
+
     namespaces: tuple[str, ...]
     pids: tuple[int, ...]
     dirs: tuple[Path, ...]

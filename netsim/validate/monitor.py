@@ -96,6 +96,8 @@ class RibSample:
 
 @dataclass
 class Observations:
+    """What the monitor saw of the real routers: kernel routes, link states, RIB samples."""
+
     routes: list[KernelRoute] = field(default_factory=list)
     links: list[LinkState] = field(default_factory=list)
     ribs: list[RibSample] = field(default_factory=list)

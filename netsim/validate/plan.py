@@ -73,6 +73,8 @@ class IfacePlan:
 
 @record
 class RouterPlan:
+    """One real router of a lab: its namespace, loopback and interfaces."""
+
     name: str
     index: int
     netns: str
@@ -99,6 +101,8 @@ class LinkPlan:
 
 @dataclass(frozen=True)
 class LabPlan:
+    """A lab's routers, links and addresses, before anything is created."""
+
     prefix: str
     routers: tuple[RouterPlan, ...]
     links: tuple[LinkPlan, ...]

@@ -129,6 +129,8 @@ class IgpConfig:
 
 @record
 class SpeakerConfig:
+    """One BGP speaker's configuration: AS, router id, options, neighbours and what it originates."""
+
     name: str
     asn: int
     router_id: int

@@ -32,6 +32,8 @@ EPS = 1e-9
 
 @record
 class MraiConfig:
+    """The MinRouteAdvertisementInterval timer (RFC 4271 §9.2.1.1): interval, jitter and variants."""
+
     interval: float
     jitter: bool = True
     wrate: bool = False

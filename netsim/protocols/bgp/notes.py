@@ -215,6 +215,8 @@ class DampingFlap(RouteFlapped):
 
 @record
 class DampingSuppress(RouteSuppressed):
+    """BGP damping suppressed a route: its penalty crossed the suppress threshold."""
+
     threshold: float = 0.0
 
     def reason(self) -> str:
@@ -223,6 +225,8 @@ class DampingSuppress(RouteSuppressed):
 
 @record
 class DampingReuse(RouteReused):
+    """BGP damping made a route usable again: its penalty decayed below the reuse threshold."""
+
     threshold: float = 0.0
 
     def reason(self) -> str:

@@ -38,6 +38,8 @@ ConnId = tuple[str, float, int]
 
 @record
 class Syn:
+    """TCP SYN: opens the session's connection."""
+
     kind: ClassVar[str] = "tcp-syn"
     conn: ConnId
 
@@ -48,6 +50,8 @@ class Syn:
 
 @record
 class SynAck:
+    """TCP SYN-ACK: the passive side accepts the connection."""
+
     kind: ClassVar[str] = "tcp-syn-ack"
     conn: ConnId
 
@@ -58,6 +62,8 @@ class SynAck:
 
 @record
 class Rst:
+    """TCP RST: the connection is refused or torn down."""
+
     kind: ClassVar[str] = "tcp-rst"
     conn: ConnId
 

@@ -43,6 +43,8 @@ def _no_igp(_next_hop: str) -> float:
 
 @dataclass
 class WarmSnapshot:
+    """Every router's converged BGP routes, computed without messages, as arrays per prefix."""
+
     routers: list[str]
     index: dict[str, int]
     prefixes: list[str]

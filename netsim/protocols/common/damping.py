@@ -25,6 +25,8 @@ from netsim.records import record
 
 @record
 class DampingParams:
+    """Route-flap damping parameters (RFC 2439): penalty per flap, thresholds, half-life (s)."""
+
     penalty: float = 1000.0
     suppress: float = 2000.0
     reuse: float = 750.0

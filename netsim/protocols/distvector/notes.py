@@ -73,6 +73,8 @@ class DvMetricRises(Note):
 
 @record
 class DvGarbage(Note):
+    """An unreachable route's garbage-collection timer expired: the entry is deleted."""
+
     kind: ClassVar[str] = "dv-garbage"
     dest: str
     garbage: float
@@ -86,6 +88,8 @@ class DvGarbage(Note):
 
 @record
 class HolddownIgnored(Note):
+    """Routes from a neighbour ignored because their destinations are held down."""
+
     kind: ClassVar[str] = "holddown"
     dests: tuple[str, ...]
     neighbor: str
@@ -99,6 +103,8 @@ class HolddownIgnored(Note):
 
 @record
 class HolddownStarted(Note):
+    """A route became unreachable: hold-down starts (only its last source is believed)."""
+
     kind: ClassVar[str] = "holddown"
     dest: str
     duration: float

@@ -171,6 +171,9 @@ class Effects:
 
 @dataclass(slots=True)
 class _Out:
+    """The effects of one DUAL step while it runs: queries and replies to send, notes, whether the
+    destination went active or passive (frozen into :class:`Effects`)."""
+
     queries: list[str] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)

@@ -35,6 +35,8 @@ Entry = tuple[str, Vector | None]
 
 @record
 class Hello:
+    """EIGRP hello: keeps the adjacency alive and carries the hold time and K values."""
+
     kind: ClassVar[str] = "eigrp-hello"
     hold_time: float
     k: KValues
@@ -50,6 +52,8 @@ class Ack:
 
 @record
 class Update:
+    """EIGRP update (reliable): changed distances to destinations."""
+
     kind: ClassVar[str] = "eigrp-update"
     seq: int
     ack: int
@@ -60,6 +64,8 @@ class Update:
 
 @record
 class Query:
+    """EIGRP query (reliable): the sender went active and asks for distances."""
+
     kind: ClassVar[str] = "eigrp-query"
     seq: int
     ack: int
@@ -68,6 +74,8 @@ class Query:
 
 @record
 class Reply:
+    """EIGRP reply (reliable): the answer to a query."""
+
     kind: ClassVar[str] = "eigrp-reply"
     seq: int
     ack: int

@@ -32,6 +32,8 @@ class NeighborPending(Note):
 
 @record
 class NeighborUp(Note):
+    """An EIGRP adjacency came up: the neighbour's routes are now heard."""
+
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
     routes: int
@@ -45,6 +47,8 @@ class NeighborUp(Note):
 
 @record
 class NeighborDown(Note):
+    """An EIGRP adjacency went down, and why (hold timer, interface, retransmissions)."""
+
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
     why: str
@@ -58,6 +62,8 @@ class NeighborDown(Note):
 
 @record
 class KValueMismatch(Note):
+    """A hello was ignored: the neighbour's K values differ from ours."""
+
     kind: ClassVar[str] = "eigrp-adjacency"
     neighbor: str
     theirs: tuple[int, int, int]
@@ -99,6 +105,8 @@ class RouteChosen(Note):
 
 @record
 class WentActive(Note):
+    """DUAL went active for a destination: no feasible successor, queries sent."""
+
     kind: ClassVar[str] = "eigrp-active"
     dest: str
     queried: tuple[str, ...]
@@ -120,6 +128,8 @@ class WentActive(Note):
 
 @record
 class ReplyReceived(Note):
+    """A reply to an active destination's query arrived; some may still be outstanding."""
+
     kind: ClassVar[str] = "eigrp-reply"
     dest: str
     neighbor: str
@@ -136,6 +146,8 @@ class ReplyReceived(Note):
 
 @record
 class WentPassive(Note):
+    """The last reply arrived: DUAL chose successors and the destination is passive again."""
+
     kind: ClassVar[str] = "eigrp-passive"
     dest: str
     successors: tuple[str, ...]
@@ -158,6 +170,8 @@ class WentPassive(Note):
 
 @record
 class ActiveAgain(Note):
+    """The last reply arrived but no neighbour is feasible yet: querying again."""
+
     kind: ClassVar[str] = "eigrp-active"
     dest: str
     fd: int
@@ -172,6 +186,8 @@ class ActiveAgain(Note):
 
 @record
 class DistanceRoseWhileActive(Note):
+    """The successor's distance rose while the destination was active (DUAL's flag)."""
+
     kind: ClassVar[str] = "eigrp-active"
     dest: str
     successor: str
@@ -188,6 +204,8 @@ class DistanceRoseWhileActive(Note):
 
 @record
 class QueryWhileActive(Note):
+    """A query from the successor arrived while the destination was already active."""
+
     kind: ClassVar[str] = "eigrp-active"
     dest: str
     neighbor: str
@@ -219,6 +237,8 @@ class ActiveForwarding(Note):
 
 @record
 class StuckInActive(Note):
+    """Stuck in active: a neighbour did not reply in time and its adjacency is reset."""
+
     kind: ClassVar[str] = "eigrp-sia"
     dest: str
     neighbor: str
@@ -233,6 +253,8 @@ class StuckInActive(Note):
 
 @record
 class InterfaceChanged(Note):
+    """An interface's EIGRP metric inputs (bandwidth, delay) or state changed."""
+
     kind: ClassVar[str] = "interface"
     neighbor: str
     what: str
@@ -246,6 +268,8 @@ class InterfaceChanged(Note):
 
 @record
 class CostIgnored(Note):
+    """An interface cost changed: EIGRP ignores it (its metric is bandwidth and delay)."""
+
     kind: ClassVar[str] = "interface"
     neighbor: str
     cost: float

@@ -123,6 +123,8 @@ class TopologyTable:
 # -- read-only view ---------------------------------------------------------------------------------
 @record
 class PathEntry:
+    """One neighbour's path to a destination: its distance through us and its reported distance."""
+
     neighbor: str
     distance: int
     rd: int

@@ -79,6 +79,8 @@ def _reasons(triggers: tuple[Trigger, ...]) -> str:
 
 @record
 class LsaOriginated(Note):
+    """The router originated a new LSA: its links now, and what triggered it."""
+
     kind: ClassVar[str] = "lsa"
     seq: int
     links: tuple[tuple[str, float], ...]
@@ -154,6 +156,8 @@ class LsaRetransmitted(Note):
 
 @record
 class WarmStart(Note):
+    """The router started from a converged database and routing table (no flooding)."""
+
     kind: ClassVar[str] = "lsa"
     lsas: int
     routes: int

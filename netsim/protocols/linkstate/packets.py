@@ -47,12 +47,16 @@ class Lsa:
 
 @record
 class Hello:
+    """Hello: keeps an adjacency alive; ``sees_you`` once the sender has heard us."""
+
     kind: ClassVar[str] = "hello"
     sees_you: bool
 
 
 @record
 class DbDescription:
+    """Database description: the headers of every LSA the sender holds."""
+
     kind: ClassVar[str] = "dbd"
     headers: tuple[tuple[str, int], ...]
     have_yours: bool
@@ -60,12 +64,16 @@ class DbDescription:
 
 @record
 class LsUpdate:
+    """Link-state update: LSAs flooded or requested."""
+
     kind: ClassVar[str] = "lsu"
     lsas: tuple[Lsa, ...]
 
 
 @record
 class LsAck:
+    """Link-state acknowledgement of LSAs received."""
+
     kind: ClassVar[str] = "lsack"
     keys: tuple[tuple[str, int], ...]
 
