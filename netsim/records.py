@@ -18,8 +18,9 @@ times the cost of a plain store; a run builds a handful of records per route cha
 ``__init__`` here writes each slot through its descriptor instead: same values, and the instance
 stays frozen (assignment still raises).
 
-Classes that need more of the dataclass machinery (a dataclass base class, ``field(init=False)``,
-keyword-only fields, ``InitVar``) are handed to ``dataclass(frozen=True, slots=True)`` unchanged.
+A record may derive from another record.  Classes that need more of the dataclass machinery (a
+base made by ``dataclass`` itself, ``field(init=False)``, keyword-only fields, ``InitVar``) are
+handed to ``dataclass(frozen=True, slots=True)`` unchanged.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def record(cls: type[T]) -> type[T]:
         return dataclasses.dataclass(frozen=True, slots=True)(cls)
     own = dict(cls.__dict__)
     documented = own.get("__doc__") is not None
-    new: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False, slots=True)
+    derived = any("__dataclass_fields__" in base.__dict__ for base in cls.__mro__[1:])
+    # A record's base is a frozen dataclass, and dataclass refuses a non-frozen subclass of one: a
+    # derived record lets dataclass write the frozen __setattr__ and __delattr__ (two compilations).
+    new: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=derived, slots=True)
     fields = dataclasses.fields(new)
     new.__dataclass_params__ = _frozen_params()
     if "__init__" not in own:
@@ -62,11 +66,13 @@ def record(cls: type[T]) -> type[T]:
         hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
         _add(new, "__hash__", _hash(_key(hashed)), {})  # an __eq__ in the body left __hash__ None
     names = tuple(f.name for f in fields)
-    for name in ("__setattr__", "__delattr__"):
-        if name in own:
-            raise TypeError(f"Cannot overwrite attribute {name} in class {new.__name__}")
-    _add(new, "__setattr__", _frozen_setattr(new, frozenset(names)), own)
-    _add(new, "__delattr__", _frozen_delattr(new, frozenset(names)), own)
+    if not derived:
+        for name in ("__setattr__", "__delattr__"):
+            if name in own:
+                raise TypeError(f"Cannot overwrite attribute {name} in class {new.__name__}")
+        _add(new, "__setattr__", _frozen_setattr(new, frozenset(names)), own)
+        _add(new, "__delattr__", _frozen_delattr(new, frozenset(names)), own)
+    # Every field, the base's too (a frozen instance is restored through object.__setattr__).
     _add(new, "__getstate__", _getstate(names), own)
     _add(new, "__setstate__", _setstate(names), own)
     if not documented:  # what dataclass writes: the class's signature
@@ -77,9 +83,11 @@ def record(cls: type[T]) -> type[T]:
 
 
 def _needs_dataclass(cls: type) -> bool:
-    """Whether ``cls`` uses what :func:`record` leaves to the dataclass decorator."""
-    if any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:]):
-        return True
+    """Whether ``cls`` uses what :func:`record` leaves to the dataclass decorator: a dataclass base
+    not made by :func:`record`, ``field(init=False)``, keyword-only fields, ``InitVar``."""
+    for base in cls.__mro__[1:]:
+        if "__dataclass_fields__" in base.__dict__ and base.__dict__.get("__dataclass_params__") is not _FROZEN_PARAMS:
+            return True
     for value in cls.__dict__.values():
         if isinstance(value, dataclasses.Field) and (not value.init or value.kw_only is True):
             return True
@@ -116,7 +124,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
     seen_default = False
     for f in fields:
         n = f.name
-        namespace[f"_set_{n}"] = cls.__dict__[n].__set__
+        namespace[f"_set_{n}"] = _slot(cls, n).__set__
         if f.default is not dataclasses.MISSING:
             namespace[f"_dflt_{n}"] = f.default
             params.append(f"{n}=_dflt_{n}")
@@ -140,6 +148,14 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
     init = out["__init__"]
     init.__annotations__ = {f.name: f.type for f in fields} | {"return": None}
     return init  # type: ignore[no-any-return]
+
+
+def _slot(cls: type, name: str) -> Any:
+    """The slot descriptor of field ``name``: the class's own, or a record base's."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise TypeError(f"{cls.__name__}.{name} has no slot")
 
 
 class _Factory:

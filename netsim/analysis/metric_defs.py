@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from netsim.analysis.labovitz import classify_event, event_class
+from netsim.records import record
 from netsim.trace import (
     PathChoice,
     RouteChange,
@@ -34,7 +35,7 @@ from netsim.trace import (
 DIGITS = 6
 
 
-@dataclass(frozen=True)
+@record
 class RunContext:
     """What a metric may know about the run besides the window: its trace, options, probe traffic,
     and the correctness model the run is judged against (None when it could not be judged)."""
@@ -54,7 +55,7 @@ class RunContext:
         return bool(self._cache["path_vector"])
 
 
-@dataclass(frozen=True)
+@record
 class Window:
     """One event's window: its changes and messages, and what the replay found in it."""
 
@@ -92,7 +93,7 @@ def human_seconds(x: float | None) -> str:
     return f"{x:.2f} s"
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One cell of the text table: a header and how to show the metric's value in it."""
 
@@ -100,7 +101,7 @@ class Column:
     show: Callable[[Any], str] = str
 
 
-@dataclass(frozen=True)
+@record
 class Metric:
     """One figure netsim reports.
 
@@ -273,7 +274,7 @@ EVENT_METRICS: tuple[Metric, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class RunMetric:
     """A figure of the whole run (the JSON's top level)."""
 

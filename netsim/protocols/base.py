@@ -17,7 +17,7 @@ import abc
 import importlib
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 from typing import Protocol as TypingProtocol
 
@@ -50,7 +50,7 @@ class Prefix:
     metric: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class RouterConfig:
     """One router's configuration for one protocol: what an operator would configure on it.
 

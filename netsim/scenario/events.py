@@ -11,10 +11,11 @@ module knows no engine.  A new kind is one class here, decorated with :func:`eve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import Any, ClassVar, Protocol
 
 from netsim.numeric import fmt_num
+from netsim.records import record
 
 Link = tuple[str, str]
 
@@ -46,7 +47,7 @@ class Checker(Protocol):
     def loss_map(self, value: Any, line: int, label: str, link: Link) -> dict[str, float]: ...
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     """One scripted event.  ``index`` is its position in time order; ``line`` its line in the file."""
 
@@ -112,7 +113,7 @@ def _state(silent: bool) -> str:
     return f"down ({'silent' if silent else 'carrier loss'})"
 
 
-@dataclass(frozen=True)
+@record
 class _LinkEvent(Event):
     """An event on one link or on a shared-risk group of links failing or healing together."""
 
@@ -133,7 +134,7 @@ class _LinkEvent(Event):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class LinkDown(_LinkEvent):
     """A link (or several: a shared-risk group) goes down: carrier loss, or silently."""
 
@@ -159,7 +160,7 @@ class LinkDown(_LinkEvent):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class Srlg(LinkDown):
     """A shared-risk link group: every listed link goes down at the same instant."""
 
@@ -173,7 +174,7 @@ class Srlg(LinkDown):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class LinkUp(_LinkEvent):
     """A link (or several) comes back up; the routers see the carrier after ``carrier_delay``."""
 
@@ -196,7 +197,7 @@ class LinkUp(_LinkEvent):
             net.at(self.time, _call(net.link_up, a, b, carrier_delay=self.carrier_delay, event=self.index))
 
 
-@dataclass(frozen=True)
+@record
 class _NodeEvent(Event):
     """An event on one router."""
 
@@ -213,7 +214,7 @@ class _NodeEvent(Event):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class NodeDown(_NodeEvent):
     """A router crashes: it loses every piece of state, silently for its neighbours."""
 
@@ -227,7 +228,7 @@ class NodeDown(_NodeEvent):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class NodeUp(_NodeEvent):
     """A crashed router restarts with empty state."""
 
@@ -241,7 +242,7 @@ class NodeUp(_NodeEvent):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class SetCost(_LinkEvent):
     """A link's cost changes (``cost: 5``, or per sending end ``cost: {r1: 5, r2: 7}``)."""
 
@@ -276,7 +277,7 @@ class SetCost(_LinkEvent):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class Flap(_LinkEvent):
     """A link goes down every ``period`` seconds, ``count`` times, each time for ``down_time``."""
 
@@ -321,7 +322,7 @@ class Flap(_LinkEvent):
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class SetLoss(_LinkEvent):
     """A link's packet loss changes (``loss: p`` both ways, or ``[p_ab, p_ba]``)."""
 
@@ -360,7 +361,7 @@ LINK_ATTRIBUTES: dict[str, tuple[str, float, float]] = {
 
 
 @event_kind
-@dataclass(frozen=True)
+@record
 class SetLink(_LinkEvent):
     """An operator reconfigures a link's interfaces: new ``bandwidth`` and/or ``eigrp_delay``
     (one value for both ends, or per end ``{r1: x, r2: y}``).  Protocols whose metric does not

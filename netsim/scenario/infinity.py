@@ -11,10 +11,10 @@ those destinations unreachable for RIP (the ``shortest_paths_below_infinity`` mo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.numeric import fmt_num
+from netsim.records import record
 from netsim.topology.graph import Graph
 
 #: How many links, pairs and events a warning names (it says how many there are in all).
@@ -23,7 +23,7 @@ EXAMPLES = 3
 CHUNK_CELLS = 1_000_000
 
 
-@dataclass(frozen=True)
+@record
 class BeyondInfinity:
     """What reaches ``infinity`` in one scenario: links (a, b, cost), router pairs whose shortest
     path costs that much (ordered pairs counted, a few named), and ``set_cost`` events (label, new cost)."""

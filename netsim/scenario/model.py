@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netsim.records import record
 from netsim.scenario.events import Event
 from netsim.scenario.faults import BfdSpec, FlowSpec
 from netsim.topology.graph import Graph, as_graph
@@ -13,7 +14,7 @@ from netsim.topology.graph import Graph, as_graph
 DEFAULT_PROTOCOLS = ("static", "linkstate", "distvector")
 
 
-@dataclass(frozen=True)
+@record
 class RouterSpec:
     """One router's own configuration in a scenario (``routers: {r1: ...}``).
 

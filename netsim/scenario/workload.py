@@ -54,11 +54,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.errors import NetsimError
 from netsim.protocols.base import PROTOCOLS, Protocol
+from netsim.records import record
 from netsim.scenario.config import configured_per_router, resolve_options, router_configs
 from netsim.scenario.events import Event, Flap, SetLoss
 from netsim.scenario.model import Scenario
@@ -86,7 +86,7 @@ ENTRY_COST = 1.0
 WALK_COST = 5.0
 
 
-@dataclass(frozen=True)
+@record
 class Workload:
     """The estimated work of one run, by source."""
 

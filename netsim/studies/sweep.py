@@ -43,6 +43,7 @@ import yaml
 
 from netsim.errors import NetsimError
 from netsim.inputs import read_text, short
+from netsim.records import record
 from netsim.studies.progress import RunProgress
 from netsim.studies.runlog import RUNS_FILE, RunLog, read_runs, without_tables
 from netsim.topology.common import link_key
@@ -59,7 +60,7 @@ MAX_RUNS = 100_000
 
 
 # ============================== planning ====================================================
-@dataclass(frozen=True)
+@record
 class SweepInput:
     """The scenario as text (what workers parse), where relative paths resolve from, how
     messages name it, and its name in results (the file's name, as ``netsim run`` uses)."""
@@ -79,7 +80,7 @@ class SweepInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@record
 class Failure:
     """One generated failure replacing the scenario's events: a link or a router goes down."""
 
@@ -100,7 +101,7 @@ class Failure:
         return {"kind": self.kind, "target": list(self.target), "at": float(self.at)}
 
 
-@dataclass(frozen=True)
+@record
 class RunSpec:
     """One run of the grid; ``key`` identifies its result across interrupted and resumed sweeps,
     ``scenario_id`` the scenario as planned (workers check they see the same)."""

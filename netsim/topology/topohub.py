@@ -18,11 +18,11 @@ import difflib
 import importlib.resources
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from netsim.errors import TopologyError
+from netsim.records import record
 from netsim.topology.common import build_graph, show
 from netsim.topology.formats import node_link_to_raw
 from netsim.topology.graph import Graph
@@ -35,7 +35,7 @@ PLANAR_SOURCES = frozenset({"gabriel"})
 _STATS = re.compile(rb'"stats":\s*\{\s*"nodes":\s*(\d+),\s*"links":\s*(\d+)')
 
 
-@dataclass(frozen=True)
+@record
 class TopohubEntry:
     """One network of the catalogue, with the sizes its data file declares."""
 

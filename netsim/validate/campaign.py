@@ -17,7 +17,7 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from netsim.analysis.metrics import RunMetrics, analyze
 from netsim.analysis.oracle import get_model
 from netsim.errors import NetsimError
 from netsim.protocols import PROTOCOLS
+from netsim.records import record
 from netsim.runner import resolve_protocol, simulate
 from netsim.scenario.config import protocol_setup
 from netsim.scenario.model import Scenario
@@ -41,7 +42,7 @@ VETH_DELAY = 5e-5
 Progress = Callable[[str, float, float], None]
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     """What ``netsim validate`` prints and writes: the rows and how they were obtained."""
 

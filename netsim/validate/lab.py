@@ -346,7 +346,7 @@ def _tail(path: Path, lines: int = 1) -> str:
 
 
 # -- leftovers of killed runs -----------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class Leftovers:
     """What an earlier lab left behind: namespaces, processes, directories."""
 

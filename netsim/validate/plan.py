@@ -20,7 +20,6 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from dataclasses import dataclass
 
 from netsim.errors import NetsimError
 from netsim.records import record
@@ -99,7 +98,7 @@ class LinkPlan:
     delay: float
 
 
-@dataclass(frozen=True)
+@record
 class LabPlan:
     """A lab's routers, links and addresses, before anything is created."""
 

@@ -21,13 +21,14 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from netsim.errors import NetsimError
 from netsim.files import atomic_write_text
 from netsim.protocols.base import RouterConfig
+from netsim.records import record
 from netsim.scenario.events import Event
 from netsim.topology.graph import Graph, connected_components
 from netsim.trace import Trace
@@ -43,7 +44,7 @@ from netsim.validate.trace_map import MappingStats, build_trace
 CAPTURE_FILTER = {"linkstate": "ip proto 89", "distvector": "udp port 520"}
 
 
-@dataclass(frozen=True)
+@record
 class FrrRun:
     """A lab run: the trace (for :func:`netsim.analysis.metrics.analyze`) and the raw observations behind it."""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netsim.errors import NetsimError
@@ -63,7 +62,7 @@ class LinkState:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class NetworkState:
     """The physical network at one instant: links by sorted (a, b), and crashed routers."""
 
