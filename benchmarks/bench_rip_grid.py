@@ -16,9 +16,16 @@ figures quoted for these machines (~10 s for 10x10, ~190 s for 20x20), labelled 
 
 Each grid is run ``--repeat`` times, netsim and ns-3 alternating, and the medians are compared:
 the machine is shared, so the ratio of two runs made side by side is the figure that means
-something.  CPU seconds (user + system of the child) are shown too: they move less with load.
+something.  CPU seconds (user + system of the child) are shown too.
 
-Run: .venv/bin/python benchmarks/bench_rip_grid.py [--no-ns3] [--repeat N] [--sides 10,20]
+``--gap S`` waits S idle seconds before every timed run, of either tool.  Why: on these shared
+virtual machines a process that starts right after seconds of full load runs slower -- the same
+netsim run took a median 0.49 s after 5 idle seconds, 0.51 s right after an ns-3 run and 0.62 s
+right after 5 s of a busy loop -- and without a gap netsim's short runs always start right after
+ns-3's long ones, while ns-3's follow half a second of netsim.  A user runs one command after a
+pause; the gap gives both tools that same start.  The default, 0, keeps the plain alternation.
+
+Run: .venv/bin/python benchmarks/bench_rip_grid.py [--no-ns3] [--repeat N] [--sides 10,20] [--gap S]
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from _common import run_child, table
@@ -125,6 +133,7 @@ def main() -> None:
     ap.add_argument("--no-ns3", action="store_true", help="skip ns-3 and show the reference figures")
     ap.add_argument("--repeat", type=int, default=3, help="runs per side and tool (medians are compared)")
     ap.add_argument("--sides", default="10,20", help="grid sides, comma-separated")
+    ap.add_argument("--gap", type=float, default=0.0, help="idle seconds before every timed run (see above)")
     args = ap.parse_args()
     sides = [int(s) for s in args.sides.split(",")]
 
@@ -140,9 +149,11 @@ def main() -> None:
             path.write_text(scenario_text(side), encoding="utf-8")
             ours, theirs, msgs, stats = [], [], 0, {}
             for _ in range(args.repeat):
+                time.sleep(args.gap)
                 wall, cpu, msgs = netsim_run(path)
                 ours.append((wall, cpu))
                 if binary is not None:
+                    time.sleep(args.gap)
                     w, c, stats = ns3_run(binary, side)
                     theirs.append((w, c))
             o_wall = statistics.median(w for w, _ in ours)
@@ -157,8 +168,9 @@ def main() -> None:
                 rows.append((f"{side}x{side}", o_wall, o_cpu, msgs, f"{ref:g} (reference)" if ref else "-", "-", "-",
                              f"{ref / o_wall:.1f}x" if ref else "-", "-", goal(side)))
     update, timeout, garbage = TIMERS
+    gap = f", {args.gap:g} s idle before each" if args.gap else ""
     print(f"RIP grid through the CLI, {DURATION} simulated s, timers {update}/{timeout}/{garbage} s, simple split "
-          f"horizon, carrier loss at t={FAIL_AT} s; median of {args.repeat} runs each, side by side")
+          f"horizon, carrier loss at t={FAIL_AT} s; median of {args.repeat} runs each, side by side{gap}")
     print(table(("grid", "netsim wall s", "netsim CPU s", "netsim msgs", "ns-3 wall s", "ns-3 CPU s", "ns-3 packets",
                  "wall ratio", "CPU ratio", "goal"), rows))
     if isinstance(probe, str):

@@ -45,6 +45,9 @@ T = TypeVar("T", bound=Hashable)
 
 #: A router with more changed entries than this at one instant is re-judged as a whole row.
 ROW_BATCH = 64
+#: Up to this many changed entries are mirrored element by element, more with index arrays (whose
+#: set-up costs about as much as 30 element writes).
+SCALAR_WRITES = 32
 
 
 def walk_faults(targets: set[T] | frozenset[T], sources: Iterable[T], hops: Callable[[T], list[T]],
@@ -304,10 +307,13 @@ class ShortestPathJudge:
     def routes_changed(self, pairs: Collection[tuple[str, str]]) -> None:
         """Entries changed (already applied to the world) with no topology change at this instant."""
         ij = self._sync(pairs)
-        per_row = Counter(i for i, _ in ij)
-        busy = {i for i, k in per_row.items() if k > ROW_BATCH}  # e.g. FIBs logged entry by entry at t=0
-        self._check_rows(sorted(busy))
-        self._check_pairs(p for p in ij if p[0] not in busy)
+        if len(ij) <= ROW_BATCH:  # no row can be busy: most instants change a few entries
+            self._check_pairs(ij)
+        else:
+            per_row = Counter(i for i, _ in ij)
+            busy = {i for i, k in per_row.items() if k > ROW_BATCH}  # e.g. FIBs logged entry by entry at t=0
+            self._check_rows(sorted(busy))
+            self._check_pairs(p for p in ij if p[0] not in busy)
         if self.track_forwarding:
             per_dest: dict[int, list[int]] = {}
             for i, j in ij:
@@ -372,10 +378,15 @@ class ShortestPathJudge:
                 costs.append(route.cost)
                 h = ids_of[i].get(route.next_hops)
                 hop_ids.append(self._hop_id(i, route.next_hops) if h is None else h)
-        if out:
+        if len(out) > SCALAR_WRITES:
             rows, cols = np.array(out, dtype=np.intp).T
             self.cost[rows, cols] = costs
             self.choice[rows, cols] = hop_ids
+        else:  # a few entries: element writes cost less than building index arrays
+            cost, choice = self.cost, self.choice
+            for (i, j), c, h in zip(out, costs, hop_ids, strict=True):
+                cost[i, j] = c
+                choice[i, j] = h
         return out
 
     # -- forwarding (loops and black holes) --------------------------------------------------------

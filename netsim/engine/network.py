@@ -55,6 +55,7 @@ class Network:
         self.env = simpy.Environment()
         names = sorted(str(n) for n in graph.nodes)
         self.trace = Trace(routers=tuple(names), narrate=narrate)
+        self._log_row = self.trace.messages.add  # the hot path's one call into the trace
         self.protocol_cls = protocol_cls
         self.configs = dict(configs)
         self.links: dict[tuple[str, str], Link] = {}
@@ -180,8 +181,7 @@ class Network:
         if kind is None:
             kind = self._kind(msg)
         receiver = self.routers.get(dst)
-        self.trace.messages.add(now, size, packets, sender.index, receiver.index if receiver is not None else -1,
-                                kind, arrival)
+        self._log_row(now, size, packets, sender.index, receiver.index if receiver is not None else -1, kind, arrival)
         if self.taps:
             for tap in self.taps:
                 tap(now, src, dst, msg, size, None if math.isnan(arrival) else arrival)

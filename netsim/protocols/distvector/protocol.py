@@ -198,10 +198,22 @@ class DistanceVector(Protocol):
 
     # -- sending ------------------------------------------------------------------------------
     def _send_all(self, triggered: bool) -> None:
-        only = list(self._changed) if triggered else None
+        if triggered or not self.steady_state_shortcuts:
+            only = list(self._changed) if triggered else None
+            for iface, info in self.port.interfaces().items():
+                if info.up:
+                    self._send_vector(iface, only, triggered)
+            return
+        # A regular update: _send_vector's cached path inlined (a quiet network's every update
+        # sends each neighbour the vector it sent last time).
+        version, cache, send = self._version, self._tx_cache, self.port.send
         for iface, info in self.port.interfaces().items():
             if info.up:
-                self._send_vector(iface, only, triggered)
+                cached = cache.get(iface)
+                if cached is None or cached[0] != version:
+                    self._send_vector(iface, None, False)
+                elif cached[1] is not None:
+                    send(iface, cached[1], cached[2], cached[3])
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
         if only is None and self.steady_state_shortcuts:
