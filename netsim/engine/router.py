@@ -90,7 +90,7 @@ class Router:
         new = Route(tuple(next_hops), cost)
         fib = self._fib
         old = fib.get(dest)
-        if old == new:
+        if old is not None and old == new:
             return
         fib[dest] = new
         self._trace.route_changes.append(RouteChange(self._env.now, self.name, dest, old, new, cause))

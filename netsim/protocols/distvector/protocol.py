@@ -185,7 +185,7 @@ class DistanceVector(Protocol):
     def _schedule_periodic(self) -> None:
         j = self._jitter
         delay = self._interval * (1.0 + (self.rng.uniform(-j, j) if j else 0.0))
-        self.port.call_later(max(delay, 1e-6), self._periodic)
+        self.port.call_later(delay if delay > 1e-6 else 1e-6, self._periodic)
 
     def _periodic(self) -> None:
         """A regular update: the whole table.  It makes a pending triggered update redundant, so
