@@ -55,12 +55,10 @@ def record(cls: type[T]) -> type[T]:
     new: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=derived, slots=True)
     fields = dataclasses.fields(new)
     new.__dataclass_params__ = _frozen_params()
-    if "__init__" not in own:
+    if "__init__" not in own:  # (checked before building: it is the one compiled method)
         _add(new, "__init__", _init(new, fields), own)
-    if "__repr__" not in own:
-        _add(new, "__repr__", _repr([f.name for f in fields if f.repr]), own)
-    if "__eq__" not in own:
-        _add(new, "__eq__", _eq(_key([f.name for f in fields if f.compare])), own)
+    _add(new, "__repr__", _repr([f.name for f in fields if f.repr]), own)
+    _add(new, "__eq__", _eq(_key([f.name for f in fields if f.compare])), own)
     explicit_hash = own.get("__hash__", dataclasses.MISSING)
     if explicit_hash is dataclasses.MISSING or (explicit_hash is None and "__eq__" in own):
         hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]

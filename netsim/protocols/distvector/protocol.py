@@ -27,10 +27,10 @@ Optional flap control (``holddown``, ``damping``) is pure code in
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
+from netsim.protocols.base import Interface, Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
 from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, random_phase
 from netsim.protocols.distvector.notes import (
@@ -198,36 +198,38 @@ class DistanceVector(Protocol):
 
     # -- sending ------------------------------------------------------------------------------
     def _send_all(self, triggered: bool) -> None:
-        if triggered or not self.steady_state_shortcuts:
-            only = list(self._changed) if triggered else None
-            for iface, info in self.port.interfaces().items():
-                if info.up:
-                    self._send_vector(iface, only, triggered)
+        interfaces = self.port.interfaces().items()
+        if not triggered and self.steady_state_shortcuts:
+            self._send_full(interfaces)
             return
-        # A regular update: _send_vector's cached path inlined (a quiet network's every update
-        # sends each neighbour the vector it sent last time).
-        version, cache, send = self._version, self._tx_cache, self.port.send
-        for iface, info in self.port.interfaces().items():
+        only = list(self._changed) if triggered else None
+        for iface, info in interfaces:
             if info.up:
-                cached = cache.get(iface)
-                if cached is None or cached[0] != version:
-                    self._send_vector(iface, None, False)
-                elif cached[1] is not None:
-                    send(iface, cached[1], cached[2], cached[3])
+                self._send_vector(iface, only, triggered)
+
+    def _send_full(self, interfaces: Iterable[tuple[str, Interface]]) -> None:
+        """The whole table on each of ``interfaces`` that is up, as a regular update: the vector
+        built for this table version, or the one sent there last time if the table has not changed
+        since (a quiet network's every update sends each neighbour what it sent it last time)."""
+        version, cache, send = self._version, self._tx_cache, self.port.send
+        for iface, info in interfaces:
+            if not info.up:
+                continue
+            cached = cache.get(iface)
+            if cached is None or cached[0] != version:
+                base = self._vector_base
+                if base is None or base[0] != version:
+                    base = self._vector_base = (version, VectorBase(self._table, self.own))
+                entries = base[1].vector(iface, self.mode, self.inf)
+                n = len(entries)
+                msg = RipResponse(entries, False) if n else None
+                cached = cache[iface] = (version, msg, response_size(n), response_packets(n))
+            if cached[1] is not None:
+                send(iface, cached[1], cached[2], cached[3])
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
         if only is None and self.steady_state_shortcuts:
-            cached = self._tx_cache.get(iface)
-            if cached is None or cached[0] != self._version:
-                base = self._vector_base
-                if base is None or base[0] != self._version:
-                    base = self._vector_base = (self._version, VectorBase(self._table, self.own))
-                entries = base[1].vector(iface, self.mode, self.inf)
-                n = len(entries)
-                msg = RipResponse(entries, triggered) if n else None
-                cached = self._tx_cache[iface] = (self._version, msg, response_size(n), response_packets(n))
-            if cached[1] is not None:
-                self.port.send(iface, cached[1], cached[2], cached[3])
+            self._send_full(((iface, self.port.interfaces()[iface]),))
             return
         entries = tuple(advertise(self._table, self.own, iface, self.mode, self.inf, only))
         if not entries:
