@@ -117,6 +117,8 @@ class ShortestPathJudge:
         self.choice = np.full((n, m), -1, dtype=np.int32)
         #: ``choice`` as a memoryview: ``view[i, j]`` is a plain int, read hop by hop in walks.
         self._choice_view = memoryview(self.choice)
+        #: ``cost`` as a memoryview, for the same reason (read once per changed entry).
+        self._cost_view = memoryview(self.cost)
         #: Per router: its distinct next-hop tuples as router indices (-1: not a router), and ids.
         self.hopsets: list[list[tuple[int, ...]]] = [[] for _ in range(n)]
         self.hopset_id: list[dict[tuple[str, ...], int]] = [{} for _ in range(n)]
@@ -124,8 +126,10 @@ class ShortestPathJudge:
         #: ``bad`` transposed (destination-major), kept in step: a walk's roots are one
         #: destination's wrong entries, a strided column of ``bad`` but a contiguous row here.
         self.bad_t = np.zeros((m, n), dtype=bool)
+        self._bad_view, self._bad_t_view = memoryview(self.bad), memoryview(self.bad_t)
         self.nbad = 0
         self.down = np.zeros(n, dtype=bool)
+        self._down_view = memoryview(self.down)
         self.loops: set[str] = set()
         self.holes: set[str] = set()
         self.track_forwarding = False
@@ -152,11 +156,15 @@ class ShortestPathJudge:
         from the ceiling on are unreachable."""
         if self.origins:
             pd, local = prefix_distances(self.dist.dist, self.index, self.origins, self.world.down)
-            self.dest_dist = below_ceiling(np.hstack([self.dist.dist, pd]), self.ceiling)
-            self.local = np.hstack([np.zeros((self.n, self.n), dtype=bool), local])
+            self.dest_dist = np.ascontiguousarray(below_ceiling(np.hstack([self.dist.dist, pd]), self.ceiling))
+            self.local = np.ascontiguousarray(np.hstack([np.zeros((self.n, self.n), dtype=bool), local]))
         else:
-            self.dest_dist = below_ceiling(self.dist.dist, self.ceiling)
+            self.dest_dist = np.ascontiguousarray(below_ceiling(self.dist.dist, self.ceiling))
             self.local = None
+        #: Element views for :meth:`_entry_bad` (a memoryview reads one element as a Python
+        #: number for less than ``ndarray.item``).
+        self._dist_view = memoryview(self.dest_dist)
+        self._local_view = None if self.local is None else memoryview(self.local)
 
     def _targets(self, j: int) -> set[int]:
         """Where a walk towards destination column ``j`` ends well."""
@@ -258,25 +266,27 @@ class ShortestPathJudge:
 
     def _entry_bad(self, i: int, j: int) -> bool:
         """One entry: the scalar twin of :meth:`_row_bad` (same arithmetic as ``Oracle.entry_ok``),
-        reading array elements as Python numbers (``item``): it runs once per changed entry."""
-        if i == j or self.down.item(i):
+        reading array elements as Python numbers (through memoryviews): it runs once per changed
+        entry."""
+        down = self._down_view
+        if i == j or down[i]:
             return False
-        dist = self.dest_dist
-        best = dist.item(i, j)
+        dist = self._dist_view
+        best = dist[i, j]
         h = self._choice_view[i, j]
-        local = self.local is not None and self.local.item(i, j)
-        if (j < self.n and self.down.item(j)) or local or not math.isfinite(best):
+        local = self._local_view is not None and self._local_view[i, j]
+        if (j < self.n and down[j]) or local or not math.isfinite(best):
             return h >= 0
         if h < 0:
             return True
         hops = self.hopsets[i][h]
-        tol = EPS * max(1.0, best)
-        if not hops or abs(self.cost.item(i, j) - best) > tol:
+        tol = EPS * (best if best > 1.0 else 1.0)
+        if not hops or abs(self._cost_view[i, j] - best) > tol:
             return True
         adj = self.dist.adj[i]
         for x in hops:
             c = adj.get(x)
-            if c is None or abs(c + dist.item(x, j) - best) > tol:
+            if c is None or abs(c + dist[x, j] - best) > tol:
                 return True
         return False
 
@@ -286,6 +296,7 @@ class ShortestPathJudge:
             self.bad[i] = self._row_bad(i)
         self.nbad = int(np.count_nonzero(self.bad))
         self.bad_t = np.ascontiguousarray(self.bad.T)
+        self._bad_t_view = memoryview(self.bad_t)
 
     def _check_rows(self, rows: Iterable[int]) -> None:
         for i in rows:
@@ -297,10 +308,11 @@ class ShortestPathJudge:
                 self.bad_t[flipped, i] = new[flipped]
 
     def _check_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+        bad, bad_t, entry_bad = self._bad_view, self._bad_t_view, self._entry_bad
         for i, j in pairs:
-            new = self._entry_bad(i, j)
-            if new != self.bad.item(i, j):
-                self.bad[i, j] = self.bad_t[j, i] = new
+            new = entry_bad(i, j)
+            if new != bad[i, j]:
+                bad[i, j] = bad_t[j, i] = new
                 self.nbad += 1 if new else -1
 
     # -- replay steps -----------------------------------------------------------------------------
@@ -383,7 +395,7 @@ class ShortestPathJudge:
             self.cost[rows, cols] = costs
             self.choice[rows, cols] = hop_ids
         else:  # a few entries: element writes cost less than building index arrays
-            cost, choice = self.cost, self.choice
+            cost, choice = self._cost_view, self._choice_view
             for (i, j), c, h in zip(out, costs, hop_ids, strict=True):
                 cost[i, j] = c
                 choice[i, j] = h
