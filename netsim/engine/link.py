@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netsim.numeric import uniform
+
 
 @dataclass(slots=True)
 class Link:
@@ -60,7 +62,7 @@ class Link:
         """When a message sent now by ``sender`` arrives at the other end (FIFO per direction)."""
         t = now + self.delay
         if self.jitter > 0.0:
-            t += float(self.rng.uniform(0.0, self.jitter))
+            t += uniform(self.rng, 0.0, self.jitter)
         last = self.last_arrival.get(sender, 0.0)
         if t < last:
             t = last

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from netsim.numeric import uniform
 from netsim.protocols.base import Option, Timer
 
 RANDOM, ALIGNED = "random", "aligned"
@@ -35,7 +36,7 @@ TIMER_PHASE_OPTION = Option(RANDOM, "random: each periodic timer (hellos, update
 
 def random_phase(rng: Any, interval: float) -> float:
     """A delay uniform over one interval (never 0, so a tick never precedes the boot itself)."""
-    return max(float(rng.uniform(0.0, interval)), 1e-6)
+    return max(uniform(rng, 0.0, interval), 1e-6)
 
 
 #: ``repeat(iface, interval, resume)``: send this tick's message and hand its repetitions to the

@@ -30,6 +30,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from netsim.numeric import uniform
 from netsim.protocols.base import Interface, Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
 from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, random_phase
@@ -184,7 +185,7 @@ class DistanceVector(Protocol):
 
     def _schedule_periodic(self) -> None:
         j = self._jitter
-        delay = self._interval * (1.0 + (self.rng.uniform(-j, j) if j else 0.0))
+        delay = self._interval * (1.0 + (uniform(self.rng, -j, j) if j else 0.0))
         self.port.call_later(delay if delay > 1e-6 else 1e-6, self._periodic)
 
     def _periodic(self) -> None:
@@ -249,7 +250,7 @@ class DistanceVector(Protocol):
     def _arm_trigger_damping(self) -> None:
         o = self.opts
         self._trig_timer = self.port.call_later(
-            float(self.rng.uniform(o["triggered_min"], o["triggered_max"])), self._trigger_expired)
+            uniform(self.rng, o["triggered_min"], o["triggered_max"]), self._trigger_expired)
 
     def _trigger_expired(self) -> None:
         self._trig_timer = None

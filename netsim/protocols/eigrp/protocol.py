@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from netsim.numeric import uniform
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, InterfaceTicker
 from netsim.protocols.eigrp import config as eigrp_config
@@ -173,11 +174,11 @@ class Eigrp(Protocol):
         """Aligned: every interface's hellos tick together from t=0.  Random: a hello on every
         interface at once, then each interface's timer at its own seeded phase."""
         if self.opts.get("timer_phase") == ALIGNED:
-            self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick)
+            self.port.call_later(uniform(self.rng, 0.0, 0.01), self._hello_tick)
             return
         self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.hello_interval)
         self._hellos.start(self.port.interfaces())
-        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, False)
+        self.port.call_later(uniform(self.rng, 0.0, 0.01), self._hello_tick, False)
 
     def _hello_tick(self, again: bool = True) -> None:
         for n, info in self.port.interfaces().items():

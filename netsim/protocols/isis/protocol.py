@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netsim.errors import NetsimError
+from netsim.numeric import uniform
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.aging import AgedLsdb
 from netsim.protocols.common.flooding import Flooder, FloodPolicy
@@ -240,7 +241,7 @@ class Isis(Protocol):
     # ============================ lifecycle ====================================================
     def start(self) -> None:
         for name in self.adjs:
-            self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, name)
+            self.port.call_later(uniform(self.rng, 0.0, 0.01), self._hello_tick, name)
         self.own.immediately(START, force=True)  # FRR generates its LSP as soon as it is configured
 
     def stop(self) -> None:
@@ -252,7 +253,7 @@ class Isis(Protocol):
         if self.port.interfaces()[name].up:
             self._send_hello(adj)
         jitter = self._jitter
-        wait = adj.hello_interval * (1.0 - float(self.rng.uniform(0.0, jitter))) if jitter > 0 else adj.hello_interval
+        wait = adj.hello_interval * (1.0 - uniform(self.rng, 0.0, jitter)) if jitter > 0 else adj.hello_interval
         self.port.call_later(wait, self._hello_tick, name)
 
     def _send_hello(self, adj: Adjacency) -> None:

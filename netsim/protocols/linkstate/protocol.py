@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, ClassVar
 
+from netsim.numeric import uniform
 from netsim.protocols.base import Option, Protocol, RouterConfig, register
 from netsim.protocols.common.flooding import Flooder, FloodPolicy
 from netsim.protocols.common.lsdb import Lsdb, Origination
@@ -243,13 +244,13 @@ class LinkState(Protocol):
         if self.opts.get("timer_phase") == ALIGNED:
             intervals = sorted({nb.hello_interval for nb in self.nbrs.values()})
             for interval in intervals or [float(self.opts["hello_interval"])]:
-                self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, interval)
+                self.port.call_later(uniform(self.rng, 0.0, 0.01), self._hello_tick, interval)
             return
         repeat = self._hello_repeat if self._send_periodic is not None else None
         self._hellos = InterfaceTicker(self.port, self.rng, self._hello_on, lambda n: self.nbrs[n].hello_interval,
                                        repeat)
         self._hellos.start(self.nbrs)
-        self.port.call_later(float(self.rng.uniform(0.0, 0.01)), self._hello_tick, None)
+        self.port.call_later(uniform(self.rng, 0.0, 0.01), self._hello_tick, None)
 
     def _warm(self, state: WarmState) -> None:
         """Begin converged: every adjacency Full, the whole LSDB, routes installed (see configure)."""
