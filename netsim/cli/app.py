@@ -13,10 +13,13 @@ or none.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import os
 import signal
+import sys
+import threading
 import warnings
 from typing import Any
 
@@ -178,6 +181,10 @@ def main() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, older1, older2)
     try:
         cli(prog_name="netsim")
+    except SystemExit as done:
+        gc.freeze()
+        leave_now(done.code)
+        raise
     finally:
         # Everything still alive goes with the process: freezing it spares the interpreter's
         # final collector passes, which would walk it all (modules, topology, trace) to find
@@ -185,3 +192,30 @@ def main() -> None:
         # flushing of output still run; only objects left in reference cycles are not collected
         # (nor finalized) one by one before the process ends.
         gc.freeze()
+
+
+def leave_now(code: object) -> None:
+    """End the process with exit status ``code`` without tearing the interpreter down, once the
+    command is done: atexit handlers run and the standard streams are flushed, then the process
+    exits; the modules, the topology and the trace are not freed object by object.
+
+    Why: after a command, the interpreter's shutdown empties every module and frees what they
+    hold one object at a time -- numpy, the protocols, tens of thousands of functions and
+    classes -- for a process about to end anyway; about 4 % of a 100-router RIP run's wall
+    time.  (Other command-line tools written in Python end the same way.)
+
+    Returns, leaving the ordinary shutdown to do its work, when that shutdown could matter:
+    a status that is not a number, a thread still running (it would be killed, not joined), a
+    profiler or tracer watching (coverage, ``python -m cProfile``, a debugger write their
+    results at shutdown), or output that cannot be flushed (a closed pipe: the ordinary path
+    reports it)."""
+    status = 0 if code is None else code if isinstance(code, int) else None
+    if status is None or threading.active_count() != 1 or sys.getprofile() or sys.gettrace():
+        return
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter's shutdown would call first
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
