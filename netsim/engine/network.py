@@ -10,7 +10,7 @@ scheduling path of :mod:`netsim.engine.clock`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,26 @@ class _Taps(list):  # type: ignore[type-arg]
         super().append(tap)
 
 
+class LinkRngs(dict[tuple[str, str], np.random.Generator]):
+    """Each link's random generator, made when first asked for: the child ``first + i`` of
+    ``root`` for the ``i``-th of ``links`` (what ``root.spawn`` would have made it).
+
+    Why lazily: only a lossy or jittery link, or a link running BFD, draws from its generator,
+    and making one per link up front took tens of milliseconds on a 2,000-link network."""
+
+    def __init__(self, root: np.random.SeedSequence, first: int, links: Iterable[tuple[str, str]]) -> None:
+        super().__init__()
+        self._root = root
+        self._child = {key: first + i for i, key in enumerate(links)}
+
+    def __missing__(self, key: tuple[str, str]) -> np.random.Generator:
+        root = self._root
+        seed = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, self._child[key]),
+                                      pool_size=root.pool_size)
+        rng = self[key] = np.random.default_rng(seed)
+        return rng
+
+
 class Network:
     """Builds routers and links from a graph and runs one protocol on every router."""
 
@@ -69,10 +89,8 @@ class Network:
             self.adj[b][a] = link
         # One seed sequence; a child per router then per link, in sorted name order.
         root = np.random.SeedSequence(seed)
-        children = root.spawn(len(names) + len(self.links))
-        self._router_seeds = dict(zip(names, children[: len(names)], strict=True))
-        self.link_rngs = {k: np.random.default_rng(s)
-                          for k, s in zip(self.links, children[len(names):], strict=True)}
+        self._router_seeds = dict(zip(names, root.spawn(len(names)), strict=True))
+        self.link_rngs: Mapping[tuple[str, str], np.random.Generator] = LinkRngs(root, len(names), self.links)
         self._apply_link_faults(graph)
         #: Called with a router's name after it boots (at start and on restart): BFD sessions.
         self.boot_hooks: list[Callable[[str], None]] = []
@@ -371,7 +389,7 @@ class Network:
             link.loss_ab = float(loss.get(a, 0.0))
             link.loss_ba = float(loss.get(b, 0.0))
             link.jitter = float(data.get("jitter", 0.0))
-            link.rng = self.link_rngs[(a, b)]
+            self._draws_if_faulty(link)
 
     # -- scripted changes (called at their time) ------------------------------------------------
     def set_loss(self, a: str, b: str, loss: Mapping[str, float]) -> None:
@@ -380,6 +398,12 @@ class Network:
         self.break_link(link)
         link.loss_ab = float(loss.get(link.a, 0.0))
         link.loss_ba = float(loss.get(link.b, 0.0))
+        self._draws_if_faulty(link)
+
+    def _draws_if_faulty(self, link: Link) -> None:
+        """Give a link that loses or delays at random its generator (the only draws it makes)."""
+        if link.rng is None and (link.loss_ab or link.loss_ba or link.jitter):
+            link.rng = self.link_rngs[(link.a, link.b)]
 
     def link_down(self, a: str, b: str, *, silent: bool, carrier_delay: float, event: int) -> None:
         link = self.links[link_key(a, b)]
