@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netsim.numeric import uniform
+from netsim.numeric import RandomBlock, uniform
 
 bounds = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
@@ -33,3 +33,16 @@ def test_uniform_on_the_bounds_protocols_use() -> None:
         got = [uniform(ours, low, high) for _ in range(100_000)]
         want = numpys.uniform(low, high, size=100_000).tolist()
         assert got == want
+
+
+@given(seed=st.integers(min_value=0, max_value=2**64 - 1), size=st.integers(min_value=1, max_value=7),
+       draws=st.integers(min_value=0, max_value=40))
+def test_a_random_block_hands_out_the_generators_own_draws(seed: int, size: int, draws: int) -> None:
+    """Across block boundaries, the same numbers as one ``random()`` call per draw, and through
+    :func:`uniform` the same as numpy's ``uniform``."""
+    block, plain = RandomBlock(np.random.default_rng(seed), size), np.random.default_rng(seed)
+    for k in range(draws):
+        if k % 3 == 0:
+            assert uniform(block, 1.0, 5.0) == float(plain.uniform(1.0, 5.0))
+        else:
+            assert block.random() == plain.random()

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from netsim.numeric import RandomBlock
 from netsim.protocols.base import Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.bgp import warm
 from netsim.protocols.bgp.config import ROUTER_KEYS, SpeakerConfig, build_configs, parse_options
@@ -155,17 +156,9 @@ class Bgp(Protocol):
         bgp: SpeakerConfig = config.extra
         # This router's own options (a scenario may set some per router) over the network's.
         self.bgp = replace(bgp, options=parse_options(config.options, policy=bgp.options.policy))
-        self.speaker = Speaker(self.bgp, self._uniform, narrate=bool(port.narrating))
+        # Uniform draws in [0, 1) from this router's generator, taken in blocks.
+        self.speaker = Speaker(self.bgp, RandomBlock(rng, RANDOM_BLOCK).random, narrate=bool(port.narrating))
         self._timers: dict[TimerKey, Timer] = {}
-        self._draws: list[float] = []
-
-    def _uniform(self) -> float:
-        """A uniform draw in [0, 1) from this router's generator, taken in blocks (one numpy call
-        per draw would cost more than the BGP logic it serves)."""
-        if not self._draws:
-            self._draws = self.rng.random(RANDOM_BLOCK).tolist()
-            self._draws.reverse()
-        return self._draws.pop()
 
     # -- engine callbacks -------------------------------------------------------------------------
     def start(self) -> None:

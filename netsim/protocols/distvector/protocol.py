@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from netsim.numeric import uniform
+from netsim.numeric import RandomBlock, uniform
 from netsim.protocols.base import Interface, Option, Protocol, RouterConfig, Timer, register
 from netsim.protocols.common.damping import DampingParams, Holddown, RouteDamping
 from netsim.protocols.common.timer_phase import ALIGNED, TIMER_PHASE_OPTION, random_phase
@@ -126,6 +126,8 @@ class DistanceVector(Protocol):
         super().__init__(port, config, rng)
         o = self.opts
         self.me = port.name
+        #: Every draw of this router (timer phase, update jitter, triggered-update damping).
+        self._draws = RandomBlock(rng, 64)
         #: What this router originates: its loopback (metric 0) and its prefixes.
         self.own = [(self.me, 0.0), *((p.dest, float(p.metric)) for p in config.prefixes)]
         self.local = frozenset(d for d, _m in self.own)
@@ -181,11 +183,11 @@ class DistanceVector(Protocol):
         if self.opts.get("timer_phase") == ALIGNED:
             self._schedule_periodic()
         else:
-            self.port.call_later(random_phase(self.rng, float(self.opts["update_interval"])), self._periodic)
+            self.port.call_later(random_phase(self._draws, float(self.opts["update_interval"])), self._periodic)
 
     def _schedule_periodic(self) -> None:
         j = self._jitter
-        delay = self._interval * (1.0 + (uniform(self.rng, -j, j) if j else 0.0))
+        delay = self._interval * (1.0 + (uniform(self._draws, -j, j) if j else 0.0))
         self.port.call_later(delay if delay > 1e-6 else 1e-6, self._periodic)
 
     def _periodic(self) -> None:
@@ -250,7 +252,7 @@ class DistanceVector(Protocol):
     def _arm_trigger_damping(self) -> None:
         o = self.opts
         self._trig_timer = self.port.call_later(
-            uniform(self.rng, o["triggered_min"], o["triggered_max"]), self._trigger_expired)
+            uniform(self._draws, o["triggered_min"], o["triggered_max"]), self._trigger_expired)
 
     def _trigger_expired(self) -> None:
         self._trig_timer = None
