@@ -24,7 +24,7 @@ from netsim.engine.router import Router
 from netsim.protocols.base import Interface, Protocol, RouterConfig
 from netsim.topology.common import DEFAULT_DELAY, link_costs, link_key
 from netsim.topology.graph import Graph
-from netsim.trace import ScriptedEvent, TopologyChange, Trace
+from netsim.trace import PendingRows, ScriptedEvent, TopologyChange, Trace
 
 #: Called for every message put on a wire: (time, src, dst, msg, size, arrival or None).
 Tap = Callable[[float, str, str, Any, int, "float | None"], None]
@@ -75,7 +75,9 @@ class Network:
         self.env = simpy.Environment()
         names = sorted(str(n) for n in graph.nodes)
         self.trace = Trace(routers=tuple(names), narrate=narrate)
-        self._log_row = self.trace.messages.add  # the hot path's one call into the trace
+        #: Rows of the message log not yet in it (:meth:`settle` moves them there).
+        self._rows = PendingRows(self.trace.messages)
+        self._log_row = self._rows.add  # the hot path's one call into the trace
         self.protocol_cls = protocol_cls
         self.configs = dict(configs)
         self.links: dict[tuple[str, str], Link] = {}
@@ -148,6 +150,7 @@ class Network:
         the collector is left the timers and a few objects per router.
         """
         trace = self.trace
+        self.settle()
         for router in self.routers.values():
             if router.protocol is not None:
                 vars(router.protocol).clear()
@@ -172,6 +175,8 @@ class Network:
                 self.env.run(until=until)
             if flush:
                 self.flush()
+            else:
+                self.settle()
 
     def at(self, time: float, fn: Callable[..., None], *args: Any) -> Timer:
         """Schedule a network-level action (never tied to a router's life)."""
@@ -255,10 +260,9 @@ class Network:
             arrival = link.arrival_time(src, now)
             Timer(env, arrival - now, self._deliver_control, (link, link.epoch, dst, src, msg, handler))
         kind = self._kind_ids.get(type(msg))
-        log = self.trace.messages
         if kind is None:
-            kind = self._kind_ids[type(msg)] = log.kind_id(getattr(msg, "kind", type(msg).__name__))
-        log.add(now, size, 1, sender.index, self.routers[dst].index, kind, arrival)
+            kind = self._kind(msg)
+        self._log_row(now, size, 1, sender.index, self.routers[dst].index, kind, arrival)
         if self.taps:
             for tap in self.taps:
                 tap(now, src, dst, msg, size, None if math.isnan(arrival) else arrival)
@@ -358,8 +362,13 @@ class Network:
         for src, dst in list(self.streams):
             self._break(src, dst)
 
+    def settle(self) -> None:
+        """Move the rows logged since the last call into the message log's columns."""
+        self.trace.messages.extend_rows(self._rows)
+
     def flush(self) -> None:
         """Log every stream's sends before now and put the message log back in time order."""
+        self.settle()
         now = self.env.now
         for stream in self.streams.values():
             self._log_stream(stream, now)
@@ -371,6 +380,7 @@ class Network:
     def _log_stream(self, stream: PeriodicStream, until: float) -> None:
         times, arrivals = stream.sends_before(until)
         if times:
+            self.settle()  # the rows logged so far go first
             log = self.trace.messages
             first = len(log)
             log.add_many(times, arrivals, stream.size, stream.packets, stream.src.index, stream.dst.index,
