@@ -1,5 +1,5 @@
 """The ``netsim`` command line: thin; parse, call the API, print."""
 
-from netsim.cli.app import cli, main
+from netsim.cli.app import cli, console, main
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "console", "main"]
