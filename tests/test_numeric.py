@@ -5,6 +5,7 @@ so a difference would change every run's results)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -46,3 +47,11 @@ def test_a_random_block_hands_out_the_generators_own_draws(seed: int, size: int,
             assert uniform(block, 1.0, 5.0) == float(plain.uniform(1.0, 5.0))
         else:
             assert block.random() == plain.random()
+
+
+@pytest.mark.parametrize(("low", "high"), [(1.0, 0.0), (0.0, float("inf")), (float("nan"), 1.0)])
+def test_bounds_numpy_refuses_are_refused(low: float, high: float) -> None:
+    with pytest.raises((ValueError, OverflowError)):
+        np.random.default_rng(0).uniform(low, high)
+    with pytest.raises(ValueError):
+        uniform(np.random.default_rng(0), low, high)
