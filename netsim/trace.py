@@ -377,19 +377,13 @@ class PendingRows:
     ``array`` converts and checks it on its own (about 500 machine instructions a column);
     appending to a list costs a tenth of that, and ``struct`` packs a whole list at once."""
 
-    __slots__ = ("times", "sizes", "counts", "src", "dst", "kinds", "arrivals", "add")
+    __slots__ = ("times", "sizes", "counts", "src", "dst", "kinds", "arrivals", "add", "_lists")
 
     def __init__(self, log: MessageLog, limit: int = 1 << 16) -> None:
-        times: list[float] = []
-        sizes: list[int] = []
-        counts: list[int] = []
-        src: list[int] = []
-        dst: list[int] = []
-        kinds: list[int] = []
-        arrivals: list[float] = []
-        self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals = (
-            times, sizes, counts, src, dst, kinds, arrivals)
-        lists = (times, sizes, counts, src, dst, kinds, arrivals)
+        lists: tuple[list[Any], ...] = tuple([] for _ in range(7))  # in MessageLog.columns()' order
+        self._lists = lists
+        self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals = lists
+        times = lists[0]
         t, sz, c, s, d, k, a = (col.append for col in lists)
         spill = log._extend_columns  # (not through self: the closure would keep it in a cycle)
 
@@ -407,7 +401,7 @@ class PendingRows:
         self.add = add
 
     def columns(self) -> tuple[list[Any], ...]:
-        return (self.times, self.sizes, self.counts, self.src, self.dst, self.kinds, self.arrivals)
+        return self._lists
 
 
 def _column_bytes(typecode: str, values: list[Any]) -> bytes:

@@ -192,7 +192,6 @@ def main(*, end_process: bool = False) -> None:
         cli(prog_name="netsim")
     except SystemExit as done:
         if end_process:
-            gc.freeze()
             leave_now(done.code)
         raise
     finally:
