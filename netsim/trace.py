@@ -317,6 +317,10 @@ class MessageLog:
         """Append the rows ``rows`` holds, in their order, and empty it."""
         self._extend_columns(rows.columns())
 
+    def add_columns(self, lists: tuple[list[Any], ...]) -> None:
+        """Append rows given as seven lists, one per column in :meth:`columns`' order (emptied)."""
+        self._extend_columns(lists)
+
     def _extend_columns(self, lists: tuple[list[Any], ...]) -> None:
         if not lists[0]:
             return

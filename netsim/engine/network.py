@@ -18,6 +18,7 @@ import simpy
 
 from netsim.engine.clock import Timer
 from netsim.engine.collector import collector_paused
+from netsim.engine.fanout import Fanout, FanoutMember, Send
 from netsim.engine.link import Link
 from netsim.engine.periodic import PeriodicStream, Resume, exact_delay
 from netsim.engine.router import Router
@@ -98,8 +99,11 @@ class Network:
         self.boot_hooks: list[Callable[[str], None]] = []
         #: Observers of every transmitted message (packet capture).
         self.taps: list[Tap] = _Taps(self._break_all)
-        #: Periodic streams by (sender, receiver): see :mod:`netsim.engine.periodic`.
-        self.streams: dict[tuple[str, str], PeriodicStream] = {}
+        #: Periodic streams by (sender, receiver): see :mod:`netsim.engine.periodic`; and the
+        #: receivers of quiet ticks (:mod:`netsim.engine.fanout`), which the receivers ask alike.
+        self.streams: dict[tuple[str, str], PeriodicStream | FanoutMember] = {}
+        #: Quiet ticks by sender (:meth:`quiet_tick`).
+        self.fanouts: dict[str, Fanout] = {}
         #: Rows of the message log from here on may be out of time order (a stream's sends are
         #: logged late); :meth:`flush` sorts them.
         self._log_mark = 0
@@ -339,6 +343,9 @@ class Network:
         stream = self.streams.get((src, dst))
         if stream is None:
             return
+        if type(stream) is FanoutMember:
+            self._break_fanout(stream.fanout)
+            return
         wake = stream.watch
         if wake is not None:
             stream.watch = None
@@ -362,6 +369,66 @@ class Network:
         for src, dst in list(self.streams):
             self._break(src, dst)
 
+    # -- quiet ticks (netsim.engine.fanout) ----------------------------------------------------------
+    def quiet_tick(self, sender: Router, sends: list[Send]) -> bool:
+        """``sender``'s timer fires now and would make ``sends``: account for them as quiet copies,
+        without sending any, when every one can be (else False, and nothing sent).
+
+        A tick joins the sender's fanout when it makes the very sends of its previous ticks;
+        otherwise that fanout breaks and a new one forms, if for every send the link is up, loses
+        nothing in this direction and has no jitter, nothing else streams on it, no tap watches
+        the wire, and the receiver accepts the message as quiet (:meth:`Router.accept_quiet`).
+        Any change to any of them breaks the fanout (:meth:`break_link`).
+        """
+        src = sender.name
+        fanout = self.fanouts.get(src)
+        if fanout is not None:
+            if fanout.matches(sends):
+                fanout.times.append(self.env.now)
+                return True
+            self._break_fanout(fanout)
+        if self.taps or not sends:
+            return False
+        now = self.env.now
+        adj, routers, streams = self.adj[src], self.routers, self.streams
+        fanout = Fanout(sender)
+        for iface, msg, size, packets in sends:
+            link = adj.get(iface)
+            receiver = routers.get(iface)
+            if (link is None or not link.up or link.jitter or (link.loss_ab if src == link.a else link.loss_ba)
+                    or receiver is None or not receiver.up or (src, iface) in streams
+                    or receiver.quiet.get(src) is not msg or link.last_arrival.get(src, 0.0) > now + link.delay):
+                return False
+            fanout.members.append(FanoutMember(fanout, link, receiver, msg, size, packets, self._kind(msg)))
+        fanout.times.append(now)
+        self.fanouts[src] = fanout
+        for member in fanout.members:
+            streams[(src, member.dst)] = member
+        return True
+
+    def _break_fanout(self, fanout: Fanout) -> None:
+        """End ``fanout`` at this instant, as if it had never been: log its sends, credit each
+        receiver with what it handled, deliver what is still in flight (in the order the ticks
+        sent them).  The sender's timer never stopped: it only sends for real again."""
+        src = fanout.sender.name
+        del self.fanouts[src]
+        for member in fanout.members:
+            del self.streams[(src, member.dst)]
+        self._log_fanout(fanout)
+        env = self.env
+        now = env.now
+        for member in fanout.members:
+            link = member.link
+            last_arrival = fanout.last_arrival(member)
+            if last_arrival > link.last_arrival.get(src, -math.inf):
+                link.last_arrival[src] = last_arrival
+            last = member.hear(now, -math.inf)
+            if last is not None:
+                member.receiver.heard[src] = last
+            for s in member.in_flight():
+                Timer(env, exact_delay(now, member.delivery(s)), self._deliver,
+                      (link, link.epoch, src, member.dst, member.msg))
+
     def settle(self) -> None:
         """Move the rows logged since the last call into the message log's columns."""
         self.trace.messages.extend_rows(self._rows)
@@ -371,7 +438,10 @@ class Network:
         self.settle()
         now = self.env.now
         for stream in self.streams.values():
-            self._log_stream(stream, now)
+            if type(stream) is PeriodicStream:
+                self._log_stream(stream, now)
+        for fanout in self.fanouts.values():
+            self._log_fanout(fanout)
         log = self.trace.messages
         log.sort_from(self._log_mark, self._late_rows)
         self._log_mark = len(log)
@@ -385,11 +455,24 @@ class Network:
             first = len(log)
             log.add_many(times, arrivals, stream.size, stream.packets, stream.src.index, stream.dst.index,
                          stream.kind)
-            late = self._late_rows
-            if late and late[-1][1] == first:
-                late[-1] = (late[-1][0], len(log))
-            else:
-                late.append((first, len(log)))
+            self._logged_late(first)
+
+    def _log_fanout(self, fanout: Fanout) -> None:
+        if fanout.logged < len(fanout.times):
+            self.settle()  # the rows logged so far go first
+            log = self.trace.messages
+            first = len(log)
+            log.add_columns(fanout.rows(fanout.sender.index))
+            self._logged_late(first)
+
+    def _logged_late(self, first: int) -> None:
+        """Rows ``first:`` of the log were logged late (a stream's or a fanout's copies)."""
+        end = len(self.trace.messages)
+        late = self._late_rows
+        if late and late[-1][1] == first:
+            late[-1] = (late[-1][0], end)
+        else:
+            late.append((first, end))
 
     def _apply_link_faults(self, graph: Graph) -> None:
         """Per-direction loss and jitter from the graph's edge attributes (set by the scenario)."""

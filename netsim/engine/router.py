@@ -75,6 +75,9 @@ class Router:
         return self.up and self._net.start_periodic(self, iface, msg, size, 1, interval, resume,
                                                     own_phase=own_phase)
 
+    def quiet_tick(self, sends: list[tuple[str, Any, int, int]]) -> bool:
+        return self.up and self._net.quiet_tick(self, sends)
+
     def quiet_heard(self, iface: str, armed: float, at: float | None = None) -> float:
         return self._net.heard(self, iface, armed, at)
 

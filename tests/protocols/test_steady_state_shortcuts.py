@@ -35,7 +35,8 @@ from netsim.trace import Trace
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: Shortcut switches: (class, attribute).
-SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (LinkState, "quiet_hellos"), (Eigrp, "unchanged_shortcut"))
+SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (DistanceVector, "quiet_updates"), (LinkState, "quiet_hellos"),
+            (Eigrp, "unchanged_shortcut"))
 #: Protocols with a shortcut.
 SHORTCUT_PROTOCOLS = ("distvector", "linkstate", "eigrp")
 
@@ -78,6 +79,51 @@ events:
   - {at: 170.75, link_up: [r3, r6]}
   - {at: 180, srlg: [[r1, r2], [r6, r1]]}
 """
+#: Quiet RIP updates (``DistanceVector.quiet_updates``) around what must break them: loss on one
+#: direction, jitter, a cost change, interface attributes, silent failures (route timeouts and
+#: garbage collection while neighbours stay quiet), a crash and a restart, a flap, a carrier delay,
+#: a shared risk group, poisoned reverse, hold-down and flap damping, and no update jitter.
+RIP_BREAKERS = """
+name: rip-breakers
+seed: 11
+duration: 400
+carrier_delay: 0.02
+topology:
+  links:
+    - {a: r1, b: r2, loss: [0.3, 0]}
+    - [r2, r3]
+    - {a: r3, b: r4, jitter: 0.003}
+    - [r4, r5]
+    - [r5, r6]
+    - [r6, r1]
+    - {a: r2, b: r5, cost: 2, delay: 0.004}
+    - [r3, r6, 3]
+    - [r6, r7]
+    - [r7, r8]
+    - [r8, r4]
+protocols:
+  distvector: {update_interval: 5, timeout: 15, garbage: 10, split_horizon: poison, holddown: 4,
+               damping: true, damping_half_life: 30, damping_max_suppress: 120}
+events:
+  - {at: 40, set_loss: [r2, r3], loss: [0.5, 0]}
+  - {at: 55, set_loss: [r2, r3], loss: 0}
+  - {at: 60.37, link_down: [r2, r5], silent: true}
+  - {at: 95, link_up: [r2, r5]}
+  - {at: 110.5, set_cost: [r6, r1], cost: 4}
+  - {at: 120, set_link: [r4, r5], bandwidth: 1000}
+  - {at: 140, link_down: [r5, r6], silent: true}
+  - {at: 175, link_up: [r5, r6]}
+  - {at: 200.25, node_down: r4}
+  - {at: 230, node_up: r4}
+  - {at: 260, flap: [r2, r3], period: 3, count: 4, down_time: 1}
+  - {at: 300, link_down: [r3, r6]}
+  - {at: 320.75, link_up: [r3, r6]}
+  - {at: 350, srlg: [[r6, r7], [r8, r4]]}
+"""
+#: The same without jitter on the update timer (random phases only) and with simple split horizon.
+RIP_NO_JITTER = RIP_BREAKERS.replace("name: rip-breakers", "name: rip-no-jitter").replace(
+    "split_horizon: poison, holddown: 4,\n               damping: true, damping_half_life: 30, "
+    "damping_max_suppress: 120", "update_jitter: 0")
 #: EIGRP inputs that change nothing end early (``Eigrp.unchanged_shortcut``): around them a cold
 #: start on a meshed graph, a lossy link (retransmissions), new bandwidth and delay on interfaces,
 #: a crash and a restart, a silent failure (hold timer), and a flap.
@@ -130,7 +176,8 @@ events:
 """
 #: Hand-built scenarios: name -> (YAML, protocol).
 HAND_BUILT = {"stream-breakers": (STREAM_BREAKERS, "linkstate"), "eigrp-churn": (EIGRP_CHURN, "eigrp"),
-              "eigrp-variance": (EIGRP_VARIANCE, "eigrp")}
+              "eigrp-variance": (EIGRP_VARIANCE, "eigrp"), "rip-breakers": (RIP_BREAKERS, "distvector"),
+              "rip-no-jitter": (RIP_NO_JITTER, "distvector")}
 
 
 def _warm_start_applies(sc: Scenario) -> bool:

@@ -27,7 +27,7 @@ Optional flap control (``holddown``, ``damping``) is pure code in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from netsim.numeric import RandomBlock, uniform
@@ -100,6 +100,11 @@ class DistanceVector(Protocol):
     #: are identical either way (a test runs both); periodic updates of a quiet network are most
     #: of RIP's work, and this makes each cost a few dictionary writes.
     steady_state_shortcuts: ClassVar[bool] = True
+    #: Quiet regular updates (with the shortcuts, on a port that offers quiet ticks): a router
+    #: whose neighbours all accept its vector as quiet hands each regular update to the port, which
+    #: logs the copies and delivers none; the neighbours learn when they last heard one
+    #: (:meth:`_sync_quiet`).  Results are identical either way (a test runs both).
+    quiet_updates: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -168,6 +173,20 @@ class DistanceVector(Protocol):
         self._fresh: dict[str, float] = {}
         #: Interface -> (expires, routes): refreshes recorded but not yet written into the routes.
         self._unwritten: dict[str, tuple[float, list[DvRoute]]] = {}
+        #: The port's quiet ticks (QuietPort), or None: every regular update is sent.
+        quiet = self.steady_state_shortcuts and self.quiet_updates and o.get("timer_phase") != ALIGNED
+        self._quiet_tick: Callable[..., bool] | None = getattr(port, "quiet_tick", None) if quiet else None
+        self._accept: Callable[[str, Any], None] | None = getattr(port, "accept_quiet", None) if quiet else None
+        self._heard: Callable[..., float] | None = getattr(port, "quiet_heard", None) if quiet else None
+        if self._quiet_tick is None or self._accept is None or self._heard is None:
+            self._quiet_tick = self._accept = self._heard = None
+        #: Interface -> the vector accepted as quiet from there (the one its ``_rx_cache`` holds).
+        self._quiet: dict[str, Any] = {}
+        #: Interface -> delivery time of the latest quiet copy already recorded as a refresh.
+        self._heard_at: dict[str, float] = {}
+        #: When the pending sweep timer was set (a quiet copy arriving at its very time counts
+        #: before it if sent earlier).
+        self._sweep_armed = -math.inf
 
     @property
     def table(self) -> dict[str, DvRoute]:
@@ -203,18 +222,22 @@ class DistanceVector(Protocol):
     def _send_all(self, triggered: bool) -> None:
         interfaces = self.port.interfaces().items()
         if not triggered and self.steady_state_shortcuts:
-            self._send_full(interfaces)
+            self._send_full(interfaces, tick=True)
             return
         only = list(self._changed) if triggered else None
         for iface, info in interfaces:
             if info.up:
                 self._send_vector(iface, only, triggered)
 
-    def _send_full(self, interfaces: Iterable[tuple[str, Interface]]) -> None:
+    def _send_full(self, interfaces: Iterable[tuple[str, Interface]], tick: bool = False) -> None:
         """The whole table on each of ``interfaces`` that is up, as a regular update: the vector
         built for this table version, or the one sent there last time if the table has not changed
-        since (a quiet network's every update sends each neighbour what it sent it last time)."""
+        since (a quiet network's every update sends each neighbour what it sent it last time).
+
+        ``tick``: this is the update timer's tick; the port may take all its sends as quiet copies
+        (:meth:`QuietPort.quiet_tick`), else they are sent one by one."""
         version, cache, send = self._version, self._tx_cache, self.port.send
+        sends: list[tuple[str, Any, int, int]] | None = [] if tick and self._quiet_tick is not None else None
         for iface, info in interfaces:
             if not info.up:
                 continue
@@ -228,7 +251,13 @@ class DistanceVector(Protocol):
                 msg = RipResponse(entries, False) if n else None
                 cached = cache[iface] = (version, msg, response_size(n), response_packets(n))
             if cached[1] is not None:
-                send(iface, cached[1], cached[2], cached[3])
+                if sends is None:
+                    send(iface, cached[1], cached[2], cached[3])
+                else:
+                    sends.append((iface, cached[1], cached[2], cached[3]))
+        if sends and not self._quiet_tick(sends):  # type: ignore[misc]
+            for iface, msg, size, packets in sends:
+                send(iface, msg, size, packets)
 
     def _send_vector(self, iface: str, only: list[str] | None, triggered: bool) -> None:
         if only is None and self.steady_state_shortcuts:
@@ -270,6 +299,8 @@ class DistanceVector(Protocol):
             self._send_vector(iface, None, False)
             return
         now = self.port.now
+        if iface in self._quiet:
+            self._sync_quiet(iface, -math.inf)  # the quiet copies handled before this message first
         entries = msg.entries
         plain = self.steady_state_shortcuts and not self.hold.until and not self.suppressed
         if plain:
@@ -280,9 +311,13 @@ class DistanceVector(Protocol):
                 expires = now + self.timeout
                 self._unwritten[iface] = (expires, seen[3])
                 self._fresh[iface] = expires
+                if self._accept is not None and self._quiet.get(iface) is not msg and not msg.triggered:
+                    self._accept_quiet(iface, msg)
                 return
         self._write_refreshes()  # apply_response below writes ``expires``: earlier writes first
         self._fresh.pop(iface, None)  # its routes' refresh time is no longer one known value
+        if iface in self._quiet:  # another vector from there: what it accepted no longer holds
+            self._revoke_quiet(iface)
         if self.hold.until:
             entries, ignored = self.hold.filter(entries, iface, now)
             if ignored:
@@ -295,6 +330,8 @@ class DistanceVector(Protocol):
         if plain and not changes:
             self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(refreshed))
             self._fresh[iface] = now + self.timeout  # what apply_response just wrote into each of them
+            if self._accept is not None and not msg.triggered:
+                self._accept_quiet(iface, msg)
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
@@ -306,6 +343,37 @@ class DistanceVector(Protocol):
         carries, at their finite metric), each once: the quiet sweep counts them."""
         return list(dict.fromkeys(refreshed or ()))
 
+    # -- quiet copies (QuietPort) ----------------------------------------------------------------
+    def _accept_quiet(self, iface: str, msg: RipResponse) -> None:
+        """Another copy of ``msg`` from ``iface`` would only refresh what it just refreshed
+        (the shortcut above): the port may stop delivering such copies."""
+        assert self._accept is not None
+        self._accept(iface, msg)
+        self._quiet[iface] = msg
+
+    def _revoke_quiet(self, iface: str) -> None:
+        """Copies from ``iface`` matter again (called before the change that makes them matter):
+        the port delivers those in flight; those handled so far become recorded refreshes."""
+        assert self._accept is not None
+        self._accept(iface, None)
+        self._sync_quiet(iface, -math.inf)
+        del self._quiet[iface]
+
+    def _revoke_all_quiet(self) -> None:
+        for iface in list(self._quiet):
+            self._revoke_quiet(iface)
+
+    def _sync_quiet(self, iface: str, armed: float) -> None:
+        """Record the latest quiet copy from ``iface`` handled by now (as a timer set at ``armed``
+        sees it) as the shortcut would have on its delivery: a refresh at its delivery time."""
+        assert self._heard is not None
+        heard = self._heard(iface, armed)
+        if heard > self._heard_at.get(iface, -math.inf):
+            self._heard_at[iface] = heard
+            expires = heard + self.timeout
+            self._unwritten[iface] = (expires, self._rx_cache[iface][3])
+            self._fresh[iface] = expires
+
     def _write_refreshes(self) -> None:
         """Write the recorded refreshes into their routes, as the eager path would have.
 
@@ -314,6 +382,9 @@ class DistanceVector(Protocol):
         recorded refresh was the latest write to its routes' ``expires`` (every other writer,
         :func:`apply_response`, and every reader calls this first), so writing it now leaves the
         very values the eager path left."""
+        if self._quiet:
+            for iface in self._quiet:
+                self._sync_quiet(iface, -math.inf)
         if self._unwritten:
             for expires, routes in self._unwritten.values():
                 for route in routes:
@@ -322,6 +393,8 @@ class DistanceVector(Protocol):
 
     def _apply_change(self, ch: DvChange, cause: Note) -> None:
         metric, hop = ch.new
+        if self._quiet:
+            self._revoke_all_quiet()
         self._version += 1
         self._changed[ch.dest] = None
         if metric >= self.inf:
@@ -376,6 +449,7 @@ class DistanceVector(Protocol):
             if self._sweep_timer is not None:
                 self._sweep_timer.cancel()
             self._sweep_at = at
+            self._sweep_armed = self.port.now
             self._sweep_timer = self.port.call_later(max(0.0, at - self.port.now), self._sweep)
 
     def _quiet_deadline(self, now: float) -> float | None:
@@ -407,6 +481,9 @@ class DistanceVector(Protocol):
         now = self.port.now
         self._sweep_timer = None
         self._sweep_at = math.inf
+        if self._quiet:
+            for iface in self._quiet:
+                self._sync_quiet(iface, self._sweep_armed)
         quiet = self._quiet_deadline(now) if self._fresh else None
         if quiet is not None:  # nothing due: only the next sweep to arrange
             if quiet < math.inf:
@@ -420,6 +497,8 @@ class DistanceVector(Protocol):
             gc_at = route.gc_at
             if gc_at is not None:
                 if gc_at <= now:
+                    if self._quiet:
+                        self._revoke_all_quiet()
                     del table[dest]
                     self._version += 1
                     self._changed.pop(dest, None)
@@ -454,6 +533,8 @@ class DistanceVector(Protocol):
             else:
                 self._wake_up(iface, self.port.now)
             return
+        if iface in self._quiet:
+            self._revoke_quiet(iface)
         note = InterfaceChanged(iface, False, f"routes via {iface} unreachable")
         self.port.decide(note)
         for dest, route in list(self._table.items()):
@@ -473,4 +554,6 @@ class DistanceVector(Protocol):
         self._send_vector(iface, None, False)
 
     def on_cost_change(self, iface: str, cost: float) -> None:
+        if iface in self._quiet:  # the shortcut compares the cost: the next copy takes the full path
+            self._revoke_quiet(iface)
         self.port.decide(CostChanged(iface, cost, "applies from its next update"))
