@@ -370,7 +370,7 @@ class Network:
             self._break(src, dst)
 
     # -- quiet ticks (netsim.engine.fanout) ----------------------------------------------------------
-    def quiet_tick(self, sender: Router, sends: list[Send]) -> bool:
+    def quiet_tick(self, sender: Router, sends: list[Send] | None) -> bool:
         """``sender``'s timer fires now and would make ``sends``: account for them as quiet copies,
         without sending any, when every one can be (else False, and nothing sent).
 
@@ -378,10 +378,18 @@ class Network:
         otherwise that fanout breaks and a new one forms, if for every send the link is up, loses
         nothing in this direction and has no jitter, nothing else streams on it, no tap watches
         the wire, and the receiver accepts the message as quiet (:meth:`Router.accept_quiet`).
-        Any change to any of them breaks the fanout (:meth:`break_link`).
+        Any change to any of them breaks the fanout (:meth:`break_link`), and so does any change
+        to one of the sender's interfaces (:meth:`Router.set_iface`).  ``sends=None``: the
+        sends of the sender's previous quiet tick, which it knows it would make again; False
+        if its fanout broke since.
         """
         src = sender.name
         fanout = self.fanouts.get(src)
+        if sends is None:
+            if fanout is None:
+                return False
+            fanout.times.append(self.env.now)
+            return True
         if fanout is not None:
             if fanout.matches(sends):
                 fanout.times.append(self.env.now)
@@ -406,6 +414,12 @@ class Network:
             streams[(src, member.dst)] = member
         return True
 
+    def break_fanout(self, sender: str) -> None:
+        """End ``sender``'s fanout, if any (its sends may change though its messages did not)."""
+        fanout = self.fanouts.get(sender)
+        if fanout is not None:
+            self._break_fanout(fanout)
+
     def _break_fanout(self, fanout: Fanout) -> None:
         """End ``fanout`` at this instant, as if it had never been: log its sends, credit each
         receiver with what it handled, deliver what is still in flight (in the order the ticks
@@ -414,7 +428,7 @@ class Network:
         del self.fanouts[src]
         for member in fanout.members:
             del self.streams[(src, member.dst)]
-        self._log_fanout(fanout)
+        self._log_fanouts((fanout,))
         env = self.env
         now = env.now
         for member in fanout.members:
@@ -440,8 +454,7 @@ class Network:
         for stream in self.streams.values():
             if type(stream) is PeriodicStream:
                 self._log_stream(stream, now)
-        for fanout in self.fanouts.values():
-            self._log_fanout(fanout)
+        self._log_fanouts(self.fanouts.values())
         log = self.trace.messages
         log.sort_from(self._log_mark, self._late_rows)
         self._log_mark = len(log)
@@ -457,12 +470,21 @@ class Network:
                          stream.kind)
             self._logged_late(first)
 
-    def _log_fanout(self, fanout: Fanout) -> None:
-        if fanout.logged < len(fanout.times):
+    def _log_fanouts(self, fanouts: Iterable[Fanout]) -> None:
+        """Log the ticks of ``fanouts`` not logged yet, one fanout after the other, in one go."""
+        columns: tuple[list[Any], ...] | None = None
+        for fanout in fanouts:
+            if fanout.logged < len(fanout.times):
+                rows = fanout.rows(fanout.sender.index)
+                if columns is None:
+                    columns = rows
+                else:
+                    for column, more in zip(columns, rows, strict=True):
+                        column.extend(more)
+        if columns is not None:
             self.settle()  # the rows logged so far go first
-            log = self.trace.messages
-            first = len(log)
-            log.add_columns(fanout.rows(fanout.sender.index))
+            first = len(self.trace.messages)
+            self.trace.messages.add_columns(columns)
             self._logged_late(first)
 
     def _logged_late(self, first: int) -> None:

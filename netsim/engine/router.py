@@ -75,7 +75,7 @@ class Router:
         return self.up and self._net.start_periodic(self, iface, msg, size, 1, interval, resume,
                                                     own_phase=own_phase)
 
-    def quiet_tick(self, sends: list[tuple[str, Any, int, int]]) -> bool:
+    def quiet_tick(self, sends: list[tuple[str, Any, int, int]] | None) -> bool:
         return self.up and self._net.quiet_tick(self, sends)
 
     def quiet_heard(self, iface: str, armed: float, at: float | None = None) -> float:
@@ -151,8 +151,10 @@ class Router:
         self.heard = {}
 
     def set_iface(self, neighbor: str, *, up: bool | None = None, cost: float | None = None) -> None:
-        """The router's view of one interface changed (carrier, BFD, cost): its streams break."""
+        """The router's view of one interface changed (carrier, BFD, cost): its streams break, and
+        so do its quiet ticks (an interface that comes up or goes down changes what they send)."""
         self._net.break_link(self._net.adj[self.name][neighbor])
+        self._net.break_fanout(self.name)
         cur = self.ifaces[neighbor]
         self.ifaces[neighbor] = Interface(neighbor, cur.cost if cost is None else cost,
                                           cur.up if up is None else up)

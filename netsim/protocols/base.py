@@ -136,14 +136,16 @@ class QuietPort(TypingProtocol):
         the timer's phase is its own (drawn at random, not re-aligned at an instant other timers
         share), which lets the receiver park a timer on the repetitions (:meth:`quiet_watch`)."""
 
-    def quiet_tick(self, sends: list[tuple[str, Any, int, int]]) -> bool:
+    def quiet_tick(self, sends: list[tuple[str, Any, int, int]] | None) -> bool:
         """The sender's timer fires now and would send each ``(iface, msg, size, packets)`` of
         ``sends``, in this order: the port accounts for them as quiet copies (sent now, logged,
-        never delivered) if every receiver accepts its message as quiet, else returns False and
-        sends nothing.  For a timer whose period is drawn anew each time (a RIP update), which
+        never delivered) if every receiver accepts its very message as quiet, else returns False
+        and sends nothing.  For a timer whose period is drawn anew each time (a RIP update), which
         :meth:`send_periodic` cannot repeat on its own: the timer keeps firing, the copies cost
         nothing.  The moment a copy could matter again the port delivers those still in flight;
-        the next tick then returns False."""
+        the next tick then returns False.  ``sends=None`` repeats the previous quiet tick's sends
+        (for a sender whose messages have not changed since): False, and nothing sent, if the
+        port can no longer take them quietly (then call again with the sends)."""
 
     def quiet_heard(self, iface: str, armed: float, at: float | None = None) -> float:
         """When the latest quiet copy from ``iface`` was handled here (-inf: none), as seen by a timer

@@ -180,6 +180,8 @@ class DistanceVector(Protocol):
         self._heard: Callable[..., float] | None = getattr(port, "quiet_heard", None) if quiet else None
         if self._quiet_tick is None or self._accept is None or self._heard is None:
             self._quiet_tick = self._accept = self._heard = None
+        #: The table version of the latest quiet tick (its sends are this version's vectors).
+        self._ticked = -1
         #: Interface -> the vector accepted as quiet from there (the one its ``_rx_cache`` holds).
         self._quiet: dict[str, Any] = {}
         #: Interface -> delivery time of the latest quiet copy already recorded as a refresh.
@@ -237,7 +239,11 @@ class DistanceVector(Protocol):
         ``tick``: this is the update timer's tick; the port may take all its sends as quiet copies
         (:meth:`QuietPort.quiet_tick`), else they are sent one by one."""
         version, cache, send = self._version, self._tx_cache, self.port.send
-        sends: list[tuple[str, Any, int, int]] | None = [] if tick and self._quiet_tick is not None else None
+        sends: list[tuple[str, Any, int, int]] | None = None
+        if tick and self._quiet_tick is not None:
+            if self._ticked == version and self._quiet_tick(None):
+                return  # the same vectors, taken quietly again
+            sends = []
         for iface, info in interfaces:
             if not info.up:
                 continue
@@ -255,7 +261,11 @@ class DistanceVector(Protocol):
                     send(iface, cached[1], cached[2], cached[3])
                 else:
                     sends.append((iface, cached[1], cached[2], cached[3]))
-        if sends and not self._quiet_tick(sends):  # type: ignore[misc]
+        if sends:
+            if self._quiet_tick(sends):  # type: ignore[misc]
+                self._ticked = version
+                return
+            self._ticked = -1
             for iface, msg, size, packets in sends:
                 send(iface, msg, size, packets)
 
@@ -330,8 +340,6 @@ class DistanceVector(Protocol):
         if plain and not changes:
             self._rx_cache[iface] = (entries, info.cost, self._version, self._refreshed_by(refreshed))
             self._fresh[iface] = now + self.timeout  # what apply_response just wrote into each of them
-            if self._accept is not None and not msg.triggered:
-                self._accept_quiet(iface, msg)
         for ch in changes:
             self._apply_change(ch, DvUpdate(iface, ch.dest, ch.advertised, info.cost, ch.rule, msg.triggered))
         if changes:
