@@ -80,7 +80,7 @@ events:
   - {at: 180, srlg: [[r1, r2], [r6, r1]]}
 """
 #: Quiet RIP updates (``DistanceVector.quiet_updates``) around what must break them: loss on one
-#: direction, jitter, a cost change, interface attributes, silent failures (route timeouts and
+#: direction, jitter, BFD, a cost change, interface attributes, silent failures (route timeouts and
 #: garbage collection while neighbours stay quiet), a crash and a restart, a flap, a carrier delay,
 #: a shared risk group, poisoned reverse, hold-down and flap damping, and no update jitter.
 RIP_BREAKERS = """
@@ -94,7 +94,7 @@ topology:
     - [r2, r3]
     - {a: r3, b: r4, jitter: 0.003}
     - [r4, r5]
-    - [r5, r6]
+    - {a: r5, b: r6, bfd: {interval: 0.1, multiplier: 3}}
     - [r6, r1]
     - {a: r2, b: r5, cost: 2, delay: 0.004}
     - [r3, r6, 3]
