@@ -40,6 +40,32 @@ SWITCHES = ((DistanceVector, "steady_state_shortcuts"), (DistanceVector, "quiet_
 #: Protocols with a shortcut.
 SHORTCUT_PROTOCOLS = ("distvector", "linkstate", "eigrp")
 
+#: What breaks a stream, played by the hand-built scenarios below at times of their own.
+BREAKER_EVENTS = ("set_loss: [r2, r3], loss: [0.5, 0]", "set_loss: [r2, r3], loss: 0",
+                  "link_down: [r2, r5], silent: true", "link_up: [r2, r5]", "set_cost: [r6, r1], cost: 4",
+                  "set_link: [r4, r5], bandwidth: 1000", "link_down: [r5, r6], silent: true", "link_up: [r5, r6]",
+                  "node_down: r4", "node_up: r4", "flap: [r2, r3], period: 3, count: 4, down_time: 1",
+                  "link_down: [r3, r6]", "link_up: [r3, r6]", "srlg: [[r1, r2], [r6, r1]]")
+
+#: The links they run on: loss on one direction of r1-r2, jitter on r3-r4, BFD on r5-r6, a slower
+#: link and a dearer one.
+BREAKER_LINKS = """\
+    - {a: r1, b: r2, loss: [0.3, 0]}
+    - [r2, r3]
+    - {a: r3, b: r4, jitter: 0.003}
+    - [r4, r5]
+    - {a: r5, b: r6, bfd: {interval: 0.1, multiplier: 3}}
+    - [r6, r1]
+    - {a: r2, b: r5, cost: 2, delay: 0.004}
+    - [r3, r6, 3]
+"""
+
+
+def _breaker_events(*times: float) -> str:
+    """The ``events:`` block that plays :data:`BREAKER_EVENTS` at ``times``."""
+    return "events:\n" + "".join(f"  - {{at: {t}, {e}}}\n" for t, e in zip(times, BREAKER_EVENTS, strict=True))
+
+
 #: Around streaming links: loss on one direction of r1-r2 (the other streams), jitter on r3-r4, BFD
 #: on r5-r6, loss switched on and off, a set_link and a cost change on streaming links, a silent
 #: failure at a fractional time, a crash, a flap, a carrier delay, a slower interface.
@@ -50,35 +76,13 @@ duration: 200
 carrier_delay: 0.02
 topology:
   links:
-    - {a: r1, b: r2, loss: [0.3, 0]}
-    - [r2, r3]
-    - {a: r3, b: r4, jitter: 0.003}
-    - [r4, r5]
-    - {a: r5, b: r6, bfd: {interval: 0.1, multiplier: 3}}
-    - [r6, r1]
-    - {a: r2, b: r5, cost: 2, delay: 0.004}
-    - [r3, r6, 3]
-routers:
+""" + BREAKER_LINKS + """routers:
   r6: {interfaces: {r3: {linkstate: {hello_interval: 2, dead_interval: 7}}}}
   r3: {interfaces: {r6: {linkstate: {hello_interval: 2, dead_interval: 7}}}}
 protocols:
   linkstate: {hello_interval: 1, dead_interval: 4, min_ls_interval: 1}
-events:
-  - {at: 20, set_loss: [r2, r3], loss: [0.5, 0]}
-  - {at: 35, set_loss: [r2, r3], loss: 0}
-  - {at: 40.37, link_down: [r2, r5], silent: true}
-  - {at: 55, link_up: [r2, r5]}
-  - {at: 60.5, set_cost: [r6, r1], cost: 4}
-  - {at: 70, set_link: [r4, r5], bandwidth: 1000}
-  - {at: 80, link_down: [r5, r6], silent: true}
-  - {at: 95, link_up: [r5, r6]}
-  - {at: 100.25, node_down: r4}
-  - {at: 112, node_up: r4}
-  - {at: 130, flap: [r2, r3], period: 3, count: 4, down_time: 1}
-  - {at: 160, link_down: [r3, r6]}
-  - {at: 170.75, link_up: [r3, r6]}
-  - {at: 180, srlg: [[r1, r2], [r6, r1]]}
-"""
+""" + _breaker_events(20, 35, 40.37, 55, 60.5, 70, 80, 95, 100.25, 112, 130, 160, 170.75, 180)
+
 #: Quiet RIP updates (``DistanceVector.quiet_updates``) around what must break them: loss on one
 #: direction, jitter, BFD, a cost change, interface attributes, silent failures (route timeouts and
 #: garbage collection while neighbours stay quiet), a crash and a restart, a flap, a carrier delay,
@@ -90,40 +94,19 @@ duration: 400
 carrier_delay: 0.02
 topology:
   links:
-    - {a: r1, b: r2, loss: [0.3, 0]}
-    - [r2, r3]
-    - {a: r3, b: r4, jitter: 0.003}
-    - [r4, r5]
-    - {a: r5, b: r6, bfd: {interval: 0.1, multiplier: 3}}
-    - [r6, r1]
-    - {a: r2, b: r5, cost: 2, delay: 0.004}
-    - [r3, r6, 3]
-    - [r6, r7]
+""" + BREAKER_LINKS + """    - [r6, r7]
     - [r7, r8]
     - [r8, r4]
 protocols:
   distvector: {update_interval: 5, timeout: 15, garbage: 10, split_horizon: poison, holddown: 4,
                damping: true, damping_half_life: 30, damping_max_suppress: 120}
-events:
-  - {at: 40, set_loss: [r2, r3], loss: [0.5, 0]}
-  - {at: 55, set_loss: [r2, r3], loss: 0}
-  - {at: 60.37, link_down: [r2, r5], silent: true}
-  - {at: 95, link_up: [r2, r5]}
-  - {at: 110.5, set_cost: [r6, r1], cost: 4}
-  - {at: 120, set_link: [r4, r5], bandwidth: 1000}
-  - {at: 140, link_down: [r5, r6], silent: true}
-  - {at: 175, link_up: [r5, r6]}
-  - {at: 200.25, node_down: r4}
-  - {at: 230, node_up: r4}
-  - {at: 260, flap: [r2, r3], period: 3, count: 4, down_time: 1}
-  - {at: 300, link_down: [r3, r6]}
-  - {at: 320.75, link_up: [r3, r6]}
-  - {at: 350, srlg: [[r6, r7], [r8, r4]]}
-"""
+""" + _breaker_events(40, 55, 60.37, 95, 110.5, 120, 140, 175, 200.25, 230, 260, 300, 320.75, 350)
+
 #: The same without jitter on the update timer (random phases only) and with simple split horizon.
 RIP_NO_JITTER = RIP_BREAKERS.replace("name: rip-breakers", "name: rip-no-jitter").replace(
     "split_horizon: poison, holddown: 4,\n               damping: true, damping_half_life: 30, "
     "damping_max_suppress: 120", "update_jitter: 0")
+
 #: EIGRP inputs that change nothing end early (``Eigrp.unchanged_shortcut``): around them a cold
 #: start on a meshed graph, a lossy link (retransmissions), new bandwidth and delay on interfaces,
 #: a crash and a restart, a silent failure (hold timer), and a flap.
