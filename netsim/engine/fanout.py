@@ -82,6 +82,12 @@ class FanoutMember:
         """Send times of the copies not yet delivered (after :meth:`hear` at the break)."""
         return self.fanout.times[self.next_heard:]
 
+    @property
+    def last_arrival(self) -> float:
+        """Arrival of the latest copy (-inf: none yet)."""
+        times = self.fanout.times
+        return times[-1] + self.delay if times else -math.inf
+
 
 class Fanout:
     """The quiet ticks of one sender's timer: each tick sends ``msg`` of every member."""
@@ -119,7 +125,3 @@ class Fanout:
         arrivals = [s + m.delay for s in ticks for m in members]
         return (times, [m.size for m in members] * k, [m.packets for m in members] * k, [src] * (k * n),
                 [m.receiver.index for m in members] * k, [m.kind for m in members] * k, arrivals)
-
-    def last_arrival(self, member: FanoutMember) -> float:
-        """Arrival of ``member``'s latest copy (-inf: none yet)."""
-        return self.times[-1] + member.delay if self.times else -math.inf

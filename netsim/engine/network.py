@@ -353,17 +353,23 @@ class Network:
         del self.streams[(src, dst)]
         now = self.env.now
         self._log_stream(stream, now)
+        self._land(stream, stream.dst, src, dst, now)
+        if resume:
+            stream.resume(dst, exact_delay(now, stream.next_send))
+
+    def _land(self, stream: PeriodicStream | FanoutMember, receiver: Router, src: str, dst: str, now: float) -> None:
+        """The end of a stream's copies, whichever kind: the wire's FIFO clock catches up with
+        them, the receiver is credited with those it handled, those still in flight become real
+        deliveries."""
         link = stream.link
         if stream.last_arrival > link.last_arrival.get(src, -math.inf):
             link.last_arrival[src] = stream.last_arrival
         last = stream.hear(now, -math.inf)
         if last is not None:
-            stream.dst.heard[src] = last
+            receiver.heard[src] = last
         env, epoch, msg = self.env, link.epoch, stream.msg
         for s in stream.in_flight():
             Timer(env, exact_delay(now, stream.delivery(s)), self._deliver, (link, epoch, src, dst, msg))
-        if resume:
-            stream.resume(dst, exact_delay(now, stream.next_send))
 
     def _break_all(self) -> None:
         for src, dst in list(self.streams):
@@ -429,19 +435,9 @@ class Network:
         for member in fanout.members:
             del self.streams[(src, member.dst)]
         self._log_fanouts((fanout,))
-        env = self.env
-        now = env.now
+        now = self.env.now
         for member in fanout.members:
-            link = member.link
-            last_arrival = fanout.last_arrival(member)
-            if last_arrival > link.last_arrival.get(src, -math.inf):
-                link.last_arrival[src] = last_arrival
-            last = member.hear(now, -math.inf)
-            if last is not None:
-                member.receiver.heard[src] = last
-            for s in member.in_flight():
-                Timer(env, exact_delay(now, member.delivery(s)), self._deliver,
-                      (link, link.epoch, src, member.dst, member.msg))
+            self._land(member, member.receiver, src, member.dst, now)
 
     def settle(self) -> None:
         """Move the rows logged since the last call into the message log's columns."""
