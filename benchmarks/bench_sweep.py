@@ -1,22 +1,24 @@
 """Sweep scaling: ``netsim sweep -j 2`` against ``-j 1``, through the command line, start-up included.
 
-Two grids, each swept with one and with two local workers, side by side, three times over (which
-of the two goes first alternates); the table shows the median of the three speed-ups (the machine
-is shared, so a single pair of timings can be off by a lot, and absolute seconds are indicative
-only):
+Three grids, each swept with one and with two local workers, side by side, ``--repeat`` times
+over (five by default; which of the two goes first alternates); the table shows the median of
+the speed-ups (the machine is shared: a single pair of timings can be off by a lot, and absolute
+seconds are indicative only; "ms/run" shows how much work each run was on the day):
 
 * **48 short runs**: an 8x8 grid, link-state and distance-vector, 4 seeds x 6 random link
-  failures, 70 simulated seconds (about 80 ms of work each on a quiet machine);
+  failures, 70 simulated seconds (80-140 ms each);
 * **200 runs of about 50 ms**: a 7x7 grid, both protocols, 10 seeds x 10 random link failures,
-  70 simulated seconds;
+  70 simulated seconds (50-110 ms each: the machines' speed varies from day to day);
 * **200 tiny runs**: a ring of 10, both protocols, 10 seeds x every link, 90 simulated seconds
-  (about 6 ms each): here per-run overhead and the serial start-up count most.
+  (6-11 ms each): here per-run overhead and the serial start-up count most.
 
 A sweep has a part that two workers do not share: starting Python, importing netsim and its
-scientific stack, planning the grid, writing the log and the summary.  The "rest" column is that
-part of the ``-j 1`` sweep: its wall time less the time inside its runs (each run's ``wall_s``);
-"bound" is the best speed-up two workers could reach with it (the runs halved, the rest not): a
-sweep far below its bound pays per-run overhead.
+scientific stack, planning the grid, writing the summary.  The "serial" column measures it: the
+wall time of a sweep of one run (same scenario, ``-j 1``) less that run's own ``wall_s``.
+"bound" is the best speed-up two workers could reach with it (everything else halved): a sweep
+far below its bound pays per-run overhead, one above it ran beside other load.  The "rest"
+column is the ``-j 1`` sweep's wall time outside its runs: the serial part plus each run's
+output (its JSON line, the log), which two workers share (it is done where the run ran).
 
 Both sweeps of a pair must write the same results (every field but the wall time of each run).
 Python byte-compiles netsim on a first, unmeasured sweep of two runs, as an installed netsim is.
@@ -117,7 +119,7 @@ def measure(case: Case, work: Path, repeat: int) -> tuple:
     scenario = work / f"{case.name}.yaml"
     scenario.write_text(case.scenario)
     sweep(scenario, case, work / f"{case.name}-warm-up", "--seeds", "0", "--failures", "random-links:1", "-j", "2")
-    serial, parallel, per_run, rest, cpu = [], [], [], [], []
+    serial, parallel, per_run, rest, cpu, unshared = [], [], [], [], [], []
     for i in range(repeat):
         one, two = work / f"{case.name}-{i}-j1", work / f"{case.name}-{i}-j2"
         first_serial = i % 2 == 0  # alternate which goes first: a load that changes meanwhile favours neither
@@ -126,6 +128,7 @@ def measure(case: Case, work: Path, repeat: int) -> tuple:
         s_wall, s_cpu = sweep(scenario, case, one, "-j", "1")
         if first_serial:
             p_wall, p_cpu = sweep(scenario, case, two, "-j", "2")
+        unshared.append(serial_part(scenario, case, work / f"{case.name}-{i}-one"))
         serial.append(s_wall)
         parallel.append(p_wall)
         cpu.append(p_cpu / s_cpu)
@@ -136,12 +139,26 @@ def measure(case: Case, work: Path, repeat: int) -> tuple:
         rest.append(serial[-1] - sum(walls))
     ratios = [s / p for s, p in zip(serial, parallel, strict=True)]
     s, p, st = statistics.median(serial), statistics.median(parallel), statistics.median(rest)
-    bound = s / (st + (s - st) / 2)
+    one_part = statistics.median(unshared)
+    bound = s / (one_part + (s - one_part) / 2)
     ratio = statistics.median(ratios)
     cpu_ratio = statistics.median(cpu)
-    return (case.name, case.runs, f"{statistics.median(per_run) * 1e3:.0f}", f"{st:.2f}", f"{s:.1f}", f"{p:.1f}",
-            f"{cpu_ratio:.2f}", " ".join(f"{r:.2f}" for r in ratios), ratio, bound, f">= {GOAL}",
-            verdict(ratio, cpu_ratio))
+    return (case.name, case.runs, f"{statistics.median(per_run) * 1e3:.0f}", f"{st:.2f}", f"{one_part:.2f}",
+            f"{s:.1f}", f"{p:.1f}", f"{cpu_ratio:.2f}", " ".join(f"{r:.2f}" for r in ratios), ratio, bound,
+            f">= {GOAL}", verdict(ratio, cpu_ratio))
+
+
+def serial_part(scenario: Path, case: Case, out: Path) -> float:
+    """The part of a ``-j 1`` sweep of this scenario that is not a run: a sweep of one run (one
+    protocol, one seed, one random link failure at the case's time) less that run's own wall
+    time.  It has everything a sweep does once (start Python, import, plan, summarise) and one
+    run's output (its JSON line, the log), which is what a second worker shares."""
+    fail_at = case.args[case.args.index("--fail-at") + 1]
+    one = Case(case.name, case.scenario, ("--seeds", "0", "--failures", "random-links:1", "--fail-at", fail_at,
+                                          "-p", "linkstate"), 1)
+    wall, _cpu = sweep(scenario, one, out, "-j", "1")
+    _runs, walls = results(out)
+    return wall - sum(walls)
 
 
 #: Below this CPU ratio the two kinds of sweep did not run on the same machine, in effect.
@@ -159,7 +176,7 @@ def verdict(ratio: float, cpu_ratio: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--case", choices=[c.name for c in CASES], action="append")
     args = parser.parse_args()
     rows = []
@@ -171,10 +188,12 @@ def main() -> None:
             rows.append(measure(case, Path(tmp), args.repeat))
     print(f"netsim sweep, -j 2 vs -j 1, through the command line (median of {args.repeat}; load average "
           f"{load:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)")
-    print(table(("case", "runs", "ms/run", "rest s", "-j 1 s", "-j 2 s", "cpu 2/1", "each speed-up", "speed-up",
-                 "bound", "goal", "met"), rows))
+    print(table(("case", "runs", "ms/run", "rest s", "serial s", "-j 1 s", "-j 2 s", "cpu 2/1", "each speed-up",
+                 "speed-up", "bound", "goal", "met"), rows))
     print("\nms/run: median wall time of one run as the -j 1 sweep logged it.  rest: the -j 1 sweep's wall time "
-          "outside its runs (start-up, imports, planning, log, summary).  bound: -j 1 / (rest + runs / 2).  "
+          "outside its runs (start-up, imports, planning, summary, and each run's JSON line and log write).  "
+          "serial: what a sweep does once (a one-run sweep less its run).  "
+          "bound: -j 1 / (serial + the rest of -j 1 / 2).  "
           "cpu 2/1: CPU seconds of the -j 2 sweep (workers included) / the -j 1 sweep's: near 1, two workers "
           "do no extra work, and a speed-up far below the bound means the cores were busy with something else "
           f"(a load average above the core count).  met '?': cpu 2/1 below {CPU_RATIO_FLOOR}, the -j 1 sweeps ran "
